@@ -1,0 +1,43 @@
+"""Demo accounts, one per role, in the demo province of Thái Nguyên (which absorbed Bắc Kạn in 2025)."""
+
+from tinhso.accounts.models import ApiToken, Role, User
+from tinhso.units.models import Unit, UnitKind
+
+DEMO_PASSWORD = "tinhso-demo"
+
+# username, full name, role, how to find the unit (kind, name) or None for system-wide
+DEMO_USERS = [
+    ("admin", "Quản trị hệ thống", Role.ADMIN, None),
+    ("quantri.thainguyen", "Phòng Chuyển đổi số, Sở KH&CN Thái Nguyên", Role.ADMIN,
+     (UnitKind.PROVINCE, "Tỉnh Thái Nguyên")),
+    ("daumoi.sokhcn", "Đầu mối Sở Khoa học và Công nghệ", Role.FOCAL,
+     (UnitKind.DEPARTMENT, "Sở Khoa học và Công nghệ Thái Nguyên")),
+    ("daumoi.backan", "Đầu mối UBND phường Bắc Kạn", Role.FOCAL, (UnitKind.COMMUNE, "Phường Bắc Kạn")),
+    ("daumoi.sapa", "Đầu mối UBND phường Sa Pa", Role.FOCAL, (UnitKind.COMMUNE, "Phường Sa Pa")),
+    ("lanhdao", "Lãnh đạo UBND tỉnh Thái Nguyên", Role.VIEWER, (UnitKind.PROVINCE, "Tỉnh Thái Nguyên")),
+    ("api.baocao", "Hệ thống báo cáo tỉnh (kết nối API)", Role.API_CLIENT, (UnitKind.PROVINCE, "Tỉnh Thái Nguyên")),
+]
+
+
+def _unit(kind: str, name: str) -> Unit:
+    return Unit.objects.live().get(kind=kind, name=name)
+
+
+def load(stdout=None) -> None:
+    for username, full_name, role, unit_ref in DEMO_USERS:
+        if User.objects.filter(username=username).exists():
+            continue
+        user = User(username=username, full_name=full_name, role=role, unit=_unit(*unit_ref) if unit_ref else None,
+                    is_staff=username == "admin", is_superuser=username == "admin")
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        if role == Role.API_CLIENT:
+            _, raw = ApiToken.issue(user, "Demo")
+            if stdout:
+                stdout.write(f"  API token of {username}: {raw}\n")
+
+
+def logins() -> list[tuple[str, str, str]]:
+    """(username, password, what the account is) for the demo banner."""
+    return [(u, DEMO_PASSWORD, f"{User(role=r).get_role_display()} — {name}")
+            for u, name, r, _ in DEMO_USERS if r != Role.API_CLIENT]

@@ -1,0 +1,177 @@
+"""Fixtures shared by every app's tests: a small province, one account per role, API clients and a
+headless browser for end-to-end tests."""
+
+import datetime as dt
+import os
+import shutil
+
+import pytest
+from django.test import Client
+
+from tinhso.accounts.models import ApiToken, Role, User
+from tinhso.units.models import Unit, UnitKind
+from tinhso.units.services import UnitData, create_unit
+
+PASSWORD = "test-pass-123"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def root_admin(db) -> User:
+    return User.objects.create_user("root", password=PASSWORD, role=Role.ADMIN, is_superuser=True, is_staff=True)
+
+
+def _unit(admin: User, name: str, kind: str, parent: Unit | None = None, code: str | None = None,
+          **extra) -> Unit:
+    return create_unit(admin, UnitData(name=name, kind=kind, parent=parent, code=code, **extra))
+
+
+@pytest.fixture
+def make_unit(root_admin):
+    """Create a unit through the service, as the system administrator."""
+    def make(name: str, kind: str = UnitKind.COMMUNE, parent: Unit | None = None, code: str | None = None, **extra):
+        return _unit(root_admin, name, kind, parent, code, **extra)
+    return make
+
+
+@pytest.fixture
+def province(make_unit) -> Unit:
+    return make_unit("Tỉnh Bắc Kạn", UnitKind.PROVINCE, code="000.00.00.H05", stats_code="06",
+                     valid_to=dt.date(2025, 6, 30))
+
+
+@pytest.fixture
+def department(make_unit, province) -> Unit:
+    return make_unit("Sở Thông tin và Truyền thông Bắc Kạn", UnitKind.DEPARTMENT, province, "000.00.11.H05",
+                     valid_to=dt.date(2025, 2, 28))
+
+
+@pytest.fixture
+def district(make_unit, province) -> Unit:
+    return make_unit("Huyện Ba Bể", UnitKind.DISTRICT, province, "000.00.31.H05", stats_code="061",
+                     valid_to=dt.date(2025, 6, 30))
+
+
+@pytest.fixture
+def commune(make_unit, district) -> Unit:
+    return make_unit("Thị trấn Chợ Rã", UnitKind.COMMUNE, district, "000.01.31.H05", stats_code="01864",
+                     valid_to=dt.date(2025, 6, 30))
+
+
+@pytest.fixture
+def other_commune(make_unit, district) -> Unit:
+    return make_unit("Xã Nam Mẫu", UnitKind.COMMUNE, district, "000.02.31.H05", stats_code="01873",
+                     valid_to=dt.date(2025, 6, 30))
+
+
+def _user(username: str, role: str, unit: Unit | None) -> User:
+    return User.objects.create_user(username, password=PASSWORD, role=role, unit=unit, full_name=username)
+
+
+@pytest.fixture
+def admin_user(root_admin) -> User:
+    return root_admin
+
+
+@pytest.fixture
+def province_admin(province) -> User:
+    return _user("province-admin", Role.ADMIN, province)
+
+
+@pytest.fixture
+def focal_user(district) -> User:
+    """Focal point of Huyện Ba Bể: may edit the district and its communes."""
+    return _user("focal", Role.FOCAL, district)
+
+
+@pytest.fixture
+def commune_focal(commune) -> User:
+    return _user("commune-focal", Role.FOCAL, commune)
+
+
+@pytest.fixture
+def viewer_user(province) -> User:
+    return _user("viewer", Role.VIEWER, province)
+
+
+@pytest.fixture
+def api_user(district) -> User:
+    return _user("api-client", Role.API_CLIENT, district)
+
+
+class ApiClient(Client):
+    """A test client that talks JSON to /api/v1 and authenticates with a bearer token."""
+
+    def __init__(self, token: str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.token = token
+
+    def _headers(self, extra: dict) -> dict:
+        if self.token:
+            extra.setdefault("HTTP_AUTHORIZATION", f"Bearer {self.token}")
+        return extra
+
+    def get(self, path, data=None, **extra):
+        return super().get("/api/v1" + path, data, **self._headers(extra))
+
+    def post(self, path, data=None, content_type="application/json", **extra):
+        return super().post("/api/v1" + path, data, content_type=content_type, **self._headers(extra))
+
+    def patch(self, path, data=None, content_type="application/json", **extra):
+        return super().patch("/api/v1" + path, data, content_type=content_type, **self._headers(extra))
+
+    def put(self, path, data=None, content_type="application/json", **extra):
+        return super().put("/api/v1" + path, data, content_type=content_type, **self._headers(extra))
+
+    def delete(self, path, data=None, **extra):
+        return super().delete("/api/v1" + path, data, **self._headers(extra))
+
+
+@pytest.fixture
+def api_as():
+    """api_as(user) → an ApiClient authenticated with a fresh token of that user."""
+    def make(user: User) -> ApiClient:
+        _, raw = ApiToken.issue(user, "test")
+        return ApiClient(raw)
+    return make
+
+
+# ---------------------------------------------------------------- end-to-end browser
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture
+def browser_page(live_server):
+    """A Playwright page in headless Debian Chromium. Skipped where Chromium is not installed,
+    unless TINHSO_REQUIRE_BROWSER=1 (CI), where its absence is a failure."""
+    if not CHROMIUM:
+        if os.environ.get("TINHSO_REQUIRE_BROWSER") == "1":
+            pytest.fail("Chromium is required for end-to-end tests (TINHSO_REQUIRE_BROWSER=1)")
+        pytest.skip("Chromium not installed: apt-get install chromium")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM guard must allow it.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        page = browser.new_page(base_url=live_server.url, locale="vi-VN")
+        page.set_default_timeout(15_000)
+        yield page
+        browser.close()
+
+
+def login(page, username: str, password: str = PASSWORD) -> None:
+    page.goto("/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button.primary")
+    page.wait_for_url(lambda url: "/login/" not in url)

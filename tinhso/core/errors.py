@@ -1,0 +1,87 @@
+"""Domain errors that every edge (API, views, CLI, importers) turns into a clear bilingual message.
+
+Services raise these; they never return HTTP responses. Each message names the field (or the row
+of an import) and says what is wrong in Vietnamese first, then English.
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    vi: str
+    en: str
+    row: int | None = None  # 1-based data row of an imported file, when the error comes from an import
+
+    def as_dict(self) -> dict:
+        data = {"field": self.field, "message": {"vi": self.vi, "en": self.en}}
+        if self.row is not None:
+            data["row"] = self.row
+        return data
+
+    def __str__(self) -> str:
+        where = f"dòng/row {self.row}, " if self.row is not None else ""
+        return f"{where}{self.field}: {self.vi} / {self.en}"
+
+
+class DomainError(Exception):
+    status = 400
+    code = "invalid"
+
+    def __init__(self, errors: list[FieldError] | FieldError, vi: str = "", en: str = ""):
+        self.errors = [errors] if isinstance(errors, FieldError) else list(errors)
+        self.vi = vi or "Dữ liệu không hợp lệ"
+        self.en = en or "Invalid data"
+        super().__init__("; ".join(str(e) for e in self.errors) or self.en)
+
+    def as_dict(self) -> dict:
+        return {
+            "error": self.code,
+            "message": {"vi": self.vi, "en": self.en},
+            "errors": [e.as_dict() for e in self.errors],
+        }
+
+
+class ValidationFailed(DomainError):
+    """Input broke a rule; nothing was written."""
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+
+    def __init__(self, current_version: int, field_name: str = "version"):
+        super().__init__(
+            FieldError(
+                field_name,
+                f"Bản ghi đã được người khác sửa (phiên bản hiện tại {current_version}); "
+                "hãy tải lại và nhập lại thay đổi của bạn",
+                f"The record was changed by someone else (current version {current_version}); "
+                "reload it and re-apply your change",
+            ),
+            vi="Xung đột chỉnh sửa đồng thời",
+            en="Concurrent edit conflict",
+        )
+        self.current_version = current_version
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"
+
+    def __init__(self, vi: str = "Bạn không có quyền thực hiện thao tác này",
+                 en: str = "You are not allowed to do this"):
+        super().__init__([], vi=vi, en=en)
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+    def __init__(self, what_vi: str = "Bản ghi", what_en: str = "Record"):
+        super().__init__([], vi=f"{what_vi} không tồn tại", en=f"{what_en} not found")
+
+
+def required(field_name: str, row: int | None = None) -> FieldError:
+    return FieldError(field_name, "bắt buộc nhập", "is required", row)

@@ -1,0 +1,38 @@
+"""Vietnamese number, percent and date formatting: 1.562 · 97,4% · 25/11/2026."""
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def vn_number(value: float | int | Decimal | None, decimals: int = 0) -> str:
+    """Format with a dot for thousands and a comma for decimals; trailing zero decimals are dropped."""
+    if value is None:
+        return "—"
+    quant = Decimal(1).scaleb(-decimals)
+    number = Decimal(str(value)).quantize(quant, rounding=ROUND_HALF_UP)
+    sign = "-" if number < 0 else ""
+    integer, _, fraction = f"{abs(number):f}".partition(".")
+    groups = []
+    while len(integer) > 3:
+        groups.insert(0, integer[-3:])
+        integer = integer[:-3]
+    groups.insert(0, integer)
+    fraction = fraction.rstrip("0")
+    return sign + ".".join(groups) + ("," + fraction if fraction else "")
+
+
+def vn_percent(value: float | Decimal | None, decimals: int = 1) -> str:
+    """`value` is already a percentage (97.4 → "97,4%")."""
+    return "—" if value is None else vn_number(value, decimals) + "%"
+
+
+def vn_date(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.strftime("%d/%m/%Y")
+
+
+def vn_datetime(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.strftime("%H:%M %d/%m/%Y")

@@ -1,0 +1,21 @@
+"""Bridges between Django forms and service errors, so every page shows the same bilingual messages."""
+
+from django import forms
+from django.utils.translation import get_language
+
+from tinhso.core.errors import DomainError, FieldError
+
+
+def message(error: FieldError) -> str:
+    """Vietnamese first; the English text follows for English readers."""
+    return f"{error.en} / {error.vi}" if (get_language() or "vi").startswith("en") else f"{error.vi} / {error.en}"
+
+
+def apply_errors(form: forms.Form, exc: DomainError, field_map: dict[str, str] | None = None) -> None:
+    """Attach service errors to the matching form fields (non-field errors otherwise)."""
+    field_map = field_map or {}
+    if not exc.errors:
+        form.add_error(None, f"{exc.vi} / {exc.en}")
+    for error in exc.errors:
+        name = field_map.get(error.field, error.field)
+        form.add_error(name if name in form.fields else None, message(error))

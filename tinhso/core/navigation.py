@@ -1,0 +1,32 @@
+"""The modules shown in the top menu and on the home page. Each app's AppConfig declares its own
+entry (`nav_entry`), so the core needs no knowledge of the domain apps."""
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class Module:
+    url_name: str
+    title: str
+    description: str
+    order: int = 50
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+def modules_for(user) -> list[Module]:
+    modules = []
+    for config in apps.get_app_configs():
+        entry = getattr(config, "nav_entry", None)
+        if entry is None:
+            continue
+        visible = getattr(config, "nav_visible", None)
+        if visible is not None and not visible(user):
+            continue
+        modules.append(Module(**entry))
+    return sorted(modules, key=lambda m: m.order)

@@ -1,0 +1,245 @@
+"""REST endpoints of the unit registry (/api/v1/units). Thin: parse, call services, shape output."""
+
+import datetime as dt
+
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Query, Router, Schema
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from tinhso.core.api import ERROR_RESPONSES
+from tinhso.core.audit import history_of
+from tinhso.core.errors import FieldError, ValidationFailed
+from tinhso.core.tabular import read_table
+from tinhso.units import services
+from tinhso.units.models import EventKind, Unit, UnitKind
+
+router = Router(tags=["units"])
+
+
+class UnitRef(Schema):
+    id: int
+    name: str
+    code: str | None
+
+
+class UnitOut(Schema):
+    id: int
+    code: str | None
+    name: str
+    short_name: str
+    kind: UnitKind
+    parent_id: int | None
+    stats_code: str
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    note: str
+    depth: int
+    version: int
+
+
+class SuccessionOut(Schema):
+    unit: UnitRef
+    event_kind: str
+    event_date: dt.date
+    legal_basis: str
+    share: float
+
+
+class UnitDetailOut(UnitOut):
+    ancestors: list[UnitRef]
+    children: list[UnitRef]
+    predecessors: list[SuccessionOut]
+    successors: list[SuccessionOut]
+
+
+class UnitIn(Schema):
+    name: str = Field(min_length=1, max_length=255)
+    kind: UnitKind
+    code: str | None = Field(None, max_length=13)
+    short_name: str = Field("", max_length=120)
+    parent_id: int | None = None
+    stats_code: str = Field("", max_length=10)
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    note: str = Field("", max_length=5000)
+
+
+class UnitPatch(Schema):
+    version: int = Field(description="Phiên bản đã đọc; sửa trên bản cũ bị từ chối (409) / version you read")
+    name: str | None = Field(None, min_length=1, max_length=255)
+    kind: UnitKind | None = None
+    code: str | None = Field(None, max_length=13)
+    short_name: str | None = Field(None, max_length=120)
+    parent_id: int | None = None
+    stats_code: str | None = Field(None, max_length=10)
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    note: str | None = Field(None, max_length=5000)
+
+
+class TreeOut(Schema):
+    id: int
+    name: str
+    code: str | None
+    kind: str
+    children: list["TreeOut"]
+
+
+class EventIn(Schema):
+    kind: EventKind
+    date: dt.date
+    predecessor_ids: list[int] = Field(min_length=1, max_length=500)
+    successor_ids: list[int] = Field(default_factory=list, max_length=500)
+    legal_basis: str = Field("", max_length=255)
+    note: str = Field("", max_length=5000)
+
+
+class EventOut(Schema):
+    id: int
+    kind: str
+    date: dt.date
+    legal_basis: str
+
+
+class ImportOut(Schema):
+    created: int
+    updated: int
+
+
+class AuditOut(Schema):
+    when: dt.datetime
+    who: str
+    action: str
+    action_vi: str
+    action_en: str
+    reason: str
+    changes: list[dict]
+
+
+def _ref(unit: Unit) -> dict:
+    return {"id": unit.pk, "name": unit.name, "code": unit.code}
+
+
+def _parent(parent_id: int | None, field: str = "parent_id") -> Unit | None:
+    if parent_id is None:
+        return None
+    parent = Unit.objects.filter(pk=parent_id).first()
+    if parent is None:
+        raise ValidationFailed(FieldError(field, f"không có đơn vị mã số {parent_id}", f"no unit with id {parent_id}"))
+    return parent
+
+
+def _units(ids: list[int], field: str) -> list[Unit]:
+    found = Unit.objects.in_bulk(ids)
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise ValidationFailed(FieldError(field, f"không có đơn vị mã số {missing}", f"no units with ids {missing}"))
+    return [found[i] for i in ids]
+
+
+def _detail(unit: Unit) -> dict:
+    links = services.lineage(unit)
+
+    def link_out(link, other: Unit) -> dict:
+        return {"unit": _ref(other), "event_kind": link.event.kind, "event_date": link.event.date,
+                "legal_basis": link.event.legal_basis, "share": float(link.share)}
+
+    return {
+        **{f: getattr(unit, f) for f in UnitOut.model_fields if f != "parent_id"},
+        "parent_id": unit.parent_id,
+        "ancestors": [_ref(a) for a in services.ancestors(unit)],
+        "children": [_ref(c) for c in unit.children.order_by("name")],
+        "predecessors": [link_out(link, link.predecessor) for link in links["predecessors"]],
+        "successors": [link_out(link, link.successor) for link in links["successors"]],
+    }
+
+
+@router.get("/units", response=list[UnitOut], summary="Tìm đơn vị / Search units")
+def list_units(request: HttpRequest, q: str = "", as_of: dt.date | None = None, kind: UnitKind | None = None,
+               under: int | None = None, limit: int = Query(200, ge=1, le=5000)):
+    """`q` ignores diacritics ("bac kan" finds "Bắc Kạn"); `as_of` returns units valid on that date."""
+    return services.search_units(q, as_of=as_of, kind=kind, under=_parent(under, "under"), limit=limit)
+
+
+@router.get("/units/tree", response=list[TreeOut], summary="Cây đơn vị theo ngày / Unit tree as of a date")
+def unit_tree(request: HttpRequest, as_of: dt.date | None = None, root: int | None = None):
+    def out(node) -> dict:
+        unit = node.unit
+        return {"id": unit.pk, "name": unit.name, "code": unit.code, "kind": unit.kind,
+                "children": [out(c) for c in node.children]}
+
+    return [out(n) for n in services.tree_as_of(as_of or dt.date.today(), _parent(root, "root"))]
+
+
+@router.get("/units/export", summary="Xuất danh mục đơn vị / Export units",
+            response={200: None, **ERROR_RESPONSES})
+def export_units(request: HttpRequest, format: str = "xlsx", as_of: dt.date | None = None):
+    content, filename, mime = services.export_units(format, as_of)
+    response = HttpResponse(content, content_type=mime)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@router.post("/units/import", response={200: ImportOut, **ERROR_RESPONSES},
+             summary="Nhập đơn vị từ CSV/XLSX, tất cả hoặc không / Import units, all or nothing")
+def import_units(request: HttpRequest, file: UploadedFile = File(...)):
+    rows = read_table(file.read(), file.name or "", services.HEADER_ALIASES)
+    result = services.import_units(request.user, rows)
+    if result.errors:
+        raise ValidationFailed(result.errors, vi="Tệp bị từ chối, không có dòng nào được ghi",
+                               en="The file was rejected; no row was written")
+    return {"created": result.created, "updated": result.updated}
+
+
+@router.post("/units/events", response={201: EventOut, **ERROR_RESPONSES},
+             summary="Ghi nhận sáp nhập, chia tách, đổi tên / Record a merge, split or rename")
+def record_event(request: HttpRequest, payload: EventIn):
+    event = services.record_event(
+        request.user, payload.kind, payload.date, _units(payload.predecessor_ids, "predecessor_ids"),
+        _units(payload.successor_ids, "successor_ids"), payload.legal_basis, payload.note)
+    return 201, event
+
+
+@router.get("/units/{unit_id}", response={200: UnitDetailOut, **ERROR_RESPONSES}, summary="Chi tiết đơn vị")
+def get_unit(request: HttpRequest, unit_id: int):
+    return _detail(services.get_unit(unit_id))
+
+
+@router.get("/units/{unit_id}/history", response={200: list[AuditOut], **ERROR_RESPONSES},
+            summary="Lịch sử thay đổi / Audit history")
+def unit_history(request: HttpRequest, unit_id: int):
+    return [e.as_dict() for e in history_of(services.get_unit(unit_id))]
+
+
+@router.get("/units/{unit_id}/successors", response={200: list[dict], **ERROR_RESPONSES},
+            summary="Đơn vị kế thừa hiện nay / Today's successors")
+def unit_successors(request: HttpRequest, unit_id: int, as_of: dt.date | None = None):
+    unit = services.get_unit(unit_id)
+    shares = services.current_successors([unit.pk], as_of)[unit.pk]
+    units = Unit.objects.in_bulk(list(shares))
+    return [{"unit": _ref(units[pk]), "share": float(share)} for pk, share in shares.items()]
+
+
+@router.post("/units", response={201: UnitOut, **ERROR_RESPONSES}, summary="Tạo đơn vị / Create a unit")
+def create_unit(request: HttpRequest, payload: UnitIn):
+    data = services.UnitData(**payload.dict(exclude={"parent_id"}), parent=_parent(payload.parent_id))
+    return 201, services.create_unit(request.user, data)
+
+
+@router.patch("/units/{unit_id}", response={200: UnitOut, **ERROR_RESPONSES},
+              summary="Sửa đơn vị (kiểm tra phiên bản) / Update a unit (version-checked)")
+def update_unit(request: HttpRequest, unit_id: int, payload: UnitPatch):
+    changes = payload.dict(exclude_unset=True, exclude={"version"})
+    if "parent_id" in changes:
+        changes["parent"] = _parent(changes.pop("parent_id"))
+    for text_field in ("name", "short_name", "stats_code", "note"):
+        if changes.get(text_field, "") is None:
+            raise ValidationFailed(FieldError(text_field, "không được để null", "must not be null"))
+    return services.update_unit(request.user, unit_id, changes, payload.version)
+
+
+@router.delete("/units/{unit_id}", response={204: None, **ERROR_RESPONSES}, summary="Xóa đơn vị / Delete a unit")
+def delete_unit(request: HttpRequest, unit_id: int, version: int):
+    services.delete_unit(request.user, unit_id, version)
+    return 204, None

@@ -1,0 +1,135 @@
+"""Web pages of the unit registry. Thin: read the request, call services, render."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from tinhso.accounts.services import can_edit_unit, require_edit_unit
+from tinhso.core.audit import history_of
+from tinhso.core.errors import DomainError, ValidationFailed
+from tinhso.core.forms import apply_errors
+from tinhso.core.tabular import read_table
+from tinhso.core.text import vi_sort_key
+from tinhso.units import services
+from tinhso.units.forms import ImportForm, UnitForm
+from tinhso.units.models import Unit, UnitKind
+
+
+def _as_of(request: HttpRequest, default: dt.date | None = None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(request.GET.get("as_of", ""))
+    except ValueError:
+        return default
+
+
+@login_required
+def unit_tree(request: HttpRequest) -> HttpResponse:
+    as_of = _as_of(request, dt.date.today())
+    query = request.GET.get("q", "").strip()
+    kind = request.GET.get("kind") if request.GET.get("kind") in UnitKind.values else None
+    context = {"as_of": as_of, "q": query, "kind": kind, "kinds": UnitKind.choices,
+               "can_create": can_edit_unit(request.user, request.user.unit) or request.user.is_superuser}
+    if query or kind:
+        results = services.search_units(query, as_of=as_of, kind=kind)
+        paths = {u.pk: services.ancestors(u) for u in results[:100]}
+        context["results"] = [(u, paths.get(u.pk, [])) for u in results]
+    else:
+        context["tree"] = services.tree_as_of(as_of)
+    return render(request, "units/tree.html", context)
+
+
+@login_required
+def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
+    unit = services.get_unit(unit_id)
+    return render(request, "units/detail.html", {
+        "unit": unit,
+        "ancestors": services.ancestors(unit),
+        "children": sorted(unit.children.all(), key=lambda u: (u.valid_to is not None, vi_sort_key(u.name))),
+        "lineage": services.lineage(unit),
+        "can_edit": can_edit_unit(request.user, unit),
+    })
+
+
+@login_required
+def unit_history(request: HttpRequest, unit_id: int) -> HttpResponse:
+    unit = services.get_unit(unit_id)
+    return render(request, "units/history.html", {"unit": unit, "entries": history_of(unit)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_create(request: HttpRequest) -> HttpResponse:
+    initial = {}
+    if parent_id := request.GET.get("parent"):
+        initial["parent"] = Unit.objects.filter(pk=parent_id).first()
+    form = UnitForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = services.UnitData(**{k: v for k, v in form.cleaned_data.items() if k != "version"})
+        data.code = (data.code or "").strip().upper() or None
+        try:
+            unit = services.create_unit(request.user, data)
+        except DomainError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"Đã tạo đơn vị / Created: {unit.name}")
+            return redirect("units:detail", unit_id=unit.pk)
+    return render(request, "units/form.html", {"form": form, "title": "Tạo đơn vị / New unit"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
+    unit = services.get_unit(unit_id)
+    require_edit_unit(request.user, unit)
+    initial = {name: getattr(unit, name) for name in services.EDITABLE_FIELDS} | {"version": unit.version}
+    form = UnitForm(request.POST or None, user=request.user, initial=initial)
+    if unit.parent and not form.fields["parent"].queryset.filter(pk=unit.parent_id).exists():
+        form.fields["parent"].queryset = form.fields["parent"].queryset | Unit.objects.filter(pk=unit.parent_id)
+    if request.method == "POST" and form.is_valid():
+        changes = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        changes["code"] = (changes.get("code") or "").strip().upper() or None
+        try:
+            services.update_unit(request.user, unit.pk, changes, form.cleaned_data["version"] or 0)
+        except DomainError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Đã lưu / Saved")
+            return redirect("units:detail", unit_id=unit.pk)
+    return render(request, "units/form.html", {"form": form, "unit": unit, "title": f"Sửa / Edit: {unit.name}"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_import(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = services.import_units(request.user, read_table(upload.read(), upload.name,
+                                                                    services.HEADER_ALIASES))
+        except ValidationFailed as exc:
+            errors = exc.errors
+        else:
+            errors = result.errors
+            if not errors:
+                messages.success(request, f"Đã nhập: {result.created} đơn vị mới, {result.updated} đơn vị cập nhật / "
+                                          f"Imported: {result.created} created, {result.updated} updated")
+                return redirect("units:tree")
+    return render(request, "units/import.html", {"form": form, "errors": errors,
+                                                 "columns": services.COLUMN_TITLES.values()})
+
+
+@login_required
+def unit_export(request: HttpRequest) -> HttpResponse:
+    try:
+        content, filename, mime = services.export_units(request.GET.get("format", "xlsx"), _as_of(request))
+    except ValidationFailed as exc:
+        return render(request, "core/error.html", {"error": exc}, status=400)
+    response = HttpResponse(content, content_type=mime)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from tinhso.api import api
+from tinhso.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("units/", include("tinhso.units.urls")),
+    path("accounts/", include("tinhso.accounts.urls")),
+]
+for app_label in getattr(settings, "TINHSO_DOMAIN_APPS", ()):
+    urlpatterns.append(path(f"{app_label}/", include(f"tinhso.{app_label}.urls")))
