@@ -39,10 +39,11 @@ def history_of(obj: models.Model, limit: int = 200) -> list[AuditEntry]:
             delta = record.diff_against(previous)
             changes = [{"field": c.field, "before": _display(c.old), "after": _display(c.new)} for c in delta.changes]
         elif record.history_type == "+":
+            tracked = {h.attname for h in record._meta.fields}
             changes = [
                 {"field": f.attname, "before": None, "after": _display(getattr(record, f.attname))}
                 for f in record.instance_type._meta.fields
-                if f.attname in {h.attname for h in record._meta.fields} and getattr(record, f.attname) not in (None, "")
+                if f.attname in tracked and getattr(record, f.attname) not in (None, "")
             ]
         vi, en = CHANGE_TYPES.get(record.history_type, ("?", "?"))
         entries.append(AuditEntry(

@@ -4,7 +4,7 @@ Services raise these; they never return HTTP responses. Each message names the f
 of an import) and says what is wrong in Vietnamese first, then English.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)

@@ -50,8 +50,9 @@ def _old_province(short_name: str, units: list[Unit]) -> dict:
     communes = {}
     districts = []
     for d_index, district in enumerate(source.children, start=31):
-        district_unit = Unit(name=district.name, kind=UnitKind.DISTRICT, parent=province, stats_code=district.stats_code,
-                             code=f"000.00.{d_index:02d}.{level1}", valid_to=_day_before(REFORM))
+        district_unit = Unit(name=district.name, kind=UnitKind.DISTRICT, parent=province,
+                             stats_code=district.stats_code, code=f"000.00.{d_index:02d}.{level1}",
+                             valid_to=_day_before(REFORM))
         units.append(district_unit)
         districts.append(district_unit)
         for c_index, commune in enumerate(district.children, start=1):
