@@ -1,4 +1,11 @@
-"""`tinhso` command line: demo, serve, migrate, units import-admin|import|export, and any Django command."""
+"""`tinhso` command line.
+
+    tinhso demo | serve | migrate      the main jobs
+    tinhso <app> <command> [args]      an app's own command, e.g. `tinhso units import FILE`,
+                                       `tinhso transport generate`: runs the management command
+                                       `<app>_<command>` (dashes become underscores)
+    tinhso manage <django command>     any Django management command
+"""
 
 import argparse
 import os
@@ -10,6 +17,20 @@ def _setup() -> None:
     import django
 
     django.setup()
+
+
+def _app_commands() -> dict[str, list[str]]:
+    """app label → its `<app>_<command>` management commands, found on disk."""
+    from django.conf import settings
+    from django.core.management import get_commands
+
+    labels = ["units", *settings.TINHSO_DOMAIN_APPS]
+    commands: dict[str, list[str]] = {label: [] for label in labels}
+    for name, app in get_commands().items():
+        label = app.rsplit(".", 1)[-1]
+        if label in commands and name.startswith(f"{label}_"):
+            commands[label].append(name.removeprefix(f"{label}_").replace("_", "-"))
+    return commands
 
 
 def _serve(host: str, port: int, threads: int) -> None:
@@ -38,34 +59,36 @@ def _banner(host: str, port: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="tinhso", description="Tỉnh số — digital-province platform")
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _setup()
+    from django.core.management import call_command, execute_from_command_line
+
+    app_commands = _app_commands()
+    if argv and argv[0] in app_commands:
+        label, rest = argv[0], argv[1:]
+        if not rest or rest[0] in ("-h", "--help") or rest[0] not in app_commands[label]:
+            print(f"usage: tinhso {label} {{{','.join(sorted(app_commands[label]))}}} [args]", file=sys.stderr)
+            return 0 if rest and rest[0] in ("-h", "--help") else 2
+        execute_from_command_line(["tinhso", f"{label}_{rest[0].replace('-', '_')}", *rest[1:]])
+        return 0
+    if argv and argv[0] == "manage":
+        execute_from_command_line(["tinhso", *argv[1:]])
+        return 0
+
+    parser = argparse.ArgumentParser(
+        prog="tinhso", description="Tỉnh số — digital-province platform",
+        epilog="app commands: " + "; ".join(f"tinhso {label} {{{','.join(sorted(cmds))}}}"
+                                            for label, cmds in app_commands.items() if cmds)
+        + "; tinhso manage <django command>")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, text in (("demo", "migrate, load the demo province and serve it"), ("serve", "serve the web UI and API")):
-        p = sub.add_parser(name, help=text)
-        p.add_argument("--host", default="127.0.0.1")
-        p.add_argument("--port", type=int, default=8000)
-        p.add_argument("--threads", type=int, default=8)
+        command = sub.add_parser(name, help=text)
+        command.add_argument("--host", default="127.0.0.1")
+        command.add_argument("--port", type=int, default=8000)
+        command.add_argument("--threads", type=int, default=8)
     sub.add_parser("migrate", help="create or upgrade the database schema")
-    units = sub.add_parser("units", help="unit registry: import-admin, import FILE, export")
-    units_sub = units.add_subparsers(dest="units_command", required=True)
-    units_sub.add_parser("import-admin", help="load Vietnam's 34 provinces and 3.321 communes")
-    imp = units_sub.add_parser("import", help="import units from CSV/XLSX, all or nothing")
-    imp.add_argument("file")
-    exp = units_sub.add_parser("export", help="export units to CSV/XLSX")
-    exp.add_argument("--output", "-o", default="don-vi.xlsx")
-    exp.add_argument("--as-of")
-    manage = sub.add_parser("manage", help="run any Django management command")
-    manage.add_argument("args", nargs=argparse.REMAINDER)
-    args, extra = parser.parse_known_args(argv)
+    args = parser.parse_args(argv)
 
-    _setup()
-    from django.core.management import call_command
-
-    if args.command == "manage":
-        from django.core.management import execute_from_command_line
-
-        execute_from_command_line(["tinhso", *args.args, *extra])
-        return 0
     if args.command in ("demo", "migrate"):
         call_command("migrate", interactive=False, verbosity=0)
         print("Cơ sở dữ liệu đã sẵn sàng / database is up to date")
@@ -75,13 +98,6 @@ def main(argv: list[str] | None = None) -> int:
         _banner(args.host, args.port)
     if args.command in ("demo", "serve"):
         _serve(args.host, args.port, args.threads)
-    if args.command == "units":
-        if args.units_command == "import-admin":
-            call_command("units_import_admin")
-        elif args.units_command == "import":
-            call_command("units_import", args.file)
-        else:
-            call_command("units_export", output=args.output, as_of=args.as_of)
     return 0
 
 
