@@ -18,6 +18,17 @@ PASSWORD = "test-pass-123"
 @pytest.fixture(autouse=True)
 def _isolated_media(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Real password hashing costs ~0,4 s per test user; tests do not need its strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings():
+    """Close connections after each request, so the live server's threads do not keep the PostgreSQL
+    test database open when pytest drops it."""
+    from django.conf import settings
+
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 
 @pytest.fixture
@@ -146,9 +157,11 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.fixture
-def browser_page(live_server):
+def browser_page(django_db_serialized_rollback, live_server):
     """A Playwright page in headless Debian Chromium. Skipped where Chromium is not installed,
-    unless TINHSO_REQUIRE_BROWSER=1 (CI), where its absence is a failure."""
+    unless TINHSO_REQUIRE_BROWSER=1 (CI), where its absence is a failure. The live server needs a
+    transactional database, which is flushed afterwards; serialized rollback restores what data
+    migrations created (rules, groups) for the tests that follow."""
     if not CHROMIUM:
         if os.environ.get("TINHSO_REQUIRE_BROWSER") == "1":
             pytest.fail("Chromium is required for end-to-end tests (TINHSO_REQUIRE_BROWSER=1)")

@@ -15,4 +15,5 @@ class TokenAuth(HttpBearer):
         return user
 
 
-API_AUTH = [SessionAuth(), TokenAuth()]
+# Token first: a bearer-token call carries no session cookie, and the session check would demand CSRF.
+API_AUTH = [TokenAuth(), SessionAuth()]

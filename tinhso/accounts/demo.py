@@ -1,5 +1,7 @@
 """Demo accounts, one per role, in the demo province of Thái Nguyên (which absorbed Bắc Kạn in 2025)."""
 
+from django.contrib.auth.hashers import make_password
+
 from tinhso.accounts.models import ApiToken, Role, User
 from tinhso.units.models import Unit, UnitKind
 
@@ -24,12 +26,14 @@ def _unit(kind: str, name: str) -> Unit:
 
 
 def load(stdout=None) -> None:
+    hashed = None  # one slow PBKDF2 hash for all demo accounts instead of one per account
     for username, full_name, role, unit_ref in DEMO_USERS:
         if User.objects.filter(username=username).exists():
             continue
         user = User(username=username, full_name=full_name, role=role, unit=_unit(*unit_ref) if unit_ref else None,
                     is_staff=username == "admin", is_superuser=username == "admin")
-        user.set_password(DEMO_PASSWORD)
+        hashed = hashed or make_password(DEMO_PASSWORD)
+        user.password = hashed
         user.save()
         if role == Role.API_CLIENT:
             _, raw = ApiToken.issue(user, "Demo")

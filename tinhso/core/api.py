@@ -1,11 +1,19 @@
 """Shared API plumbing: error responses in one bilingual shape, and pagination of list endpoints."""
 
+from typing import Annotated
+
+from django.db import DataError
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import Field
 
 from tinhso.core.errors import DomainError, FieldError
+
+# Largest primary key a database can hold (64-bit). Ids outside 1..MAX_ID are bad input, not a server error.
+MAX_ID = 2**63 - 1
+DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 # Vietnamese wording for pydantic's error types; the English text comes from pydantic itself.
 _PYDANTIC_VI = {
@@ -47,7 +55,11 @@ _LOCATION_PARTS = {"body", "query", "path", "header", "cookie", "form", "file", 
 
 
 def _field_name(loc: list) -> str:
-    parts = [str(p) for p in loc if str(p) not in _LOCATION_PARTS]
+    """("body", "payload", "name") → "name"; ("file", "file") → "file"; ("query", "as_of") → "as_of".
+    Only the leading location and parameter wrapper are dropped, so a field called "data" or "file" keeps its name."""
+    parts = [str(p) for p in loc]
+    while len(parts) > 1 and parts[0] in _LOCATION_PARTS:
+        parts.pop(0)
     return ".".join(parts) or "body"
 
 
@@ -89,6 +101,20 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def not_found(request: HttpRequest, exc: Http404):
         body = _error_body("not_found", "Không tìm thấy", "Not found")
         return api.create_response(request, body, status=404)
+
+    @api.exception_handler(OverflowError)
+    def overflow(request: HttpRequest, exc: OverflowError):
+        # Safety net: a number too large for the database (SQLite raises OverflowError).
+        body = _error_body("invalid", "Giá trị số vượt quá giới hạn", "A number is out of range",
+                           [FieldError("body", "giá trị số vượt quá giới hạn", str(exc))])
+        return api.create_response(request, body, status=400)
+
+    @api.exception_handler(DataError)
+    def data_error(request: HttpRequest, exc: DataError):
+        # Safety net: a value the database refuses (out of range, bad characters) is bad input.
+        body = _error_body("invalid", "Giá trị không hợp lệ với cơ sở dữ liệu", "A value was refused by the database",
+                           [FieldError("body", "giá trị không hợp lệ", str(exc).splitlines()[0] if str(exc) else "")])
+        return api.create_response(request, body, status=400)
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError):

@@ -28,6 +28,16 @@ def _display(value) -> object:
     return value
 
 
+_NOT_SHOWN_ON_CREATE = {"id", "created_at", "updated_at"}
+
+
+def _label(model: type[models.Model], name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except Exception:  # a field that no longer exists on the model
+        return name
+
+
 def history_of(obj: models.Model, limit: int = 200) -> list[AuditEntry]:
     """Newest first. Each entry lists field-level before/after against the previous record."""
     records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
@@ -37,13 +47,16 @@ def history_of(obj: models.Model, limit: int = 200) -> list[AuditEntry]:
         changes = []
         if previous is not None and record.history_type == "~":
             delta = record.diff_against(previous)
-            changes = [{"field": c.field, "before": _display(c.old), "after": _display(c.new)} for c in delta.changes]
+            changes = [{"field": c.field, "label": _label(type(obj), c.field), "before": _display(c.old),
+                        "after": _display(c.new)} for c in delta.changes]
         elif record.history_type == "+":
             tracked = {h.attname for h in record._meta.fields}
             changes = [
-                {"field": f.attname, "before": None, "after": _display(getattr(record, f.attname))}
+                {"field": f.attname, "label": str(f.verbose_name), "before": None,
+                 "after": _display(getattr(record, f.attname))}
                 for f in record.instance_type._meta.fields
-                if f.attname in tracked and getattr(record, f.attname) not in (None, "")
+                if f.attname in tracked and f.attname not in _NOT_SHOWN_ON_CREATE
+                and getattr(record, f.attname) not in (None, "")
             ]
         vi, en = CHANGE_TYPES.get(record.history_type, ("?", "?"))
         entries.append(AuditEntry(

@@ -8,6 +8,10 @@ def vn_number(value: float | int | Decimal | None, decimals: int = 0) -> str:
     """Format with a dot for thousands and a comma for decimals; trailing zero decimals are dropped."""
     if value is None:
         return "—"
+    if not isinstance(value, Decimal):
+        value = Decimal(str(value))
+    if not value.is_finite():
+        return "—"
     quant = Decimal(1).scaleb(-decimals)
     number = Decimal(str(value)).quantize(quant, rounding=ROUND_HALF_UP)
     sign = "-" if number < 0 else ""

@@ -18,4 +18,6 @@ def apply_errors(form: forms.Form, exc: DomainError, field_map: dict[str, str] |
         form.add_error(None, f"{exc.vi} / {exc.en}")
     for error in exc.errors:
         name = field_map.get(error.field, error.field)
-        form.add_error(name if name in form.fields else None, message(error))
+        # A hidden field (such as `version`) shows no errors of its own: its message goes to the top.
+        visible = name in form.fields and not form.fields[name].widget.is_hidden
+        form.add_error(name if visible else None, message(error))

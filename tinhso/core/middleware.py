@@ -1,17 +1,76 @@
-from django.http import HttpRequest
+import json
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from tinhso.core.errors import DomainError
+from tinhso.core.errors import DomainError, FieldError, ValidationFailed
+
+
+def _nul_field(value, path: str = "") -> str | None:
+    """The dotted name of the first string in `value` holding a NUL character (PostgreSQL refuses them)."""
+    if isinstance(value, str):
+        return (path or "body") if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _nul_field(str(key), path) or _nul_field(item, f"{path}.{key}" if path else str(key))
+            if found:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _nul_field(item, f"{path}.{index}" if path else str(index))
+            if found:
+                return found
+    return None
+
+
+def _api_nul_error(request: HttpRequest) -> ValidationFailed | None:
+    field = next((key for key, values in request.GET.lists()
+                  if "\x00" in key or any("\x00" in v for v in values)), None)
+    if field is None and request.content_type == "application/json" and request.body:
+        try:
+            field = _nul_field(json.loads(request.body))
+        except (ValueError, UnicodeDecodeError):
+            field = None  # malformed JSON is reported by the API's own parser
+    if field is None:
+        return None
+    return ValidationFailed(FieldError(field, "chứa ký tự NUL (\\u0000) không được phép",
+                                       "contains a NUL character (\\u0000), which is not allowed"))
+
+
+_API_STATUS_TEXT = {
+    404: ("not_found", "Không có địa chỉ API này", "No such API address"),
+    405: ("method_not_allowed", "Phương thức HTTP không được hỗ trợ ở địa chỉ này",
+          "This HTTP method is not supported at this address"),
+}
+
+
+def _as_json_error(response: HttpResponse) -> HttpResponse:
+    """Django/ninja answer an unknown API path or method with text or HTML; API clients get the one JSON shape."""
+    code, vi, en = _API_STATUS_TEXT.get(response.status_code, ("http_error", "Yêu cầu không hợp lệ", "Bad request"))
+    json_response = JsonResponse({"error": code, "message": {"vi": vi, "en": en}, "errors": []},
+                                 status=response.status_code)
+    if response.has_header("Allow"):
+        json_response["Allow"] = response["Allow"]
+    return json_response
 
 
 class DomainErrorMiddleware:
     """Turns a DomainError escaping a UI view (forbidden, not found, conflict) into a readable page
-    with the right status code instead of a server error."""
+    with the right status code instead of a server error. For the API it also refuses text holding
+    NUL characters up front, which the database would otherwise reject with a server error."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest):
+        if request.path.startswith("/api/"):
+            error = _api_nul_error(request)
+            if error is not None:
+                return JsonResponse(error.as_dict(), status=400)
+            response = self.get_response(request)
+            if response.status_code >= 400 and not response.get("Content-Type", "").startswith("application/json"):
+                response = _as_json_error(response)
+            return response
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception):

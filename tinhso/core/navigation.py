@@ -1,10 +1,13 @@
 """The modules shown in the top menu and on the home page. Each app's AppConfig declares its own
 entry (`nav_entry`), so the core needs no knowledge of the domain apps."""
 
+import logging
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -28,5 +31,11 @@ def modules_for(user) -> list[Module]:
         visible = getattr(config, "nav_visible", None)
         if visible is not None and not visible(user):
             continue
-        modules.append(Module(**entry))
+        module = Module(**entry)
+        try:
+            module.url  # noqa: B018 - an entry naming a missing page must not break every page
+        except NoReverseMatch:
+            logger.error("nav_entry of %s names an unknown page %s", config.label, module.url_name)
+            continue
+        modules.append(module)
     return sorted(modules, key=lambda m: m.order)

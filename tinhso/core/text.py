@@ -2,7 +2,8 @@
 
 import unicodedata
 
-_VI_ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxyfjwz"
+# Vietnamese letters in their order; f, j, w, z (foreign names) at their Latin places.
+_VI_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 _LETTER_RANK = {ch: i for i, ch in enumerate(_VI_ALPHABET)}
 # Tone marks are a secondary difference: "ma" < "mà" < "má" < "mả" < "mã" < "mạ".
 _TONE_RANK = {"\u0300": 1, "\u0301": 2, "\u0309": 3, "\u0303": 4, "\u0323": 5}

@@ -1,3 +1,280 @@
-from ninja import Router
+"""REST endpoints of DTI assessment (/api/v1/dti/...). Thin: parse, call services, shape output.
+Role rules are the services': published results are open to signed-in users; drafts only to the
+DX office and to the unit itself."""
+
+import datetime as dt
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Body, File, Router, Schema
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from tinhso.core.api import ERROR_RESPONSES
+from tinhso.core.errors import FieldError, Forbidden, ValidationFailed
+from tinhso.dti import exports, frameworks, services
+from tinhso.dti.models import Framework, Result, Round, Value
+from tinhso.units.models import Unit
 
 router = Router(tags=["dti"])
+
+
+class FrameworkOut(Schema):
+    id: int
+    code: str
+    edition: int
+    name: str
+    legal_basis: str
+    max_points: float
+    status: str
+    source_note: str
+
+
+class RoundOut(Schema):
+    id: int
+    name: str
+    year: int
+    status: str
+    framework_id: int
+    framework: str = Field(description="Mã và phiên bản bộ chỉ số / framework code and edition")
+    scope_id: int
+    published_at: dt.datetime | None
+    version: int
+    warnings: list[str] = Field(default_factory=list, description="Cảnh báo, ví dụ chưa lấy được số liệu tự động")
+
+
+class RoundIn(Schema):
+    name: str = Field(min_length=1, max_length=255)
+    year: int = Field(ge=2000, le=2100)
+    framework_id: int
+    scope_id: int
+    unit_ids: list[int] = Field(min_length=1, max_length=5000)
+    note: str = Field("", max_length=5000)
+
+
+class VersionIn(Schema):
+    version: int
+
+
+class ValueIn(Schema):
+    value: float | str | None = Field(description="Số (dấu phẩy thập phân được chấp nhận), 1/0 cho có/không")
+    note: str = Field("", max_length=5000)
+    version: int | None = None
+
+
+class AdjustIn(Schema):
+    value: float | str | None
+    reason: str = Field(min_length=1, max_length=2000)
+    version: int | None = None
+
+
+class ValueOut(Schema):
+    component: str
+    value: float | None
+    origin: str
+    auto_value: float | None
+    self_value: float | None
+    note: str
+    adjust_reason: str
+    points: float | None
+    evidence: list[dict]
+    version: int
+
+
+class ResultOut(Schema):
+    unit_id: int
+    unit: str
+    peer_group: str
+    rank: int
+    peers: int
+    points: float
+    index: float
+    framework: str
+    by_pillar: dict
+    pillar_ranks: dict
+    by_main: dict
+    previous_points: float | None
+    previous_index: float | None
+    previous_basis: str
+    previous_unit_ids: list[int]
+
+
+class ScorecardOut(Schema):
+    round_id: int
+    unit_id: int
+    framework: str
+    result: ResultOut | None
+    largest_gaps: list[dict]
+    values: list[ValueOut]
+
+
+def _f(number) -> float | None:
+    return None if number is None else float(number)
+
+
+def _round_out(round_: Round) -> dict:
+    return {"id": round_.pk, "name": round_.name, "year": round_.year, "status": round_.status,
+            "framework_id": round_.framework_id, "framework": round_.framework.label, "scope_id": round_.scope_id,
+            "published_at": round_.published_at, "version": round_.version,
+            "warnings": getattr(round_, "warnings", [])}
+
+
+def _result_out(result: Result) -> dict:
+    return {"unit_id": result.unit_id, "unit": result.unit.name, "peer_group": result.peer_group, "rank": result.rank,
+            "peers": result.peers, "points": float(result.points), "index": float(result.index),
+            "framework": result.framework.label, "by_pillar": result.by_pillar, "pillar_ranks": result.pillar_ranks,
+            "by_main": result.by_main, "previous_points": _f(result.previous_points),
+            "previous_index": _f(result.previous_index), "previous_basis": result.previous_basis,
+            "previous_unit_ids": result.previous_units}
+
+
+def _value_out(value: Value, points: float | None = None) -> dict:
+    return {"component": value.component.code, "value": _f(value.value), "origin": value.origin,
+            "auto_value": _f(value.auto_value), "self_value": _f(value.self_value), "note": value.note,
+            "adjust_reason": value.adjust_reason, "points": points, "version": value.version,
+            "evidence": [{"id": e.pk, "file": e.filename, "description": e.description}
+                         for e in value.evidence.all()]}
+
+
+@router.get("/dti/frameworks", response=list[FrameworkOut], summary="Bộ chỉ số / Frameworks")
+def list_frameworks(request: HttpRequest):
+    return [{**{f: getattr(fw, f) for f in FrameworkOut.model_fields}, "max_points": float(fw.max_points)}
+            for fw in Framework.objects.all()]
+
+
+@router.get("/dti/frameworks/{framework_id}", response={200: dict, **ERROR_RESPONSES},
+            summary="Tài liệu bộ chỉ số / Framework document")
+def get_framework(request: HttpRequest, framework_id: int):
+    framework = frameworks.get_framework(framework_id)
+    return {"id": framework.pk, **frameworks.export_document(framework)}
+
+
+@router.post("/dti/frameworks", response={201: FrameworkOut, **ERROR_RESPONSES},
+             summary="Ban hành bộ chỉ số (phiên bản mới) / Issue a framework edition")
+def create_framework(request: HttpRequest, payload: dict = Body(...)):
+    framework = frameworks.import_framework(request.user, payload)
+    return 201, {**{f: getattr(framework, f) for f in FrameworkOut.model_fields},
+                 "max_points": float(framework.max_points)}
+
+
+@router.get("/dti/rounds", response=list[RoundOut], summary="Đợt đánh giá / Rounds")
+def list_rounds(request: HttpRequest):
+    return [_round_out(r) for r in services.visible_rounds(request.user)]
+
+
+@router.post("/dti/rounds", response={201: RoundOut, **ERROR_RESPONSES}, summary="Tạo đợt / Create a round")
+def create_round(request: HttpRequest, payload: RoundIn):
+    framework = Framework.objects.filter(pk=payload.framework_id).first()
+    scope = Unit.objects.filter(pk=payload.scope_id).first()
+    units = Unit.objects.in_bulk(payload.unit_ids)
+    errors = []
+    if framework is None:
+        errors.append(FieldError("framework_id", "không có bộ chỉ số này", "no such framework"))
+    if scope is None:
+        errors.append(FieldError("scope_id", "không có đơn vị này", "no such unit"))
+    missing = [i for i in payload.unit_ids if i not in units]
+    if missing:
+        errors.append(FieldError("unit_ids", f"không có đơn vị mã số {missing[:20]}",
+                                 f"no units with ids {missing[:20]}"))
+    if errors:
+        raise ValidationFailed(errors)
+    round_ = services.create_round(request.user, payload.name, payload.year, framework, scope,
+                                   list(units.values()), payload.note)
+    return 201, _round_out(round_)
+
+
+@router.get("/dti/rounds/{round_id}", response={200: RoundOut, **ERROR_RESPONSES}, summary="Đợt / Round")
+def get_round(request: HttpRequest, round_id: int):
+    round_ = services.get_round(round_id)
+    if round_ not in services.visible_rounds(request.user):
+        raise Forbidden("Bạn không xem được đợt này", "You may not see this round")
+    return _round_out(round_)
+
+
+@router.post("/dti/rounds/{round_id}/open", response={200: RoundOut, **ERROR_RESPONSES},
+             summary="Mở thu thập, lấy số liệu tự động / Open collection")
+def open_round(request: HttpRequest, round_id: int, payload: VersionIn):
+    return _round_out(services.open_round(request.user, round_id, payload.version))
+
+
+@router.post("/dti/rounds/{round_id}/collect", response={200: dict, **ERROR_RESPONSES},
+             summary="Lấy lại số liệu đã duyệt của hệ thống báo cáo / Refresh automatic values")
+def collect(request: HttpRequest, round_id: int):
+    return {"updated": services.collect_automatic(request.user, round_id)}
+
+
+@router.post("/dti/rounds/{round_id}/close", response={200: RoundOut, **ERROR_RESPONSES},
+             summary="Kết thúc tự đánh giá / Close collection")
+def close_round(request: HttpRequest, round_id: int, payload: VersionIn):
+    return _round_out(services.close_collection(request.user, round_id, payload.version))
+
+
+@router.post("/dti/rounds/{round_id}/compute", response={200: dict, **ERROR_RESPONSES},
+             summary="Tính thử kết quả / Preview results")
+def compute(request: HttpRequest, round_id: int):
+    return {"results": services.recompute(request.user, round_id)}
+
+
+@router.post("/dti/rounds/{round_id}/publish", response={200: RoundOut, **ERROR_RESPONSES},
+             summary="Công bố / Publish")
+def publish(request: HttpRequest, round_id: int, payload: VersionIn):
+    return _round_out(services.publish_round(request.user, round_id, payload.version))
+
+
+@router.put("/dti/rounds/{round_id}/units/{unit_id}/values/{code}", response={200: ValueOut, **ERROR_RESPONSES},
+            summary="Tự đánh giá một chỉ số thành phần / Self-assess a component")
+def submit_value(request: HttpRequest, round_id: int, unit_id: int, code: str, payload: ValueIn):
+    return _value_out(services.submit_value(request.user, round_id, unit_id, code, payload.value, payload.note,
+                                            payload.version))
+
+
+@router.post("/dti/rounds/{round_id}/units/{unit_id}/values/{code}/adjust",
+             response={200: ValueOut, **ERROR_RESPONSES}, summary="Sở KH&CN điều chỉnh / DX office adjusts")
+def adjust_value(request: HttpRequest, round_id: int, unit_id: int, code: str, payload: AdjustIn):
+    return _value_out(services.adjust_value(request.user, round_id, unit_id, code, payload.value, payload.reason,
+                                            payload.version))
+
+
+@router.post("/dti/rounds/{round_id}/units/{unit_id}/values/{code}/evidence",
+             response={201: dict, **ERROR_RESPONSES}, summary="Nộp minh chứng / Upload evidence")
+def upload_evidence(request: HttpRequest, round_id: int, unit_id: int, code: str, file: UploadedFile = File(...)):
+    """Multipart: `file`, and an optional `description` form field."""
+    evidence = services.add_evidence(request.user, round_id, unit_id, code, file,
+                                     request.POST.get("description", "")[:255])
+    return 201, {"id": evidence.pk, "file": evidence.filename, "description": evidence.description}
+
+
+@router.get("/dti/rounds/{round_id}/results", response={200: list[ResultOut], **ERROR_RESPONSES},
+            summary="Bảng xếp hạng / Ranking")
+def results(request: HttpRequest, round_id: int, group: str = "", sort: str = "rank", pillar: str = "", q: str = ""):
+    table = services.ranking(request.user, round_id, peer_group=group, sort=sort, pillar=pillar, query=q)
+    return [_result_out(row.result) for row in table.rows]
+
+
+@router.get("/dti/rounds/{round_id}/units/{unit_id}", response={200: ScorecardOut, **ERROR_RESPONSES},
+            summary="Phiếu điểm của đơn vị / A unit's scorecard")
+def unit_scorecard(request: HttpRequest, round_id: int, unit_id: int):
+    card = services.scorecard(request.user, round_id, unit_id)
+    values = []
+    for line in card.mains:
+        for item in line.components:
+            if item.value is not None:
+                values.append(_value_out(item.value, item.points))
+    return {"round_id": card.round.pk, "unit_id": card.unit.pk, "framework": card.round.framework.label,
+            "result": _result_out(card.result) if card.result else None,
+            "largest_gaps": [{"component": c.code, "name": c.name, "gap": gap, "max_points": float(c.max_points)}
+                             for c, gap in card.gaps],
+            "values": values}
+
+
+@router.get("/dti/rounds/{round_id}/export", response={200: None, **ERROR_RESPONSES},
+            summary="Xuất kết quả đã công bố (xlsx, pdf) / Export published results")
+def export(request: HttpRequest, round_id: int, format: str = "xlsx"):
+    if format == "xlsx":
+        content, filename, mime = exports.export_xlsx(round_id)
+    elif format == "pdf":
+        content, filename, mime = exports.export_pdf(round_id)
+    else:
+        raise ValidationFailed(FieldError("format", "chỉ hỗ trợ xlsx hoặc pdf", "only xlsx or pdf are supported"))
+    response = HttpResponse(content, content_type=mime)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,1 +1,244 @@
-from django.db import models  # noqa: F401
+"""DTI assessment: methodology as versioned data, assessment rounds, collected values and results.
+
+A `Framework` is one edition of a methodology (e.g. the provincial DTI of Decision 922/QĐ-BTTTT, 2022):
+groups → main indicators → component indicators with maximum points, a scoring rule and a value
+source. A later methodology is a new `Framework` row with the same `code` and a higher `edition`;
+rounds point to exactly one edition, so every result says which methodology produced it.
+"""
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class FrameworkStatus(models.TextChoices):
+    DRAFT = "draft", "Dự thảo / Draft"
+    ACTIVE = "active", "Đang áp dụng / In force"
+    RETIRED = "retired", "Hết hiệu lực / Retired"
+
+
+class Framework(models.Model):
+    code = models.CharField("Mã bộ chỉ số / Framework code", max_length=40)
+    edition = models.PositiveIntegerField("Phiên bản phương pháp / Methodology edition")
+    name = models.CharField("Tên / Name", max_length=255)
+    legal_basis = models.CharField("Căn cứ / Legal basis", max_length=255, blank=True)
+    applies_to = models.CharField(
+        "Áp dụng cho / Applies to", max_length=120, blank=True,
+        help_text="Loại đơn vị, phân cách bởi dấu phẩy (province, department, commune)")
+    max_points = models.DecimalField("Tổng điểm tối đa / Maximum points", max_digits=8, decimal_places=2)
+    groups = models.JSONField("Nhóm chỉ số / Groups", default=list, blank=True)
+    status = models.CharField("Trạng thái / Status", max_length=10, choices=FrameworkStatus.choices,
+                              default=FrameworkStatus.ACTIVE)
+    source_note = models.TextField("Ghi chú nguồn / Source note", blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Bộ chỉ số / Framework"
+        verbose_name_plural = "Bộ chỉ số / Frameworks"
+        ordering = ["code", "-edition"]
+        constraints = [models.UniqueConstraint(fields=["code", "edition"], name="dti_framework_code_edition")]
+
+    def __str__(self) -> str:
+        return f"{self.name} (v{self.edition})"
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} v{self.edition}"
+
+
+class Pillar(models.Model):
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="pillars")
+    code = models.CharField(max_length=20)
+    name = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["framework", "order"]
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="dti_pillar_code")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def short(self) -> str:
+        return self.name.split(" / ")[0]
+
+
+class MainIndicator(models.Model):
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="main_indicators")
+    code = models.CharField(max_length=20)
+    name = models.CharField(max_length=255)
+    group = models.CharField(max_length=40, blank=True)
+    pillar = models.ForeignKey(Pillar, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    max_points = models.DecimalField(max_digits=8, decimal_places=2)
+    order = models.PositiveSmallIntegerField(default=0)
+    source_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["framework", "order"]
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="dti_main_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.name}"
+
+
+class ValueSource(models.TextChoices):
+    INDICATOR = "indicator", "Chỉ tiêu hệ thống báo cáo / Reporting-system indicator"
+    YES_NO = "yes_no", "Có/không kèm minh chứng / Yes-no with evidence"
+    SURVEY = "survey", "Số liệu khảo sát / Survey figure"
+    MANUAL = "manual", "Chấm điểm kèm giải trình / Manual score with justification"
+
+
+class Component(models.Model):
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="components")
+    main = models.ForeignKey(MainIndicator, on_delete=models.CASCADE, related_name="components")
+    pillar = models.ForeignKey(Pillar, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    code = models.CharField(max_length=20)
+    name = models.TextField()
+    max_points = models.DecimalField(max_digits=8, decimal_places=2)
+    rule = models.JSONField(default=dict)
+    source = models.CharField(max_length=12, choices=ValueSource.choices)
+    indicator_code = models.CharField(max_length=80, blank=True)
+    unit_label = models.CharField(max_length=40, blank=True)
+    guidance = models.TextField(blank=True)
+    source_note = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["framework", "order"]
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="dti_component_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.name}"
+
+
+class RoundStatus(models.TextChoices):
+    DRAFT = "draft", "Chuẩn bị / Draft"
+    COLLECTING = "collecting", "Đang thu thập, tự đánh giá / Collecting"
+    REVIEW = "review", "Sở KH&CN thẩm định / Under review"
+    PUBLISHED = "published", "Đã công bố / Published"
+
+
+class Round(models.Model):
+    name = models.CharField("Tên đợt / Name", max_length=255)
+    year = models.PositiveSmallIntegerField("Năm đánh giá / Year")
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="rounds",
+                                  verbose_name="Bộ chỉ số / Framework")
+    scope = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="dti_rounds",
+                              verbose_name="Đơn vị tổ chức đánh giá / Organising unit")
+    units = models.ManyToManyField("units.Unit", through="RoundUnit", related_name="+")
+    status = models.CharField("Trạng thái / Status", max_length=12, choices=RoundStatus.choices,
+                              default=RoundStatus.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField("Ghi chú / Note", blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Đợt đánh giá / Assessment round"
+        verbose_name_plural = "Đợt đánh giá / Assessment rounds"
+        ordering = ["-year", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == RoundStatus.PUBLISHED
+
+
+class RoundUnit(models.Model):
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="members")
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="dti_memberships")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round", "unit"], name="dti_round_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}:{self.unit_id}"
+
+
+class Origin(models.TextChoices):
+    AUTO = "auto", "Tự động từ hệ thống báo cáo / From the reporting system"
+    SELF = "self", "Đơn vị tự đánh giá / Self-assessment"
+    OFFICE = "office", "Sở KH&CN điều chỉnh / Adjusted by the DX office"
+
+
+class Value(models.Model):
+    """The value of one component for one unit in one round, where it came from, and its points."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="values")
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="dti_values")
+    component = models.ForeignKey(Component, on_delete=models.PROTECT, related_name="values")
+    value = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.SELF)
+    auto_value = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    self_value = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    note = models.TextField("Giải trình, minh chứng / Justification", blank=True)
+    adjust_reason = models.TextField("Lý do điều chỉnh / Reason for adjustment", blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round", "unit", "component"], name="dti_value_unique")]
+        indexes = [models.Index(fields=["round", "unit"])]
+
+    def __str__(self) -> str:
+        return f"{self.component_id}@{self.unit_id}: {self.value}"
+
+
+def evidence_path(instance: "Evidence", filename: str) -> str:
+    return f"dti/{instance.value.round_id}/{instance.value.unit_id}/{filename}"
+
+
+class Evidence(models.Model):
+    value = models.ForeignKey(Value, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to=evidence_path, max_length=255)
+    description = models.CharField(max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def filename(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1]
+
+
+class Result(models.Model):
+    """Computed scores of one unit in one round. `framework` repeats the round's edition so an
+    exported or cached result always names the methodology that produced it."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="results")
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="dti_results")
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="+")
+    peer_group = models.CharField(max_length=20)
+    points = models.DecimalField(max_digits=9, decimal_places=3)
+    index = models.DecimalField(max_digits=7, decimal_places=5)
+    rank = models.PositiveIntegerField()
+    peers = models.PositiveIntegerField()
+    by_main = models.JSONField(default=dict)
+    by_pillar = models.JSONField(default=dict)
+    by_group = models.JSONField(default=dict)
+    pillar_ranks = models.JSONField(default=dict)
+    previous_points = models.DecimalField(max_digits=9, decimal_places=3, null=True, blank=True)
+    previous_index = models.DecimalField(max_digits=7, decimal_places=5, null=True, blank=True)
+    previous_by_main = models.JSONField(default=dict, blank=True)
+    previous_basis = models.CharField(max_length=10, blank=True)  # "same" | "merged" | ""
+    previous_units = models.JSONField(default=list, blank=True)
+    gaps = models.JSONField(default=list)
+    component_points = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round", "unit"], name="dti_result_unique")]
+        ordering = ["round", "peer_group", "rank"]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.points} (#{self.rank})"

@@ -1,3 +1,549 @@
-from ninja import Router
+"""REST endpoints of indicators and reporting (/api/v1/indicators/...). Thin: parse, call services, shape."""
 
-router = Router(tags=["indicators"])
+import datetime as dt
+import json
+from decimal import Decimal
+
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Query, Router, Schema
+from ninja.files import UploadedFile
+from ninja.security import SessionAuth
+from pydantic import Field
+
+from tinhso.accounts.auth import TokenAuth
+from tinhso.core.api import ERROR_RESPONSES
+from tinhso.core.audit import history_of
+from tinhso.core.errors import FieldError, ValidationFailed
+from tinhso.core.tabular import read_table, to_xlsx
+from tinhso.indicators import analytics, periods, services
+from tinhso.indicators.models import Report, Status
+from tinhso.units.models import Unit
+
+# Bearer token first, then the session: with the session first, ninja's CSRF check of the session
+# cookie rejects a token-authenticated PUT/POST from a real HTTP client before the token is tried.
+router = Router(tags=["indicators"], auth=[TokenAuth(), SessionAuth()])
+
+Number = Decimal | float | int | str | bool | None
+
+
+class IndicatorOut(Schema):
+    code: str
+    name: str
+    noun: str
+    unit_of_measure: str
+    value_type: str
+    aggregation: str
+    time_aggregation: str
+    direction: str
+    periodicity: str
+    unit_kinds: list[str]
+    numerator: str
+    denominator: str
+    factor: Decimal
+    formula: str
+    min_value: Decimal | None
+    max_value: Decimal | None
+    decimals: int
+    description: str
+    source: str
+    active: bool
+    version: int
+
+
+class IndicatorIn(Schema):
+    code: str = Field(min_length=2, max_length=40)
+    name: str | None = Field(None, max_length=300)
+    noun: str | None = Field(None, max_length=120)
+    unit_of_measure: str | None = Field(None, max_length=40)
+    value_type: str | None = None
+    aggregation: str | None = None
+    time_aggregation: str | None = None
+    direction: str | None = None
+    periodicity: str | None = None
+    unit_kinds: list[str] | None = None
+    numerator: str | None = Field(None, max_length=40)
+    denominator: str | None = Field(None, max_length=40)
+    factor: Decimal | None = None
+    formula: str | None = Field(None, max_length=500)
+    min_value: Decimal | None = None
+    max_value: Decimal | None = None
+    decimals: int | None = Field(None, ge=0, le=6)
+    description: str | None = Field(None, max_length=5000)
+    source: str | None = Field(None, max_length=300)
+    active: bool | None = None
+    version: int | None = Field(None, description="Phiên bản đã đọc (bắt buộc khi sửa) / version you read")
+    valid_from: dt.date | None = Field(None, description="Định nghĩa mới áp dụng từ ngày / new definition from")
+    reason: str = Field("", max_length=300)
+
+
+class RevisionOut(Schema):
+    version: int
+    valid_from: dt.date
+    definition: dict
+    reason: str
+
+
+class FormItemOut(Schema):
+    code: str
+    name: str
+    unit_of_measure: str
+    value_type: str
+    required: bool
+
+
+class FormOut(Schema):
+    id: int
+    code: str
+    name: str
+    period_type: str
+    unit_kinds: list[str]
+    deadline_days: int
+    reminder_offsets: list[int]
+    approval_by: str
+    items: list[FormItemOut]
+    derived: list[str]
+
+
+class ReportOut(Schema):
+    id: int
+    form: str
+    unit_id: int
+    unit_name: str
+    period: str
+    period_label: str
+    deadline: dt.date
+    status: str
+    comment: str
+    late: bool
+    submitted_at: dt.datetime | None
+    approved_at: dt.datetime | None
+    reopened: int
+    version: int
+    values: dict[str, Decimal | str | None]
+    derived: dict[str, Decimal | None]
+    warnings: list[dict] = []
+
+
+class ReportIn(Schema):
+    form: str = Field(description="Mã biểu mẫu / form code, e.g. BM01-THANG")
+    unit_id: int
+    period: str = Field(description="YYYY-MM, YYYY-Qn, YYYY-Hn hoặc YYYY")
+    values: dict[str, Number] = Field(default_factory=dict, max_length=500)
+    version: int | None = Field(None, description="Phiên bản đã đọc; bỏ trống khi tạo mới / version you read")
+    submit: bool = Field(False, description="Gửi luôn sau khi lưu / submit after saving")
+
+
+class TransitionIn(Schema):
+    version: int | None = None
+    comment: str = Field("", max_length=5000)
+
+
+class CompletenessRowOut(Schema):
+    unit_id: int
+    unit_name: str
+    state: str
+    late: bool
+    overdue: bool
+    report_id: int | None
+    submitted_at: dt.datetime | None
+
+
+class CompletenessOut(Schema):
+    form: str
+    period: str
+    deadline: dt.date
+    expected: int
+    submitted: int
+    approved: int
+    on_time: int
+    late: int
+    overdue: int
+    completeness_pct: float | None
+    timeliness_pct: float | None
+    rows: list[CompletenessRowOut]
+
+
+class ValueOut(Schema):
+    indicator: str
+    unit_id: int
+    period: str
+    value: float | None
+    previous: float | None = None
+    change_pct: float | None = None
+
+
+class TargetIn(Schema):
+    indicator: str
+    unit_id: int
+    year: int = Field(ge=1990, le=2100)
+    value: Decimal | str
+    period: str = Field("", max_length=10)
+    note: str = Field("", max_length=300)
+    version: int | None = None
+
+
+class TargetOut(Schema):
+    id: int
+    indicator: str
+    unit_id: int
+    year: int
+    period: str
+    value: Decimal
+    note: str
+    version: int
+
+
+class AchievementOut(Schema):
+    indicator: str
+    name: str
+    target: Decimal
+    actual: Decimal | None
+    achievement_pct: Decimal | None
+    status: str
+    statement: str
+
+
+class AchievementSummaryOut(Schema):
+    unit_id: int
+    year: int
+    summary: str
+    met_or_exceeded: int
+    rows: list[AchievementOut]
+
+
+class ReminderOut(Schema):
+    id: int
+    form: str
+    unit_id: int
+    period: str
+    offset: int
+    message: str
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+class ImportOut(Schema):
+    saved: int
+
+
+def _unit(unit_id: int, field: str = "unit_id") -> Unit:
+    unit = Unit.objects.select_related("parent").filter(pk=unit_id).first()
+    if unit is None:
+        raise ValidationFailed(FieldError(field, f"không có đơn vị mã số {unit_id}", f"no unit with id {unit_id}"))
+    return unit
+
+
+def _indicator_out(indicator) -> dict:
+    return {name: getattr(indicator, name) for name in IndicatorOut.model_fields}
+
+
+def _form_out(form) -> dict:
+    items = form.items.select_related("indicator")
+    return {"id": form.pk, "code": form.code, "name": form.name, "period_type": form.period_type,
+            "unit_kinds": form.unit_kinds, "deadline_days": form.deadline_days,
+            "reminder_offsets": form.reminder_offsets, "approval_by": form.approval_by,
+            "items": [{"code": i.indicator.code, "name": i.indicator.name,
+                       "unit_of_measure": i.indicator.unit_of_measure, "value_type": i.indicator.value_type,
+                       "required": i.required} for i in items],
+            "derived": [d.code for d in services.derived_for(form)]}
+
+
+def _report_out(report: Report, warnings: list | None = None) -> dict:
+    values = services.values_of(report)
+    numeric = {k: v for k, v in values.items() if isinstance(v, Decimal)}
+    derived = {d.code: services.derived_value(d, numeric) for d in services.derived_for(report.form)}
+    return {"id": report.pk, "form": report.form.code, "unit_id": report.unit_id, "unit_name": report.unit.name,
+            "period": report.period, "period_label": report.period_obj.label, "deadline": report.deadline,
+            "status": report.status, "comment": report.comment, "late": report.is_late,
+            "submitted_at": report.submitted_at, "approved_at": report.approved_at, "reopened": report.reopened,
+            "version": report.version, "values": values,
+            "derived": {k: (round(v, 4) if v is not None else None) for k, v in derived.items()},
+            "warnings": [w.as_field_error().as_dict() for w in (warnings or [])]}
+
+
+# ---------------------------------------------------------------- catalogue
+
+@router.get("/indicators/catalogue", response=list[IndicatorOut], summary="Danh mục chỉ tiêu / Indicator catalogue")
+def list_indicators(request: HttpRequest, q: str = "", include_inactive: bool = False):
+    """`q` ignores diacritics ("ty le ho so" finds "Tỷ lệ hồ sơ…")."""
+    return [_indicator_out(i) for i in services.search_indicators(q, active_only=not include_inactive)]
+
+
+@router.get("/indicators/catalogue/{code}", response={200: IndicatorOut, **ERROR_RESPONSES},
+            summary="Một chỉ tiêu / One indicator")
+def get_indicator(request: HttpRequest, code: str):
+    return _indicator_out(services.get_indicator(code))
+
+
+@router.get("/indicators/catalogue/{code}/revisions", response={200: list[RevisionOut], **ERROR_RESPONSES},
+            summary="Các phiên bản định nghĩa / Definition revisions")
+def indicator_revisions(request: HttpRequest, code: str):
+    return list(services.get_indicator(code).revisions.all())
+
+
+@router.put("/indicators/catalogue", response={200: IndicatorOut, **ERROR_RESPONSES},
+            summary="Tạo hoặc sửa chỉ tiêu (cơ quan CĐS) / Create or change an indicator (DX office)")
+def save_indicator(request: HttpRequest, payload: IndicatorIn):
+    data = payload.dict(exclude_unset=True, exclude={"version", "valid_from", "reason"})
+    data = {k: v for k, v in data.items() if v is not None or k in ("min_value", "max_value")}
+    exists = services.Indicator.objects.filter(code=payload.code).exists()
+    if exists and payload.version is None:
+        raise ValidationFailed(FieldError("version", "cần phiên bản đã đọc để sửa", "the version you read is required"))
+    indicator = services.save_indicator(request.user, data, payload.version, payload.valid_from, payload.reason)
+    return _indicator_out(indicator)
+
+
+@router.get("/indicators/forms", response=list[FormOut], summary="Biểu mẫu báo cáo / Reporting forms")
+def list_forms(request: HttpRequest):
+    return [_form_out(f) for f in services.Form.objects.filter(active=True)]
+
+
+@router.get("/indicators/forms/{code}", response={200: FormOut, **ERROR_RESPONSES}, summary="Một biểu mẫu / One form")
+def get_form(request: HttpRequest, code: str):
+    return _form_out(services.get_form(code))
+
+
+# ---------------------------------------------------------------- reports
+
+@router.get("/indicators/reports", response={200: list[ReportOut], **ERROR_RESPONSES},
+            summary="Báo cáo trong phạm vi của bạn / Reports in your scope")
+def list_reports(request: HttpRequest, form: str | None = None, period: str | None = None,
+                 status: Status | None = None, under: int | None = None, limit: int = Query(200, ge=1, le=2000)):
+    reports = services.list_reports(request.user, services.get_form(form) if form else None, period, status,
+                                    _unit(under, "under") if under else None, limit)
+    return [_report_out(r) for r in reports]
+
+
+@router.put("/indicators/reports", response={200: ReportOut, 201: ReportOut, **ERROR_RESPONSES},
+            summary="Nhập số liệu một báo cáo (tạo hoặc sửa, có thể gửi luôn) / Enter a report's figures")
+def save_report(request: HttpRequest, payload: ReportIn):
+    """Partial: codes left out keep their stored value. Errors name the cell as `values.<CODE>`.
+    Resending identical figures of a submitted report is accepted and changes nothing (idempotent)."""
+    result = services.save_report(request.user, services.get_form(payload.form), _unit(payload.unit_id),
+                                  payload.period, payload.values, payload.version, payload.submit)
+    return (201 if result.created else 200), _report_out(result.report, result.warnings)
+
+
+@router.get("/indicators/reports/{report_id}", response={200: ReportOut, **ERROR_RESPONSES},
+            summary="Một báo cáo / One report")
+def get_report(request: HttpRequest, report_id: int):
+    return _report_out(services.get_report(report_id, request.user))
+
+
+@router.get("/indicators/reports/{report_id}/history", response={200: list[dict], **ERROR_RESPONSES},
+            summary="Lịch sử báo cáo / Report history")
+def report_history(request: HttpRequest, report_id: int):
+    report = services.get_report(report_id, request.user)
+    entries = [e.as_dict() for e in history_of(report)]
+    for value in report.values.select_related("indicator"):
+        entries += [{**e.as_dict(), "indicator": value.indicator.code} for e in history_of(value)]
+    return sorted(entries, key=lambda e: e["when"], reverse=True)
+
+
+def _transition(request, report_id: int, payload: TransitionIn, action: str) -> dict:
+    services.get_report(report_id, request.user)
+    if action == "submit":
+        report = services.submit_report(request.user, report_id, payload.version)
+    elif action == "approve":
+        report = services.approve_report(request.user, report_id, payload.version, payload.comment)
+    elif action == "return":
+        report = services.return_report(request.user, report_id, payload.comment, payload.version)
+    else:
+        report = services.reopen_report(request.user, report_id, payload.comment, payload.version)
+    return _report_out(report)
+
+
+@router.post("/indicators/reports/{report_id}/submit", response={200: ReportOut, **ERROR_RESPONSES},
+             summary="Gửi báo cáo / Submit")
+def submit_report(request: HttpRequest, report_id: int, payload: TransitionIn):
+    return _transition(request, report_id, payload, "submit")
+
+
+@router.post("/indicators/reports/{report_id}/approve", response={200: ReportOut, **ERROR_RESPONSES},
+             summary="Phê duyệt (cấp trên hoặc cơ quan CĐS) / Approve")
+def approve_report(request: HttpRequest, report_id: int, payload: TransitionIn):
+    return _transition(request, report_id, payload, "approve")
+
+
+@router.post("/indicators/reports/{report_id}/return", response={200: ReportOut, **ERROR_RESPONSES},
+             summary="Trả lại kèm ý kiến / Return with a comment")
+def return_report(request: HttpRequest, report_id: int, payload: TransitionIn):
+    return _transition(request, report_id, payload, "return")
+
+
+@router.post("/indicators/reports/{report_id}/reopen", response={200: ReportOut, **ERROR_RESPONSES},
+             summary="Mở lại báo cáo đã duyệt để điều chỉnh / Reopen for a correction")
+def reopen_report(request: HttpRequest, report_id: int, payload: TransitionIn):
+    return _transition(request, report_id, payload, "reopen")
+
+
+@router.get("/indicators/template", response={200: None, **ERROR_RESPONSES},
+            summary="Tệp mẫu XLSX để nhập số liệu / XLSX template")
+def report_template(request: HttpRequest, form: str, unit_id: int | None = None, period: str | None = None):
+    form_obj = services.get_form(form)
+    values = {}
+    if unit_id and period:
+        unit = _unit(unit_id)
+        services.require_view_unit(request.user, unit)
+        report = services.report_for(form_obj, unit, period)
+        values = services.values_of(report) if report else {}
+    content = to_xlsx(form_obj.code, services.XLSX_HEADERS, services.report_template(form_obj, values))
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{form_obj.code}-{period or "mau"}.xlsx"'
+    return response
+
+
+@router.post("/indicators/upload", response={200: ReportOut, 201: ReportOut, **ERROR_RESPONSES},
+             summary="Nhập số liệu từ XLSX/CSV, tất cả hoặc không / Upload figures, all or nothing")
+def upload_report(request: HttpRequest, form: str, unit_id: int, period: str, submit: bool = False,
+                  file: UploadedFile = File(...)):
+    rows = read_table(file.read(), file.name or "", services.XLSX_ALIASES)
+    result = services.import_report(request.user, services.get_form(form), _unit(unit_id), period, rows, submit)
+    return (201 if result.created else 200), _report_out(result.report, result.warnings)
+
+
+# ---------------------------------------------------------------- completeness, reminders
+
+@router.get("/indicators/completeness", response={200: CompletenessOut, **ERROR_RESPONSES},
+            summary="Tình hình nộp báo cáo, đúng hạn, trễ hạn / Completeness and timeliness")
+def completeness(request: HttpRequest, form: str, period: str, under: int | None = None):
+    unit = _unit(under, "under") if under else request.user.unit
+    if unit is not None:
+        services.require_view_unit(request.user, unit)
+    table = services.completeness(services.get_form(form), period, unit)
+    return {"form": table.form.code, "period": table.period.key, "deadline": table.deadline,
+            "expected": table.expected, "submitted": table.submitted, "approved": table.approved,
+            "on_time": table.on_time, "late": table.late, "overdue": table.overdue,
+            "completeness_pct": table.completeness_pct, "timeliness_pct": table.timeliness_pct,
+            "rows": [{"unit_id": r.unit.pk, "unit_name": r.unit.name, "state": r.state, "late": r.late,
+                      "overdue": r.overdue, "report_id": r.report.pk if r.report else None,
+                      "submitted_at": r.report.submitted_at if r.report else None} for r in table.rows]}
+
+
+@router.get("/indicators/reminders", response=list[ReminderOut], summary="Lời nhắc của tôi / My reminders")
+def my_reminders(request: HttpRequest, unread_only: bool = False):
+    return [{"id": r.pk, "form": r.form.code, "unit_id": r.unit_id, "period": r.period, "offset": r.offset,
+             "message": r.message, "created_at": r.created_at, "read_at": r.read_at}
+            for r in services.reminders_of(request.user, unread_only)]
+
+
+@router.post("/indicators/reminders/{reminder_id}/read", response={204: None, **ERROR_RESPONSES},
+             summary="Đánh dấu đã đọc / Mark as read")
+def read_reminder(request: HttpRequest, reminder_id: int):
+    services.mark_read(request.user, reminder_id)
+    return 204, None
+
+
+# ---------------------------------------------------------------- analytics
+
+def _codes(text: str) -> list[str]:
+    codes = [c.strip().upper() for c in text.split(",") if c.strip()]
+    if not codes or len(codes) > 200:
+        raise ValidationFailed(FieldError("indicators", "cần 1–200 mã chỉ tiêu, cách nhau bởi dấu phẩy",
+                                          "give 1–200 indicator codes separated by commas"))
+    known = set(services.Indicator.objects.filter(code__in=codes).values_list("code", flat=True))
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise ValidationFailed(FieldError("indicators", f"không có chỉ tiêu {', '.join(unknown)}",
+                                          f"unknown indicators {', '.join(unknown)}"))
+    return codes
+
+
+def _targets(units: str, parent: int | None, level: str | None, as_of: dt.date) -> list[int]:
+    if units:
+        try:
+            ids = [int(u) for u in units.split(",") if u.strip()]
+        except ValueError as exc:
+            raise ValidationFailed(FieldError("units", "mã đơn vị phải là số", "unit ids must be numbers")) from exc
+        if not ids or len(ids) > 5000:
+            raise ValidationFailed(FieldError("units", "cần 1–5.000 đơn vị", "give 1–5,000 units"))
+        return ids
+    if parent is not None:
+        return list(Unit.objects.as_of(as_of).filter(parent_id=parent).values_list("pk", flat=True))
+    if level:
+        return list(Unit.objects.as_of(as_of).filter(kind=level).values_list("pk", flat=True))
+    raise ValidationFailed(FieldError("units", "chọn units, parent hoặc level", "give units, parent or level"))
+
+
+def _range(period_type: str, start: str, end: str) -> tuple[dt.date, dt.date]:
+    first, last = periods.parse(start, "start"), periods.parse(end or start, "end")
+    if last.end < first.start:
+        raise ValidationFailed(FieldError("end", "kỳ cuối trước kỳ đầu", "end is before start"))
+    if period_type not in periods.MONTHS_IN:
+        raise ValidationFailed(FieldError("period_type", "dùng month, quarter, half hoặc year",
+                                          "use month, quarter, half or year"))
+    return first.start, last.end
+
+
+@router.get("/indicators/analytics", response={200: list[ValueOut], **ERROR_RESPONSES},
+            summary="Số liệu đã duyệt theo đơn vị và kỳ / Approved figures by unit and period")
+def analytics_values(request: HttpRequest, indicators: str, start: str, end: str = "", period_type: str = "year",
+                     units: str = "", parent: int | None = None, level: str | None = None,
+                     as_of: dt.date | None = None, compare: bool = False):
+    """Roll-up of approved figures. Units: `units=1,2`, the children of `parent`, or every unit of a
+    `level` (province, commune…) valid on `as_of` (default today); old units' figures are
+    re-aggregated to them. `period_type` buckets (month → quarter → half → year) between `start` and
+    `end` (period keys like 2025-03, 2025-Q1, 2025). `compare=true` adds the same period last year."""
+    codes = _codes(indicators)
+    day = as_of or dt.date.today()
+    targets = _targets(units, parent, level, day)
+    first, last = _range(period_type, start, end)
+    values = analytics.series(codes, targets, period_type, first, last, day)
+    previous = {}
+    if compare:
+        prior = analytics.series(codes, targets, period_type, first.replace(year=first.year - 1),
+                                 last.replace(year=last.year - 1, day=28 if last.month == 2 else last.day), day)
+        previous = {(c, u, str(int(p[:4]) + 1) + p[4:]): v for (c, u, p), v in prior.items()}
+    rows = []
+    for (code, unit_id, period), value in sorted(values.items(), key=lambda kv: (kv[0][0], kv[0][2], kv[0][1])):
+        row = {"indicator": code, "unit_id": unit_id, "period": period, "value": round(value, 4)}
+        if compare:
+            before = previous.get((code, unit_id, period))
+            row["previous"] = None if before is None else round(before, 4)
+            row["change_pct"] = round(value / before * 100, 2) if before else None
+        rows.append(row)
+    # Serialised here rather than validated row by row: this endpoint answers analytics at scale.
+    return HttpResponse(json.dumps(rows, ensure_ascii=False), content_type="application/json")
+
+
+# ---------------------------------------------------------------- targets and achievement
+
+@router.get("/indicators/targets", response={200: list[TargetOut], **ERROR_RESPONSES},
+            summary="Chỉ tiêu kế hoạch / Targets")
+def list_targets(request: HttpRequest, year: int | None = None, unit_id: int | None = None):
+    targets = services.Target.objects.select_related("indicator")
+    if year:
+        targets = targets.filter(year=year)
+    if unit_id:
+        targets = targets.filter(unit_id=unit_id)
+    return [{"id": t.pk, "indicator": t.indicator.code, "unit_id": t.unit_id, "year": t.year, "period": t.period,
+             "value": t.value, "note": t.note, "version": t.version} for t in targets[:5000]]
+
+
+@router.put("/indicators/targets", response={200: TargetOut, **ERROR_RESPONSES},
+            summary="Đặt chỉ tiêu kế hoạch (cơ quan CĐS) / Set a target (DX office)")
+def put_target(request: HttpRequest, payload: TargetIn):
+    t = services.set_target(request.user, payload.indicator, _unit(payload.unit_id), payload.year, payload.value,
+                            payload.period, payload.note, payload.version)
+    return {"id": t.pk, "indicator": t.indicator.code, "unit_id": t.unit_id, "year": t.year, "period": t.period,
+            "value": t.value, "note": t.note, "version": t.version}
+
+
+@router.post("/indicators/targets/import", response={200: ImportOut, **ERROR_RESPONSES},
+             summary="Nhập chỉ tiêu kế hoạch từ CSV/XLSX, tất cả hoặc không / Import targets, all or nothing")
+def import_targets(request: HttpRequest, file: UploadedFile = File(...)):
+    rows = read_table(file.read(), file.name or "", services.TARGET_ALIASES)
+    return {"saved": services.import_targets(request.user, rows)}
+
+
+@router.get("/indicators/achievement", response={200: AchievementSummaryOut, **ERROR_RESPONSES},
+            summary="Kết quả thực hiện so với kế hoạch / Achievement against targets")
+def achievement(request: HttpRequest, unit_id: int, year: int = Query(..., ge=1990, le=2100)):
+    unit = _unit(unit_id)
+    rows = services.achievements(unit, year)
+    return {"unit_id": unit.pk, "year": year, "summary": services.plan_summary(rows),
+            "met_or_exceeded": sum(r.status in (services.MET, services.EXCEEDED) for r in rows),
+            "rows": [{"indicator": r.indicator.code, "name": r.indicator.name, "target": r.target.value,
+                      "actual": analytics.to_decimal(float(r.actual)) if r.actual is not None else None,
+                      "achievement_pct": round(r.pct, 1) if r.pct is not None else None, "status": r.status,
+                      "statement": r.statement} for r in rows]}

@@ -1,2 +1,17 @@
+from django.urls import path
+
+from tinhso.indicators import views
+
 app_name = "indicators"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("catalogue/", views.catalogue, name="catalogue"),
+    path("catalogue/<str:code>/", views.indicator_detail, name="indicator"),
+    path("report/<str:form_code>/<int:unit_id>/<str:period>/", views.report_entry, name="report"),
+    path("report/<str:form_code>/<int:unit_id>/<str:period>/template.xlsx", views.report_template,
+         name="report_template"),
+    path("completeness/", views.completeness, name="completeness"),
+    path("analytics/", views.analytics_page, name="analytics"),
+    path("targets/", views.targets, name="targets"),
+    path("reminders/", views.reminders, name="reminders"),
+]

@@ -1,3 +1,297 @@
-from ninja import Router
+"""REST endpoints of journey monitoring (/api/v1/transport/...). Thin: parse, call services, shape output.
+Only transport inspectors (permission transport.view_journeys) get data; pushing positions needs
+transport.ingest_positions."""
 
-router = Router(tags=["transport"])
+import datetime as dt
+
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Query, Router, Schema
+from ninja.files import UploadedFile
+from ninja.security import SessionAuth
+from pydantic import Field
+
+from tinhso.accounts.auth import TokenAuth
+from tinhso.core.api import ERROR_RESPONSES
+from tinhso.transport import services
+from tinhso.transport.models import LicenceKind, RuleKind
+
+# The bearer token is tried before the session: with the project-wide order (session first) a device
+# provider's token POST without a session cookie fails the session's CSRF check before the token is read.
+router = Router(tags=["transport"], auth=[TokenAuth(), SessionAuth()])
+
+
+class VehicleOut(Schema):
+    id: int
+    plate: str
+    licence_kind: str
+    seats: int | None
+    tonnage: float | None
+    registered_route: str
+    business_id: int
+    business: str
+    active: bool
+    version: int
+
+
+class ReasonOut(Schema):
+    code: str
+    field: str
+    count: int
+    message: dict[str, str]
+
+
+class SampleOut(Schema):
+    row: int
+    field: str
+    value: str | None
+    code: str
+    message: dict[str, str]
+
+
+class IngestOut(Schema):
+    batch_id: str
+    rows_total: int
+    rows_stored: int
+    rows_rejected: int
+    duplicates: int
+    days: list[str]
+    seconds: float
+    reasons: list[ReasonOut]
+    samples: list[SampleOut]
+
+
+class StreamIn(Schema):
+    points: list = Field(description="Các điểm: plate, time (ISO 8601), lat, lon, speed, heading, ignition, door, "
+                                     "driver / points as devices send them", min_length=1,
+                         max_length=services.MAX_STREAM_POINTS)
+
+
+class TripOut(Schema):
+    vehicle_id: int
+    start: dt.datetime
+    end: dt.datetime
+    start_lat: float
+    start_lon: float
+    end_lat: float
+    end_lon: float
+    distance_km: float
+    driving_s: int
+    max_speed: float
+    stops: int
+    driver: str | None
+
+
+class StopOut(Schema):
+    start: dt.datetime
+    end: dt.datetime
+    duration_s: int
+    lat: float
+    lon: float
+    kind: str
+
+
+class ViolationOut(Schema):
+    vehicle_id: int
+    plate: str
+    kind: str
+    kind_label: str
+    rule: str
+    start: dt.datetime
+    end: dt.datetime
+    duration_s: int
+    value: float
+    limit: float
+    lat: float | None
+    lon: float | None
+    driver: str | None
+    detail: str
+
+
+class JourneysOut(Schema):
+    vehicle: VehicleOut
+    distance_km: float
+    driving_s: int
+    trips: list[TripOut]
+    stops: list[StopOut]
+    violations: list[ViolationOut]
+
+
+class RuleOut(Schema):
+    code: str
+    kind: str
+    name: str
+    params: dict
+    legal_reference: str
+    active: bool
+    version: int
+
+
+class RulePatch(Schema):
+    version: int
+    params: dict | None = None
+    active: bool | None = None
+    legal_reference: str | None = Field(None, max_length=5000)
+
+
+class AnalysisIn(Schema):
+    start: dt.date
+    end: dt.date
+
+
+class AnalysisOut(Schema):
+    points: int
+    trips: int
+    stops: int
+    violations: int
+
+
+class CoachOut(Schema):
+    vehicle_id: int
+    plate: str
+    business: str
+    score: float
+    flagged: bool
+    components: dict[str, float]
+    days_on_route: int
+    trips_on_route: int
+    median_stops: float
+    departures: dict[str, str]
+    route: list[list[float]] | None
+    evidence: list[dict]
+
+
+def _vehicle_out(v) -> dict:
+    return {"id": v.pk, "plate": v.plate, "licence_kind": v.licence_kind, "seats": v.seats,
+            "tonnage": float(v.tonnage) if v.tonnage is not None else None, "registered_route": v.registered_route,
+            "business_id": v.business_id, "business": v.business.name, "active": v.active, "version": v.version}
+
+
+def _dt(epoch: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp(epoch, services.store._zone())
+
+
+def _violation_out(v: dict, plates: dict[int, str]) -> dict:
+    return {**v, "plate": plates.get(v["vehicle_id"], ""), "start": _dt(v["start"]), "end": _dt(v["end"]),
+            "kind_label": services.VIOLATION_LABELS.get(v["kind"], v["kind"]), "detail": v.get("detail") or ""}
+
+
+@router.get("/transport/vehicles", response={200: list[VehicleOut], **ERROR_RESPONSES},
+            summary="Tìm phương tiện / Search vehicles")
+def list_vehicles(request: HttpRequest, q: str = "", kind: LicenceKind | None = None, business: int | None = None,
+                  limit: int = Query(200, ge=1, le=5000)):
+    return [_vehicle_out(v) for v in services.search_vehicles(request.user, q, kind or "", business, limit)]
+
+
+@router.get("/transport/vehicles/{ref}", response={200: VehicleOut, **ERROR_RESPONSES},
+            summary="Một phương tiện (mã hoặc biển số) / One vehicle (id or plate)")
+def get_vehicle(request: HttpRequest, ref: str):
+    return _vehicle_out(services.find_vehicle(request.user, ref))
+
+
+@router.get("/transport/vehicles/{ref}/positions", response={200: None, **ERROR_RESPONSES},
+            summary="Trích xuất dữ liệu hành trình / Extract a vehicle's positions (json, csv, parquet)")
+def positions(request: HttpRequest, ref: str, start: dt.date, end: dt.date, format: str = "json"):
+    vehicle = services.find_vehicle(request.user, ref)
+    content, count = services.extract(request.user, vehicle, start, end, format)
+    mime = {"json": "application/json", "csv": "text/csv; charset=utf-8",
+            "parquet": "application/vnd.apache.parquet"}[format]
+    response = HttpResponse(content, content_type=mime)
+    response["X-Point-Count"] = str(count)
+    if format != "json":
+        response["Content-Disposition"] = (f'attachment; filename="{vehicle.plate_key}-{start:%Y%m%d}-'
+                                           f'{end:%Y%m%d}.{format}"')
+    return response
+
+
+@router.get("/transport/vehicles/{ref}/journeys", response={200: JourneysOut, **ERROR_RESPONSES},
+            summary="Chuyến, điểm dừng, vi phạm của một xe / A vehicle's trips, stops and violations")
+def journeys(request: HttpRequest, ref: str, start: dt.date, end: dt.date):
+    vehicle = services.find_vehicle(request.user, ref)
+    result = services.vehicle_journeys(request.user, vehicle, start, end)
+    plates = {vehicle.pk: vehicle.plate}
+    return {
+        "vehicle": _vehicle_out(vehicle),
+        "distance_km": round(sum(t["distance_m"] for t in result.trips) / 1000, 2),
+        "driving_s": sum(t["driving_s"] for t in result.trips),
+        "trips": [{**t, "start": _dt(t["start"]), "end": _dt(t["end"]), "distance_km": round(t["distance_m"] / 1000, 2)}
+                  for t in result.trips],
+        "stops": [{**s, "start": _dt(s["start"]), "end": _dt(s["end"])} for s in result.stops],
+        "violations": [_violation_out(v, plates) for v in result.violations],
+    }
+
+
+@router.post("/transport/ingest/stream", response={200: IngestOut, **ERROR_RESPONSES},
+             summary="Nhận một lô điểm từ thiết bị / Receive a batch of device points")
+def ingest_stream(request: HttpRequest, payload: StreamIn):
+    """The good rows of the batch are committed together (or nothing, if the server dies); bad rows are
+    counted by reason with samples naming the row and field."""
+    return services.ingest_stream(request.user, payload.points).as_dict()
+
+
+@router.post("/transport/ingest/file", response={200: IngestOut, **ERROR_RESPONSES},
+             summary="Nhập tệp CSV, JSON lines, Parquet / Ingest a CSV, JSON lines or Parquet file")
+def ingest_file(request: HttpRequest, file: UploadedFile = File(...), format: str = ""):
+    return services.ingest_upload(request.user, file.read(), file.name or "", format).as_dict()
+
+
+@router.get("/transport/violations", response={200: list[ViolationOut], **ERROR_RESPONSES},
+            summary="Danh sách vi phạm / Violations")
+def list_violations(request: HttpRequest, start: dt.date, end: dt.date, kind: RuleKind | None = None,
+                    vehicle: int | None = None, business: int | None = None, driver: str = "",
+                    limit: int = Query(1000, ge=1, le=100_000)):
+    rows = services.violations(request.user, start, end, kind or "", vehicle, business, driver, limit)
+    plates = {r["vehicle_id"]: r["vehicle"].plate for r in rows if r.get("vehicle")}
+    return [_violation_out(r, plates) for r in rows]
+
+
+@router.post("/transport/analysis", response={200: AnalysisOut, **ERROR_RESPONSES},
+             summary="Tính chuyến và vi phạm toàn đội xe / Compute trips and violations of the fleet")
+def run_analysis(request: HttpRequest, payload: AnalysisIn):
+    return services.run_analysis(request.user, payload.start, payload.end)
+
+
+@router.get("/transport/reports/{level}", response={200: None, **ERROR_RESPONSES},
+            summary="Báo cáo theo xe, lái xe, đơn vị / Report per vehicle, driver or business (json, xlsx, csv)")
+def report(request: HttpRequest, level: str, start: dt.date, end: dt.date, format: str = "json"):
+    if format == "json":
+        import json
+
+        rows = services.report(request.user, level, start, end)
+        return HttpResponse(json.dumps(rows, ensure_ascii=False, default=str), content_type="application/json")
+    content, filename, mime = services.export_report(request.user, level, start, end, format)
+    response = HttpResponse(content, content_type=mime)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@router.get("/transport/coaches", response={200: list[CoachOut], **ERROR_RESPONSES},
+            summary="Xe hợp đồng nghi trá hình tuyến cố định / Suspected disguised contract coaches")
+def coaches(request: HttpRequest, start: dt.date, end: dt.date, flagged_only: bool = False):
+    scores = services.coach_candidates(request.user, start, end)
+    vehicles = services.Vehicle.objects.select_related("business").in_bulk([s.vehicle_id for s in scores])
+    out = []
+    for s in scores:
+        if flagged_only and not s.flagged:
+            continue
+        v = vehicles[s.vehicle_id]
+        out.append({"vehicle_id": s.vehicle_id, "plate": v.plate, "business": v.business.name, "score": s.score,
+                    "flagged": s.flagged, "components": s.components, "days_on_route": s.days_on_route,
+                    "trips_on_route": s.trips_on_route, "median_stops": s.median_stops, "departures": s.departures,
+                    "route": [list(p) for p in s.route] if s.route else None,
+                    "evidence": [{**e, "start": _dt(e["start"]).isoformat(), "end": _dt(e["end"]).isoformat(),
+                                  "day": e["day"].isoformat()} for e in s.evidence]})
+    return out
+
+
+@router.get("/transport/rules", response={200: list[RuleOut], **ERROR_RESPONSES},
+            summary="Quy tắc vi phạm và căn cứ pháp lý / Violation rules and their legal basis")
+def list_rules(request: HttpRequest):
+    services.require_view(request.user)
+    return services.rules()
+
+
+@router.patch("/transport/rules/{code}", response={200: RuleOut, **ERROR_RESPONSES},
+              summary="Sửa tham số quy tắc / Change a rule's parameters")
+def patch_rule(request: HttpRequest, code: str, payload: RulePatch):
+    return services.update_rule(request.user, code, payload.params, payload.active, payload.version,
+                                payload.legal_reference)

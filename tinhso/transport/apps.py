@@ -5,3 +5,23 @@ class TransportConfig(AppConfig):
     name = "tinhso.transport"
     label = "transport"
     verbose_name = "Giám sát hành trình / Journey monitoring"
+    demo_loader = "tinhso.transport.demo.load"
+    demo_order = 60
+    nav_entry = {"url_name": "transport:vehicles", "title": "Giám sát hành trình",
+                 "description": "Dữ liệu giám sát hành trình xe kinh doanh vận tải: trích xuất, vi phạm, "
+                                "xe hợp đồng trá hình (dành cho thanh tra giao thông)", "order": 60}
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from tinhso.transport.models import Vehicle
+        from tinhso.transport.services import forget_vehicle_map
+
+        post_save.connect(forget_vehicle_map, sender=Vehicle, dispatch_uid="transport-vehicle-map-save")
+        post_delete.connect(forget_vehicle_map, sender=Vehicle, dispatch_uid="transport-vehicle-map-delete")
+
+    @staticmethod
+    def nav_visible(user) -> bool:
+        from tinhso.transport.services import can_view
+
+        return can_view(user)

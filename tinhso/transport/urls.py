@@ -1,2 +1,19 @@
+from django.urls import path
+
+from tinhso.transport import views
+
 app_name = "transport"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.vehicles, name="vehicles"),
+    path("vehicles/<int:vehicle_id>/", views.vehicle_detail, name="vehicle"),
+    path("vehicles/<int:vehicle_id>/positions/", views.positions_download, name="positions"),
+    path("violations/", views.violations, name="violations"),
+    path("analyse/", views.analyse, name="analyse"),
+    path("coaches/", views.coaches, name="coaches"),
+    path("coaches/<int:vehicle_id>/", views.coach_detail, name="coach"),
+    path("reports/", views.reports, name="reports"),
+    path("reports/export/", views.report_export, name="report_export"),
+    path("rules/", views.rules, name="rules"),
+    path("basemap.geojson", views.basemap, name="basemap"),
+    path("assets/leaflet/<path:path>", views.leaflet_asset, name="leaflet"),
+]

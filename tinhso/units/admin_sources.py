@@ -2,6 +2,7 @@
 today's 34 provinces and 3.321 communes from `vietnam-provinces`, the pre-July-2025 provinces,
 districts and communes and the old→new commune mapping from `vietnamadminunits`."""
 
+import importlib.util
 import json
 import sqlite3
 from dataclasses import dataclass, field
@@ -9,7 +10,6 @@ from functools import cache
 from pathlib import Path
 
 import vietnam_provinces
-import vietnamadminunits
 
 from tinhso.core.text import fold
 
@@ -45,8 +45,16 @@ def _province_name(name: str, division_type: str) -> str:
     return f"{'Thành phố' if 'thành phố' in division_type else 'Tỉnh'} {name}"
 
 
+def _package_data(name: str) -> Path:
+    """A data file of `vietnamadminunits`, found without importing the package (its parser takes ~1 s to load)."""
+    spec = importlib.util.find_spec("vietnamadminunits")
+    if spec is None or spec.origin is None:
+        raise LookupError("the vietnamadminunits package is not installed")
+    return Path(spec.origin).parent / "data" / name
+
+
 def _dataset() -> sqlite3.Connection:
-    path = Path(vietnamadminunits.__file__).parent / "data" / "dataset.db"
+    path = _package_data("dataset.db")
     return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
 
 
@@ -73,7 +81,7 @@ def legacy_province(short_name: str) -> AdminUnit:
 
 @cache
 def _converter() -> dict:
-    path = Path(vietnamadminunits.__file__).parent / "data" / "converter_2025.json"
+    path = _package_data("converter_2025.json")
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -81,11 +89,16 @@ def commune_successors(new_province_key: str) -> dict[str, list[tuple[str, bool]
     """old commune key → [(new commune key, is the main successor)] within one new province."""
     converter = _converter()
     mapping: dict[str, list[tuple[str, bool]]] = {}
+    # A few of the package's keys keep their diacritics ("xãvănlang" for Xã Văn Lang): fold them all.
     for new_key, old_keys in converter["DICT_PROVINCE_WARD_NO_DIVIDED"].get(new_province_key, {}).items():
         for old_key in old_keys:
-            mapping.setdefault(old_key, []).append((new_key, True))
+            mapping.setdefault(_normal_key(old_key), []).append((_normal_key(new_key), True))
     for old_key, targets in converter["DICT_PROVINCE_WARD_DIVIDED"].get(new_province_key, {}).items():
-        mapping[old_key] = [(t["newWardKey"], bool(t["isDefaultNewWard"])) for t in targets]
+        mapping[_normal_key(old_key)] = [(_normal_key(t["newWardKey"]), bool(t["isDefaultNewWard"])) for t in targets]
     return mapping
+
+
+def _normal_key(raw: str) -> str:
+    return "_".join(key(part) for part in raw.split("_"))
 
 

@@ -3,18 +3,18 @@
 import datetime as dt
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Query, Router, Schema
+from ninja import File, Path, Query, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from tinhso.core.api import ERROR_RESPONSES
-from tinhso.core.audit import history_of
+from tinhso.core.api import ERROR_RESPONSES, MAX_ID, DbId
 from tinhso.core.errors import FieldError, ValidationFailed
 from tinhso.core.tabular import read_table
 from tinhso.units import services
 from tinhso.units.models import EventKind, Unit, UnitKind
 
 router = Router(tags=["units"])
+UNIT_ID = Path(..., ge=1, le=MAX_ID, description="Mã số đơn vị / unit id")
 
 
 class UnitRef(Schema):
@@ -58,7 +58,7 @@ class UnitIn(Schema):
     kind: UnitKind
     code: str | None = Field(None, max_length=13)
     short_name: str = Field("", max_length=120)
-    parent_id: int | None = None
+    parent_id: DbId | None = None
     stats_code: str = Field("", max_length=10)
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
@@ -71,7 +71,7 @@ class UnitPatch(Schema):
     kind: UnitKind | None = None
     code: str | None = Field(None, max_length=13)
     short_name: str | None = Field(None, max_length=120)
-    parent_id: int | None = None
+    parent_id: DbId | None = None
     stats_code: str | None = Field(None, max_length=10)
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
@@ -89,8 +89,8 @@ class TreeOut(Schema):
 class EventIn(Schema):
     kind: EventKind
     date: dt.date
-    predecessor_ids: list[int] = Field(min_length=1, max_length=500)
-    successor_ids: list[int] = Field(default_factory=list, max_length=500)
+    predecessor_ids: list[DbId] = Field(min_length=1, max_length=500)
+    successor_ids: list[DbId] = Field(default_factory=list, max_length=500)
     legal_basis: str = Field("", max_length=255)
     note: str = Field("", max_length=5000)
 
@@ -157,13 +157,14 @@ def _detail(unit: Unit) -> dict:
 
 @router.get("/units", response=list[UnitOut], summary="Tìm đơn vị / Search units")
 def list_units(request: HttpRequest, q: str = "", as_of: dt.date | None = None, kind: UnitKind | None = None,
-               under: int | None = None, limit: int = Query(200, ge=1, le=5000)):
+               under: int | None = Query(None, ge=1, le=MAX_ID), limit: int = Query(200, ge=1, le=5000)):
     """`q` ignores diacritics ("bac kan" finds "Bắc Kạn"); `as_of` returns units valid on that date."""
     return services.search_units(q, as_of=as_of, kind=kind, under=_parent(under, "under"), limit=limit)
 
 
 @router.get("/units/tree", response=list[TreeOut], summary="Cây đơn vị theo ngày / Unit tree as of a date")
-def unit_tree(request: HttpRequest, as_of: dt.date | None = None, root: int | None = None):
+def unit_tree(request: HttpRequest, as_of: dt.date | None = None,
+              root: int | None = Query(None, ge=1, le=MAX_ID)):
     def out(node) -> dict:
         unit = node.unit
         return {"id": unit.pk, "name": unit.name, "code": unit.code, "kind": unit.kind,
@@ -202,19 +203,20 @@ def record_event(request: HttpRequest, payload: EventIn):
 
 
 @router.get("/units/{unit_id}", response={200: UnitDetailOut, **ERROR_RESPONSES}, summary="Chi tiết đơn vị")
-def get_unit(request: HttpRequest, unit_id: int):
+def get_unit(request: HttpRequest, unit_id: int = UNIT_ID):
     return _detail(services.get_unit(unit_id))
 
 
 @router.get("/units/{unit_id}/history", response={200: list[AuditOut], **ERROR_RESPONSES},
             summary="Lịch sử thay đổi / Audit history")
-def unit_history(request: HttpRequest, unit_id: int):
-    return [e.as_dict() for e in history_of(services.get_unit(unit_id))]
+def unit_history(request: HttpRequest, unit_id: int = UNIT_ID):
+    """Also answers for a deleted unit, whose history ends with its deletion."""
+    return [e.as_dict() for e in services.unit_history(unit_id)]
 
 
 @router.get("/units/{unit_id}/successors", response={200: list[dict], **ERROR_RESPONSES},
             summary="Đơn vị kế thừa hiện nay / Today's successors")
-def unit_successors(request: HttpRequest, unit_id: int, as_of: dt.date | None = None):
+def unit_successors(request: HttpRequest, unit_id: int = UNIT_ID, as_of: dt.date | None = None):
     unit = services.get_unit(unit_id)
     shares = services.current_successors([unit.pk], as_of)[unit.pk]
     units = Unit.objects.in_bulk(list(shares))
@@ -229,7 +231,7 @@ def create_unit(request: HttpRequest, payload: UnitIn):
 
 @router.patch("/units/{unit_id}", response={200: UnitOut, **ERROR_RESPONSES},
               summary="Sửa đơn vị (kiểm tra phiên bản) / Update a unit (version-checked)")
-def update_unit(request: HttpRequest, unit_id: int, payload: UnitPatch):
+def update_unit(request: HttpRequest, payload: UnitPatch, unit_id: int = UNIT_ID):
     changes = payload.dict(exclude_unset=True, exclude={"version"})
     if "parent_id" in changes:
         changes["parent"] = _parent(changes.pop("parent_id"))
@@ -240,6 +242,7 @@ def update_unit(request: HttpRequest, unit_id: int, payload: UnitPatch):
 
 
 @router.delete("/units/{unit_id}", response={204: None, **ERROR_RESPONSES}, summary="Xóa đơn vị / Delete a unit")
-def delete_unit(request: HttpRequest, unit_id: int, version: int):
+def delete_unit(request: HttpRequest, unit_id: int = UNIT_ID,
+                version: int = Query(..., description="Phiên bản đã đọc / version you read")):
     services.delete_unit(request.user, unit_id, version)
     return 204, None

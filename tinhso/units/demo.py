@@ -56,10 +56,12 @@ def _old_province(short_name: str, units: list[Unit]) -> dict:
         units.append(district_unit)
         districts.append(district_unit)
         for c_index, commune in enumerate(district.children, start=1):
-            communes[commune.key] = Unit(
+            unit = Unit(
                 name=commune.name, kind=UnitKind.COMMUNE, parent=district_unit, stats_code=commune.stats_code,
                 code=f"000.{c_index:02d}.{d_index:02d}.{level1}", valid_to=_day_before(REFORM))
-            units.append(communes[commune.key])
+            # Folded keys can collide (Phường Sa Pa and Phường Sa Pả): keep every unit of a key.
+            communes.setdefault(commune.key, []).append(unit)
+            units.append(unit)
     return {"province": province, "old_departments": old_departments, "interim": interim,
             "districts": districts, "communes": communes}
 
@@ -124,12 +126,12 @@ def load(stdout=None) -> None:
         old_communes = {k: u for short in sources for k, u in old[short]["communes"].items()}
         pairs = []
         for old_key, targets in admin_sources.commune_successors(target["key"]).items():
-            predecessor = old_communes.get(old_key)
-            successors = [target["communes"][k] for k, _ in targets if k in target["communes"]]
-            if predecessor is None or not successors:
+            successors = list({k: target["communes"][k] for k, _ in targets if k in target["communes"]}.values())
+            if not successors:
                 continue
             share = (Decimal(1) / len(successors)).quantize(Decimal("0.0001"))
-            pairs += [(predecessor, successor, share) for successor in successors]
+            pairs += [(predecessor, successor, share)
+                      for predecessor in old_communes.get(old_key, []) for successor in successors]
         services.link_successions(event, pairs)
     if stdout:
         stdout.write(f"  Đơn vị / units: {Unit.objects.count()}, sự kiện / events: {UnitEvent.objects.count()}\n")

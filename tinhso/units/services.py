@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import CharField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from simple_history.utils import bulk_create_with_history
 
 from tinhso.accounts.models import User
 from tinhso.accounts.services import is_system_admin, require_edit_unit
+from tinhso.core.audit import AuditEntry, history_of
 from tinhso.core.errors import Conflict, DomainError, FieldError, NotFound, ValidationFailed, required
 from tinhso.core.tabular import parse_date, to_csv, to_xlsx
 from tinhso.core.text import fold, vi_sort_key
@@ -35,6 +37,16 @@ def get_unit(unit_id: int) -> Unit:
     if unit is None:
         raise NotFound("Đơn vị", "Unit")
     return unit
+
+
+def unit_history(unit_id: int) -> list[AuditEntry]:
+    """The audit trail of a unit, newest first; also of a deleted unit, whose last entry is its deletion."""
+    unit = Unit.objects.filter(pk=unit_id).first()
+    if unit is None:
+        unit = Unit(pk=unit_id)
+        if not unit.history.exists():
+            raise NotFound("Đơn vị", "Unit")
+    return history_of(unit)
 
 
 # ---------------------------------------------------------------- validation
@@ -61,8 +73,10 @@ class UnitData:
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or self.valid_to >= day)
 
 
-def validate(data: UnitData, instance: Unit | None = None, row: int | None = None) -> list[FieldError]:
-    """Every rule a unit must satisfy; returns all violations rather than stopping at the first."""
+def validate(data: UnitData, instance: Unit | None = None, row: int | None = None,
+             check_code_clash: bool = True) -> list[FieldError]:
+    """Every rule a unit must satisfy; returns all violations rather than stopping at the first.
+    `check_code_clash=False` is for bulk loads that check code clashes for the whole batch at once."""
     errors: list[FieldError] = []
 
     def err(field_name: str, vi: str, en: str) -> None:
@@ -122,7 +136,7 @@ def validate(data: UnitData, instance: Unit | None = None, row: int | None = Non
                 f"code {data.code} does not agree with the parent's {parent.code}: it must be a lower level "
                 "and repeat the parent's higher-level parts")
 
-    if code:
+    if code and check_code_clash:
         clash = Unit.objects.filter(code=data.code)
         if instance is not None and instance.pk:
             clash = clash.exclude(pk=instance.pk)
@@ -147,7 +161,8 @@ def _children_still_fit(instance: Unit, data: UnitData, row: int | None) -> list
     if data.valid_to and children.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=data.valid_to)).exists():
         errors.append(FieldError("valid_to", "còn đơn vị trực thuộc có hiệu lực sau ngày này",
                                  "some child units remain valid after this date", row))
-    if data.valid_from and children.filter(valid_from__lt=data.valid_from).exists():
+    # A child without a start date has existed since before any date the parent could take.
+    if data.valid_from and children.filter(Q(valid_from__isnull=True) | Q(valid_from__lt=data.valid_from)).exists():
         errors.append(FieldError("valid_from", "có đơn vị trực thuộc bắt đầu hiệu lực trước ngày này",
                                  "some child units start before this date", row))
     return errors
@@ -229,8 +244,11 @@ def update_unit(user: User, unit_id: int, changes: dict, expected_version: int, 
         data = UnitData.of(unit)
         for name, value in changes.items():
             setattr(data, name, value)
-        if data.parent != unit.parent and data.parent is not None:
-            require_edit_unit(user, data.parent)
+        if data.parent != unit.parent:
+            if data.parent is not None:
+                require_edit_unit(user, data.parent)
+            elif not is_system_admin(user):
+                require_edit_unit(user, None)  # only a system administrator places units at the top level
         errors = validate(data, instance=unit)
         if errors:
             raise ValidationFailed(errors)
@@ -280,6 +298,12 @@ def record_event(user: User, kind: str, date: dt.date, predecessors: list[Unit],
     errors = []
     if kind not in EventKind.values:
         errors.append(FieldError("kind", "loại sự kiện không hợp lệ", "unknown event kind"))
+    if not dt.date(1900, 1, 1) <= date <= dt.date(2200, 12, 31):
+        raise ValidationFailed(FieldError("date", "ngày hiệu lực phải trong khoảng 1900–2200",
+                                          "the effective date must be between 1900 and 2200"))
+    for name, units in (("predecessors", predecessors), ("successors", successors)):
+        if len({u.pk for u in units}) != len(units):
+            errors.append(FieldError(name, "một đơn vị được liệt kê hai lần", "a unit is listed twice"))
     if not predecessors:
         errors.append(FieldError("predecessors", "cần ít nhất một đơn vị tiền thân", "needs a predecessor"))
     if not successors and kind != EventKind.DISSOLVE:
@@ -336,7 +360,7 @@ def search_units(query: str = "", as_of: dt.date | None = None, kind: str | None
         units = units.filter(kind=kind)
     if under:
         units = units.below(under)
-    for word in fold(query).split():
+    for word in fold(query.replace("\x00", "")).split():
         units = units.filter(search_text__contains=word)
     return sorted(units[: limit * 5], key=lambda u: (u.depth, vi_sort_key(u.name)))[:limit]
 
@@ -449,17 +473,35 @@ class ImportResult:
     errors: list[FieldError] = field(default_factory=list)
 
 
-def _resolve_parent(reference: str, row: int, pending: dict[str, Unit]) -> tuple[Unit | None, FieldError | None]:
+def _resolve_parent(reference: str, data: UnitData, row: int) -> tuple[Unit | None, FieldError | None]:
+    """The parent named by code (or statistics code) whose validity covers the row's period; rows
+    created earlier in the same file are found too, since they are already saved in the transaction."""
     if not reference:
         return None, None
-    if reference in pending:
-        return pending[reference], None
-    matches = list(Unit.objects.filter(Q(code=reference) | Q(stats_code=reference)).order_by("-valid_from"))
-    live = [u for u in matches if u.valid_to is None] or matches
-    if not live:
+    candidates = list(Unit.objects.filter(Q(code=reference) | Q(stats_code=reference)).order_by("-valid_from"))
+    if not candidates:
         return None, FieldError("parent_code", f"không tìm thấy đơn vị cấp trên '{reference}'",
                                 f"parent '{reference}' not found", row)
-    return live[0], None
+    start, end = data.valid_from or dt.date.min, data.valid_to or dt.date.max
+    covering = [u for u in candidates if (u.valid_from or dt.date.min) <= start and (u.valid_to or dt.date.max) >= end]
+    live = [u for u in candidates if u.valid_to is None]
+    return (covering or live or candidates)[0], None
+
+
+def _matching_unit(data: UnitData) -> Unit | None:
+    """The registered unit a row describes: same electronic code (else same statistics code and kind)
+    over an overlapping period, so an exported file, historic units included, imports back cleanly."""
+    if data.code:
+        candidates = Unit.objects.filter(code=data.code)
+    elif data.stats_code:
+        candidates = Unit.objects.filter(stats_code=data.stats_code, kind=data.kind)
+    else:
+        return None
+    if data.valid_to:
+        candidates = candidates.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=data.valid_to))
+    if data.valid_from:
+        candidates = candidates.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=data.valid_from))
+    return candidates.order_by("-valid_from").first()
 
 
 def import_units(user: User, rows: list[dict]) -> ImportResult:
@@ -467,7 +509,6 @@ def import_units(user: User, rows: list[dict]) -> ImportResult:
     electronic code, else by its statistics code. Every rejected row is reported; nothing is kept
     unless the whole file is valid."""
     result = ImportResult()
-    pending: dict[str, Unit] = {}
     with transaction.atomic():
         for number, row in enumerate(rows, start=2):  # row 1 is the header, as the user sees it in Excel
             try:
@@ -482,34 +523,24 @@ def import_units(user: User, rows: list[dict]) -> ImportResult:
             except ValidationFailed as exc:
                 result.errors += exc.errors
                 continue
-            parent, problem = _resolve_parent(str(row.get("parent_code") or "").strip(), number, pending)
+            parent, problem = _resolve_parent(str(row.get("parent_code") or "").strip(), data, number)
             if problem:
                 result.errors.append(problem)
                 continue
             data.parent = parent
-            existing = None
-            if data.code:
-                existing = Unit.objects.filter(code=data.code, valid_to__isnull=True).first()
-            elif data.stats_code:
-                existing = Unit.objects.filter(stats_code=data.stats_code, kind=data.kind,
-                                               valid_to__isnull=True).first()
+            existing = _matching_unit(data)
             try:
                 if existing:
                     changes = {n: getattr(data, n) for n in EDITABLE_FIELDS if getattr(existing, n) != getattr(data, n)}
                     if changes:
-                        existing = update_unit(user, existing.pk, changes, existing.version, "Nhập tệp / Import")
+                        update_unit(user, existing.pk, changes, existing.version, "Nhập tệp / Import")
                         result.updated += 1
-                    unit = existing
                 else:
-                    unit = create_unit(user, data, "Nhập tệp / Import")
+                    create_unit(user, data, "Nhập tệp / Import")
                     result.created += 1
             except DomainError as exc:  # validation, permission or conflict: all name the row
                 result.errors += [FieldError(e.field, e.vi, e.en, number) for e in exc.errors] or [
                     FieldError("row", exc.vi, exc.en, number)]
-                continue
-            for key in (unit.code, unit.stats_code):
-                if key:
-                    pending[key] = unit
         if result.errors:
             transaction.set_rollback(True)
             result.created = result.updated = 0
@@ -543,17 +574,26 @@ def export_units(fmt: str = "xlsx", as_of: dt.date | None = None) -> tuple[bytes
 
 def bulk_create_units(user: User | None, units: list[Unit], reason: str) -> list[Unit]:
     """Validate and insert many new units at once (official lists, demo data). Parents must come
-    before their children in `units`. Runs every rule of `validate`; any violation aborts the load."""
+    before their children in `units`. Runs every rule of `validate`; any violation aborts the load.
+    Code clashes are checked for the whole batch with one query per 500 codes, not one per unit."""
     errors: list[FieldError] = []
     seen_codes: dict[str, list[Unit]] = defaultdict(list)
+    codes = sorted({u.code for u in units if u.code})
+    for start in range(0, len(codes), 500):
+        for other in Unit.objects.filter(code__in=codes[start:start + 500]):
+            seen_codes[other.code].append(other)
     for number, unit in enumerate(units, start=1):
-        for error in validate(UnitData.of(unit)):
+        for error in validate(UnitData.of(unit), check_code_clash=False):
             errors.append(FieldError(error.field, f"{unit.name}: {error.vi}", f"{unit.name}: {error.en}", number))
-        if unit.code:
+        if unit.code and ElectronicCode.parse(unit.code):
             for other in seen_codes[unit.code]:
                 if _periods_overlap(unit, other):
-                    errors.append(FieldError("code", f"{unit.name}: trùng mã {unit.code} với {other.name}",
-                                             f"{unit.name}: code {unit.code} repeats {other.name}", number))
+                    errors.append(FieldError(
+                        "code", f"{unit.name}: mã {unit.code} đang được dùng bởi '{other.name}' trong cùng thời "
+                                "gian hiệu lực",
+                        f"{unit.name}: code {unit.code} is already used by '{other.name}' over the same period",
+                        number))
+                    break
             seen_codes[unit.code].append(unit)
     if errors:
         raise ValidationFailed(errors)
@@ -572,7 +612,14 @@ def bulk_create_units(user: User | None, units: list[Unit], reason: str) -> list
                                      default_change_reason=reason)
             for unit in batch:
                 unit.path = (unit.parent.path if unit.parent else "/") + f"{unit.pk}/"
-            Unit.objects.bulk_update(batch, ["path", "depth"], batch_size=500)
+            # One UPDATE per level computing path = parent's path + id + "/" in the database
+            # (bulk_update's CASE per row took most of the load time).
+            parent_path = Subquery(Unit.objects.filter(pk=OuterRef("parent_id")).values("path")[:1]) \
+                if depth else Value("/")
+            path = Concat(parent_path, Cast("pk", CharField()), Value("/"), output_field=CharField())
+            ids = [unit.pk for unit in batch]
+            for start in range(0, len(ids), 900):
+                Unit.objects.filter(pk__in=ids[start:start + 900]).update(path=path)
     return units
 
 

@@ -8,8 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from tinhso.accounts.services import can_edit_unit, require_edit_unit
-from tinhso.core.audit import history_of
+from tinhso.accounts.services import can_edit_unit, is_system_admin, require_edit_unit
 from tinhso.core.errors import DomainError, ValidationFailed
 from tinhso.core.forms import apply_errors
 from tinhso.core.tabular import read_table
@@ -28,13 +27,14 @@ def _as_of(request: HttpRequest, default: dt.date | None = None) -> dt.date | No
 
 @login_required
 def unit_tree(request: HttpRequest) -> HttpResponse:
-    as_of = _as_of(request, dt.date.today())
+    chosen_day = _as_of(request)  # a search without a date looks through every period
+    as_of = chosen_day or dt.date.today()
     query = request.GET.get("q", "").strip()
     kind = request.GET.get("kind") if request.GET.get("kind") in UnitKind.values else None
-    context = {"as_of": as_of, "q": query, "kind": kind, "kinds": UnitKind.choices,
+    context = {"as_of": as_of, "chosen_day": chosen_day, "q": query, "kind": kind, "kinds": UnitKind.choices,
                "can_create": can_edit_unit(request.user, request.user.unit) or request.user.is_superuser}
     if query or kind:
-        results = services.search_units(query, as_of=as_of, kind=kind)
+        results = services.search_units(query, as_of=chosen_day, kind=kind)
         paths = {u.pk: services.ancestors(u) for u in results[:100]}
         context["results"] = [(u, paths.get(u.pk, [])) for u in results]
     else:
@@ -56,13 +56,22 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @login_required
 def unit_history(request: HttpRequest, unit_id: int) -> HttpResponse:
-    unit = services.get_unit(unit_id)
-    return render(request, "units/history.html", {"unit": unit, "entries": history_of(unit)})
+    entries = services.unit_history(unit_id)
+    unit = Unit.objects.filter(pk=unit_id).first()
+    return render(request, "units/history.html", {"unit": unit, "unit_id": unit_id, "entries": entries,
+                                                  "deleted_name": None if unit else _deleted_name(unit_id)})
+
+
+def _deleted_name(unit_id: int) -> str:
+    last = Unit.history.filter(id=unit_id).order_by("-history_date").first()
+    return last.name if last else str(unit_id)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def unit_create(request: HttpRequest) -> HttpResponse:
+    if not is_system_admin(request.user):
+        require_edit_unit(request.user, request.user.unit)  # leaders/viewers create nothing: 403 page
     initial = {}
     if parent_id := request.GET.get("parent"):
         initial["parent"] = Unit.objects.filter(pk=parent_id).first()

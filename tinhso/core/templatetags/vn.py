@@ -1,5 +1,7 @@
 """Template filters for Vietnamese formatting; registered as builtins in settings."""
 
+import datetime as dt
+
 from django import template
 from django.utils import timezone
 
@@ -20,11 +22,28 @@ def vnpct(value, decimals=1):
 
 @register.filter
 def vndate(value):
-    return formatting.vn_date(value)
+    # Templates pass "" for a missing attribute chain: show nothing rather than fail.
+    return formatting.vn_date(value) if value else ""
 
 
 @register.filter
 def vndatetime(value):
-    if value is not None and timezone.is_aware(value):
+    if not value:
+        return ""
+    if timezone.is_aware(value):
         value = timezone.localtime(value)
     return formatting.vn_datetime(value)
+
+
+@register.filter
+def vnvalue(value):
+    """A value of unknown type shown the Vietnamese way: dates dd/mm/yyyy, times hh:mm dd/mm/yyyy, ∅ for none."""
+    if value is None or value == "":
+        return "∅"
+    if isinstance(value, dt.datetime):
+        return vndatetime(value)
+    if isinstance(value, dt.date):
+        return formatting.vn_date(value)
+    if isinstance(value, bool):
+        return "Có / Yes" if value else "Không / No"
+    return value

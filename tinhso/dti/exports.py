@@ -1,0 +1,129 @@
+"""XLSX and PDF exports of published results. Every file names the framework edition that produced it."""
+
+import io
+
+import openpyxl
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from tinhso.core.errors import FieldError, Forbidden, ValidationFailed
+from tinhso.core.formatting import vn_date, vn_number
+from tinhso.dti.models import Result, Round
+from tinhso.dti.services import get_round
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _published(round_id: int) -> Round:
+    round_ = get_round(round_id)
+    if not round_.is_published:
+        raise Forbidden("Chỉ xuất được kết quả đã công bố", "Only published results can be exported")
+    return round_
+
+
+def _rows(round_: Round) -> list[Result]:
+    return list(Result.objects.filter(round=round_).select_related("unit").order_by("peer_group", "rank", "unit__name"))
+
+
+def _kind_label(results: list[Result], code: str) -> str:
+    for result in results:
+        if result.peer_group == code:
+            return result.unit.get_kind_display().split(" / ")[0]
+    return code
+
+
+def export_xlsx(round_id: int) -> tuple[bytes, str, str]:
+    round_ = _published(round_id)
+    results = _rows(round_)
+    pillars = list(round_.framework.pillars.order_by("order"))
+    mains = list(round_.framework.main_indicators.order_by("order"))
+    headers = (["Nhóm đơn vị (peer group)", "Hạng (rank)", "Đơn vị (unit)", "Điểm (points)", "Chỉ số 0–1 (index)",
+                "Năm trước (previous index)", "Thay đổi (change)", "So sánh với (basis)"]
+               + [f"{p.name.split(' / ')[0]} (điểm)" for p in pillars]
+               + [f"{p.name.split(' / ')[0]} (hạng)" for p in pillars]
+               + [f"{m.code}. {m.name.split(' / ')[0]} (/{m.max_points:g})" for m in mains])
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Xếp hạng"
+    sheet.append([f"{round_.name} — năm {round_.year}"])
+    sheet.append([f"Bộ chỉ số / Framework: {round_.framework.name} — phiên bản {round_.framework.edition} "
+                  f"({round_.framework.label}); công bố {vn_date(round_.published_at)}"])
+    sheet.append(headers)
+    for cell in sheet[3]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="9B1C1C")
+    basis = {"same": "cùng đơn vị", "merged": "TB đơn vị tiền thân", "": ""}
+    for r in results:
+        change = None if r.previous_index is None else float(r.index - r.previous_index)
+        sheet.append([_kind_label(results, r.peer_group), r.rank, r.unit.name, float(r.points), float(r.index),
+                      None if r.previous_index is None else float(r.previous_index), change,
+                      basis.get(r.previous_basis, r.previous_basis)]
+                     + [r.by_pillar.get(p.code, 0) for p in pillars]
+                     + [r.pillar_ranks.get(p.code) for p in pillars]
+                     + [r.by_main.get(m.code, 0) for m in mains])
+    for index, header in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = 40 if index == 3 else max(12, min(30, len(header)))
+    sheet.freeze_panes = "D4"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue(), f"dti-{round_.year}-{round_.pk}.xlsx", XLSX_MIME
+
+
+def _font_path() -> str:
+    try:
+        import font_roboto
+    except ImportError as exc:  # the dependency is declared; a broken install is reported, not a 500
+        raise ValidationFailed(FieldError("format", "máy chủ thiếu phông chữ cho PDF (font-roboto)",
+                                          "the server lacks the PDF font package (font-roboto)")) from exc
+    return font_roboto.font_files["Roboto"]
+
+
+def export_pdf(round_id: int) -> tuple[bytes, str, str]:
+    round_ = _published(round_id)
+    results = _rows(round_)
+    pillars = list(round_.framework.pillars.order_by("order"))
+    try:
+        from fpdf import FPDF
+    except ImportError as exc:
+        raise ValidationFailed(FieldError("format", "máy chủ chưa cài fpdf2; hãy xuất XLSX",
+                                          "fpdf2 is not installed on the server; export XLSX instead")) from exc
+    font = _font_path()
+    pdf = FPDF(orientation="L", unit="mm", format="A4")
+    pdf.add_font("Roboto", "", font)
+    pdf.add_font("Roboto", "B", font.replace("Roboto-Regular", "Roboto-Bold"))
+    pdf.set_auto_page_break(True, margin=12)
+    pdf.add_page()
+    pdf.set_font("Roboto", "B", 14)
+    pdf.multi_cell(0, 7, round_.name, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Roboto", "", 9)
+    pdf.multi_cell(0, 5, f"Năm đánh giá {round_.year}. Bộ chỉ số: {round_.framework.name} — phiên bản "
+                         f"{round_.framework.edition} "
+                         f"({round_.framework.label}). Công bố ngày {vn_date(round_.published_at)}. "
+                         f"Thang điểm {vn_number(round_.framework.max_points)}.", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    widths = [14, 92, 24, 20, 24] + [max(18, 100 // max(1, len(pillars)))] * len(pillars)
+    headers = ["Hạng", "Đơn vị", "Điểm", "Chỉ số", "Thay đổi"] + [p.name.split(" / ")[0] for p in pillars]
+    groups: dict[str, list[Result]] = {}
+    for r in results:
+        groups.setdefault(r.peer_group, []).append(r)
+    for group, rows in groups.items():
+        pdf.set_font("Roboto", "B", 11)
+        pdf.cell(0, 7, f"{_kind_label(results, group)} ({len(rows)})", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Roboto", "B", 8)
+        pdf.set_fill_color(241, 245, 249)
+        for width, title in zip(widths, headers, strict=True):
+            pdf.cell(width, 6, title, border=1, fill=True)
+        pdf.ln()
+        pdf.set_font("Roboto", "", 8)
+        for r in rows:
+            change = "" if r.previous_index is None else vn_number(float(r.index - r.previous_index) * 100, 2)
+            cells = [str(r.rank), r.unit.name[:60], vn_number(r.points, 2), vn_number(r.index, 4), change] + [
+                f"{vn_number(r.by_pillar.get(p.code, 0), 1)} (#{r.pillar_ranks.get(p.code, '')})" for p in pillars]
+            for width, text in zip(widths, cells, strict=True):
+                pdf.cell(width, 5, text, border=1)
+            pdf.ln()
+        pdf.ln(3)
+    pdf.set_font("Roboto", "", 7)
+    pdf.multi_cell(0, 4, "Thay đổi = (chỉ số năm nay − chỉ số năm trước) × 100; đơn vị hình thành do sắp xếp được so "
+                         "với trung bình các đơn vị tiền thân.", new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output()), f"dti-{round_.year}-{round_.pk}.pdf", "application/pdf"

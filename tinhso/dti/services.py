@@ -1,0 +1,651 @@
+"""Domain logic of DTI assessment rounds: create a round, collect values (automatically from the
+reporting system, by self-assessment with evidence), review and adjust, compute, publish, and read
+rankings and scorecards with the role rules. Edges (API, views, CLI) call only these functions."""
+
+import datetime as dt
+import importlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from tinhso.accounts.models import Role, User
+from tinhso.accounts.services import can_edit_unit, is_system_admin
+from tinhso.core.audit import history_of
+from tinhso.core.errors import Conflict, DomainError, FieldError, Forbidden, NotFound, ValidationFailed
+from tinhso.core.text import fold, vi_sort_key
+from tinhso.dti.frameworks import component_specs
+from tinhso.dti.models import (
+    Component,
+    Evidence,
+    Framework,
+    FrameworkStatus,
+    Origin,
+    Result,
+    Round,
+    RoundStatus,
+    RoundUnit,
+    Value,
+    ValueSource,
+)
+from tinhso.dti.scoring import score_units
+from tinhso.units.models import Unit
+from tinhso.units.services import current_successors
+
+Q3 = Decimal("0.001")
+Q5 = Decimal("0.00001")
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+EVIDENCE_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods", ".zip",
+                       ".txt", ".csv"}
+
+
+# ---------------------------------------------------------------- the reporting system, through one door
+
+def reporting_values(indicator_codes: list[str], unit_ids: list[int], year: int) -> dict[tuple[str, int], Decimal]:
+    """Approved figures of the reporting system (`tinhso.indicators.services.approved_values`).
+    Imported lazily: while the reporting app does not offer it, there are simply no automatic values."""
+    if not indicator_codes or not unit_ids:
+        return {}
+    try:
+        approved_values = importlib.import_module("tinhso.indicators.services").approved_values
+    except (ImportError, AttributeError):
+        return {}
+    try:
+        return dict(approved_values(list(indicator_codes), list(unit_ids), year))
+    except DomainError:
+        raise
+    except Exception as exc:  # another app's failure is reported clearly, never as a server error
+        raise ValidationFailed(FieldError(
+            "reporting", f"không lấy được số liệu đã duyệt từ hệ thống báo cáo: {exc}",
+            f"approved figures could not be read from the reporting system: {exc}")) from exc
+
+
+# ---------------------------------------------------------------- permissions
+
+def can_manage_round(user: User, round_: Round) -> bool:
+    """The DX office: an administrator over the round's organising unit (or system-wide)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if is_system_admin(user):
+        return True
+    return user.role == Role.ADMIN and can_edit_unit(user, round_.scope)
+
+
+def require_manage_round(user: User, round_: Round) -> None:
+    if not can_manage_round(user, round_):
+        raise Forbidden("Chỉ Sở KH&CN (quản trị của đơn vị tổ chức đánh giá) được thực hiện thao tác này",
+                        "Only the DX office (an administrator of the organising unit) may do this")
+
+
+def can_see_unit(user: User, round_: Round, unit: Unit) -> bool:
+    """Published results are open to every signed-in user; drafts only to the DX office and to the
+    unit itself (and the units above it in the user's scope)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if round_.is_published or can_manage_round(user, round_):
+        return True
+    return user.unit is not None and unit.path.startswith(user.unit.path)
+
+
+def visible_rounds(user: User) -> list[Round]:
+    rounds = Round.objects.select_related("framework", "scope")
+    if not user.is_authenticated:
+        return []
+    if is_system_admin(user):
+        return list(rounds)
+    condition = Q(status=RoundStatus.PUBLISHED)
+    if user.unit is not None:
+        if user.role == Role.ADMIN:
+            condition |= Q(scope__path__startswith=user.unit.path)
+        condition |= Q(members__unit__path__startswith=user.unit.path)
+    return list(rounds.filter(condition).distinct())
+
+
+# ---------------------------------------------------------------- lookups
+
+def get_round(round_id: int) -> Round:
+    round_ = Round.objects.select_related("framework", "scope").filter(pk=round_id).first()
+    if round_ is None:
+        raise NotFound("Đợt đánh giá", "Assessment round")
+    return round_
+
+
+def round_unit(round_: Round, unit_id: int) -> Unit:
+    unit = Unit.objects.filter(pk=unit_id, dti_memberships__round=round_).first()
+    if unit is None:
+        raise NotFound("Đơn vị trong đợt đánh giá", "Unit of this round")
+    return unit
+
+
+def _component(round_: Round, code: str) -> Component:
+    component = Component.objects.filter(framework_id=round_.framework_id, code=code).first()
+    if component is None:
+        raise NotFound(f"Chỉ số thành phần '{code}'", f"Component '{code}'")
+    return component
+
+
+def _check_version(obj, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != obj.version:
+        raise Conflict(obj.version)
+
+
+# ---------------------------------------------------------------- rounds
+
+def create_round(user: User, name: str, year: int, framework: Framework, scope: Unit, units: list[Unit],
+                 note: str = "") -> Round:
+    if not (is_system_admin(user) or (user.role == Role.ADMIN and can_edit_unit(user, scope))):
+        raise Forbidden("Chỉ quản trị của đơn vị tổ chức mới được tạo đợt đánh giá",
+                        "Only an administrator of the organising unit may create a round")
+    errors = []
+    if not name.strip():
+        errors.append(FieldError("name", "bắt buộc nhập", "is required"))
+    if not 2000 <= year <= 2100:
+        errors.append(FieldError("year", "năm đánh giá phải trong khoảng 2000–2100", "the year must be 2000–2100"))
+    if framework.status != FrameworkStatus.ACTIVE:
+        errors.append(FieldError("framework_id", f"bộ chỉ số {framework.label} không còn áp dụng",
+                                 f"framework {framework.label} is not in force"))
+    if not units:
+        errors.append(FieldError("unit_ids", "cần ít nhất một đơn vị", "needs at least one unit"))
+    kinds = {k for k in framework.applies_to.split(",") if k}
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    for unit in units:
+        if not unit.path.startswith(scope.path):
+            errors.append(FieldError("unit_ids", f"'{unit.name}' không thuộc {scope.name}",
+                                     f"'{unit.name}' is not under {scope.name}"))
+        if kinds and unit.kind not in kinds:
+            errors.append(FieldError("unit_ids", f"bộ chỉ số {framework.label} không áp dụng cho '{unit.name}'",
+                                     f"framework {framework.label} does not apply to '{unit.name}'"))
+        if (unit.valid_from and unit.valid_from > end) or (unit.valid_to and unit.valid_to < start):
+            errors.append(FieldError("unit_ids", f"'{unit.name}' không có hiệu lực trong năm {year}",
+                                     f"'{unit.name}' did not exist in {year}"))
+    if errors:
+        raise ValidationFailed(errors[:50])
+    with transaction.atomic():
+        round_ = Round(name=name.strip(), year=year, framework=framework, scope=scope, note=note)
+        round_._history_user = user
+        round_._change_reason = "Tạo đợt đánh giá / Round created"
+        round_.save()
+        RoundUnit.objects.bulk_create([RoundUnit(round=round_, unit=u) for u in {u.pk: u for u in units}.values()])
+    return round_
+
+
+def _transition(user: User, round_: Round, expected_version: int | None, allowed: set[str], target: str,
+                reason: str) -> Round:
+    require_manage_round(user, round_)
+    with transaction.atomic():  # the row is locked: two offices cannot both move the same round
+        locked = Round.objects.select_for_update().get(pk=round_.pk)
+        _check_version(locked, expected_version)
+        if locked.status not in allowed:
+            raise ValidationFailed(FieldError(
+                "status", f"không thể chuyển từ '{locked.get_status_display()}' sang trạng thái này",
+                f"cannot move from '{locked.status}' to '{target}'"))
+        locked.status = target
+        locked.version += 1
+        if target == RoundStatus.PUBLISHED:
+            locked.published_at = timezone.now()
+        locked._history_user = user
+        locked._change_reason = reason
+        locked.save()
+    round_.status, round_.version, round_.published_at = locked.status, locked.version, locked.published_at
+    return round_
+
+
+def open_round(user: User, round_id: int, expected_version: int | None = None) -> Round:
+    """Start collection: one value row per unit and component, with the automatic values filled in.
+    The reporting system is asked first (it reads the database on its own connection). If it cannot
+    answer, collection still opens — the office's work does not wait for another system — and the
+    problem is returned in `round_.warnings`; "refresh automatic values" tries again later."""
+    round_ = get_round(round_id)
+    require_manage_round(user, round_)
+    _check_version(round_, expected_version)
+    round_.warnings = []
+    try:
+        mapped, figures = _reporting_figures(round_)
+    except ValidationFailed as exc:
+        mapped, figures = {}, {}
+        round_.warnings = [f"{e.vi} / {e.en}" for e in exc.errors]
+    with transaction.atomic():
+        _transition(user, round_, expected_version, {RoundStatus.DRAFT}, RoundStatus.COLLECTING,
+                    "Mở thu thập số liệu / Collection opened")
+        unit_ids = list(round_.members.values_list("unit_id", flat=True))
+        existing = set(Value.objects.filter(round=round_).values_list("unit_id", "component_id"))
+        components = list(round_.framework.components.all())
+        Value.objects.bulk_create([
+            Value(round=round_, unit_id=u, component=c) for u in unit_ids for c in components
+            if (u, c.pk) not in existing], batch_size=2000)
+        _apply_figures(round_, mapped, figures)
+    return round_
+
+
+def _reporting_figures(round_: Round) -> tuple[dict[int, str], dict[tuple[str, int], Decimal]]:
+    mapped = {c.pk: c.indicator_code for c in round_.framework.components.filter(source=ValueSource.INDICATOR)}
+    if not mapped:
+        return {}, {}
+    unit_ids = list(round_.members.values_list("unit_id", flat=True))
+    return mapped, reporting_values(sorted(set(mapped.values())), unit_ids, round_.year)
+
+
+def _apply_figures(round_: Round, mapped: dict[int, str], figures: dict[tuple[str, int], Decimal]) -> int:
+    """Write figures under a row lock, so no concurrent self-assessment is lost; office adjustments stay."""
+    with transaction.atomic():
+        changed = []
+        for value in Value.objects.select_for_update().filter(round=round_, component_id__in=list(mapped)):
+            figure = figures.get((mapped[value.component_id], value.unit_id))
+            if figure is None:
+                continue
+            figure = Decimal(str(figure)).quantize(Decimal("0.0001"))
+            value.auto_value = figure
+            if value.origin != Origin.OFFICE and (value.origin == Origin.AUTO or value.value is None):
+                value.value = figure
+                value.origin = Origin.AUTO
+            value.version += 1
+            changed.append(value)
+        Value.objects.bulk_update(changed, ["auto_value", "value", "origin", "version"], batch_size=2000)
+    return len(changed)
+
+
+def collect_automatic(user: User, round_id: int) -> int:
+    """Pull approved figures of the reporting system into components mapped to an indicator.
+    A value the DX office adjusted is kept; returns how many values changed."""
+    round_ = get_round(round_id)
+    require_manage_round(user, round_)
+    if round_.status not in (RoundStatus.COLLECTING, RoundStatus.REVIEW):
+        raise ValidationFailed(FieldError("status", "chỉ thu thập khi đợt đang mở hoặc đang thẩm định",
+                                          "values are collected only while the round is open or under review"))
+    mapped, figures = _reporting_figures(round_)
+    return _apply_figures(round_, mapped, figures) if mapped else 0
+
+
+def close_collection(user: User, round_id: int, expected_version: int | None = None) -> Round:
+    return _transition(user, get_round(round_id), expected_version, {RoundStatus.COLLECTING}, RoundStatus.REVIEW,
+                       "Kết thúc tự đánh giá, chuyển thẩm định / Collection closed, review started")
+
+
+@transaction.atomic
+def publish_round(user: User, round_id: int, expected_version: int | None = None) -> Round:
+    round_ = get_round(round_id)
+    _transition(user, round_, expected_version, {RoundStatus.REVIEW}, RoundStatus.PUBLISHED,
+                "Công bố kết quả / Results published")
+    compute_round(round_)
+    return round_
+
+
+# ---------------------------------------------------------------- values
+
+def parse_value(component: Component, raw, field_name: str = "value") -> Decimal | None:
+    """Check a value against its component's source: yes/no is 0 or 1, a manual score lies within
+    the component's points, figures are finite numbers not below zero."""
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, bool):
+        raw = int(raw)
+    if isinstance(raw, str):
+        raw = raw.strip().replace(" ", "")
+        lowered = fold(raw)
+        if component.source == ValueSource.YES_NO and lowered in {"co", "yes", "true", "dat"}:
+            raw = "1"
+        elif component.source == ValueSource.YES_NO and lowered in {"khong", "no", "false"}:
+            raw = "0"
+        elif "," in raw:
+            raw = raw.replace(".", "").replace(",", ".")  # Vietnamese: 1.234,5
+    try:
+        number = Decimal(str(raw))
+    except (InvalidOperation, ValueError):
+        raise ValidationFailed(FieldError(field_name, "phải là số", "must be a number")) from None
+    if not number.is_finite() or abs(number) >= Decimal("1e11"):
+        raise ValidationFailed(FieldError(field_name, "số không hợp lệ", "invalid number"))
+    if number < 0:
+        raise ValidationFailed(FieldError(field_name, "không được âm", "must not be negative"))
+    if component.source == ValueSource.YES_NO and number not in (0, 1):
+        raise ValidationFailed(FieldError(field_name, "chỉ nhận 1 (có) hoặc 0 (không)", "must be 1 (yes) or 0 (no)"))
+    if component.rule.get("type") == "manual" and number > component.max_points:
+        raise ValidationFailed(FieldError(field_name, f"điểm chấm tối đa {component.max_points:g}",
+                                          f"a manual score is at most {component.max_points:g}"))
+    if component.unit_label == "%" and number > 100:
+        raise ValidationFailed(FieldError(field_name, "tỷ lệ phần trăm không quá 100", "a percentage is at most 100"))
+    return number.quantize(Decimal("0.0001"))
+
+
+def _value_row(round_: Round, unit: Unit, component: Component) -> Value:
+    value = Value.objects.select_for_update().filter(round=round_, unit=unit, component=component).first()
+    if value is None:
+        raise NotFound("Giá trị (đợt chưa mở thu thập?)", "Value (is the round open?)")
+    return value
+
+
+@transaction.atomic
+def submit_value(user: User, round_id: int, unit_id: int, component_code: str, raw, note: str = "",
+                 expected_version: int | None = None) -> Value:
+    """Self-assessment by the unit's focal point while the round collects values."""
+    round_ = get_round(round_id)
+    unit = round_unit(round_, unit_id)
+    if not can_edit_unit(user, unit):
+        raise Forbidden(f"Bạn không được tự đánh giá cho {unit.name}", f"You may not self-assess for {unit.name}")
+    if round_.status != RoundStatus.COLLECTING:
+        raise ValidationFailed(FieldError("status", "đợt đánh giá không còn nhận tự đánh giá",
+                                          "the round no longer accepts self-assessment"))
+    component = _component(round_, component_code)
+    number = parse_value(component, raw)
+    if component.source == ValueSource.MANUAL and number is not None and not note.strip():
+        raise ValidationFailed(FieldError("note", "điểm tự chấm cần giải trình",
+                                          "a manual score needs a justification"))
+    value = _value_row(round_, unit, component)
+    _check_version(value, expected_version)
+    if value.origin == Origin.OFFICE:
+        raise ValidationFailed(FieldError("value", "Sở KH&CN đã điều chỉnh giá trị này; liên hệ Sở để thay đổi",
+                                          "the DX office has adjusted this value; ask the office to change it"))
+    value.self_value = number
+    value.value = number
+    value.origin = Origin.SELF
+    value.note = note.strip()
+    value.version += 1
+    value._history_user = user
+    value._change_reason = "Tự đánh giá / Self-assessment"
+    value.save()
+    return value
+
+
+@transaction.atomic
+def adjust_value(user: User, round_id: int, unit_id: int, component_code: str, raw, reason: str,
+                 expected_version: int | None = None) -> Value:
+    """The DX office's review: set the value used for scoring, with a recorded reason."""
+    round_ = get_round(round_id)
+    require_manage_round(user, round_)
+    unit = round_unit(round_, unit_id)
+    if round_.status not in (RoundStatus.COLLECTING, RoundStatus.REVIEW):
+        raise ValidationFailed(FieldError("status", "đợt đã công bố, không được điều chỉnh",
+                                          "the round is published and can no longer be adjusted"))
+    if not reason.strip():
+        raise ValidationFailed(FieldError("reason", "phải ghi lý do điều chỉnh",
+                                          "a reason for the adjustment is required"))
+    component = _component(round_, component_code)
+    number = parse_value(component, raw)
+    value = _value_row(round_, unit, component)
+    _check_version(value, expected_version)
+    value.value = number
+    value.origin = Origin.OFFICE
+    value.adjust_reason = reason.strip()
+    value.version += 1
+    value._history_user = user
+    value._change_reason = f"Điều chỉnh / Adjusted: {reason.strip()}"[:100]
+    value.save()
+    return value
+
+
+def add_evidence(user: User, round_id: int, unit_id: int, component_code: str, upload,
+                 description: str = "") -> Evidence:
+    round_ = get_round(round_id)
+    unit = round_unit(round_, unit_id)
+    if not (can_edit_unit(user, unit) or can_manage_round(user, round_)):
+        raise Forbidden(f"Bạn không được nộp minh chứng cho {unit.name}", f"You may not add evidence for {unit.name}")
+    if round_.status == RoundStatus.PUBLISHED:
+        raise ValidationFailed(FieldError("file", "đợt đã công bố", "the round is published"))
+    name = getattr(upload, "name", "") or ""
+    if Path(name).suffix.lower() not in EVIDENCE_EXTENSIONS:
+        raise ValidationFailed(FieldError("file", f"chỉ nhận tệp {', '.join(sorted(EVIDENCE_EXTENSIONS))}",
+                                          f"accepted files: {', '.join(sorted(EVIDENCE_EXTENSIONS))}"))
+    if (getattr(upload, "size", 0) or 0) > MAX_EVIDENCE_BYTES:
+        raise ValidationFailed(FieldError("file", "tệp lớn quá 20 MB", "the file is larger than 20 MB"))
+    if len(description) > 255:
+        raise ValidationFailed(FieldError("description", "dài quá 255 ký tự", "is longer than 255 characters"))
+    value = Value.objects.filter(round=round_, unit=unit, component=_component(round_, component_code)).first()
+    if value is None:
+        raise NotFound("Giá trị (đợt chưa mở thu thập?)", "Value (is the round open?)")
+    evidence = Evidence(value=value, file=upload, description=description, uploaded_by=user)
+    evidence._history_user = user
+    evidence.save()
+    return evidence
+
+
+def get_evidence(user: User, evidence_id: int) -> Evidence:
+    evidence = Evidence.objects.select_related("value__round", "value__unit").filter(pk=evidence_id).first()
+    if evidence is None or not can_see_unit(user, evidence.value.round, evidence.value.unit):
+        raise NotFound("Minh chứng", "Evidence")
+    return evidence
+
+
+def value_history(user: User, round_id: int, unit_id: int, component_code: str) -> tuple[Value, list]:
+    """A value and its audit trail (who entered or adjusted what, when, and why)."""
+    round_ = get_round(round_id)
+    unit = round_unit(round_, unit_id)
+    if not can_see_unit(user, round_, unit):
+        raise Forbidden("Bạn không xem được số liệu này", "You may not see this value")
+    value = Value.objects.select_related("component", "unit", "round").filter(
+        round=round_, unit=unit, component=_component(round_, component_code)).first()
+    if value is None:
+        raise NotFound("Giá trị", "Value")
+    return value, history_of(value)
+
+
+# ---------------------------------------------------------------- computing results
+
+def _q(number: float, quant: Decimal = Q3) -> Decimal:
+    return Decimal(str(round(number, 6))).quantize(quant)
+
+
+def previous_year(round_: Round, unit_ids: list[int]) -> dict[int, dict]:
+    """Last year's published results for each unit of the round, under the same framework code.
+    A unit that did not exist last year (a merged commune, a consolidated department) takes the
+    average of its predecessors' values, as the national DTI 2024 did for merged provinces."""
+    last = {r.unit_id: r for r in Result.objects.filter(
+        round__framework__code=round_.framework.code, round__year=round_.year - 1,
+        round__status=RoundStatus.PUBLISHED)}
+    if not last:
+        return {}
+    day = dt.date(round_.year, 12, 31)
+    successors = current_successors(list(last), day)
+    predecessors: dict[int, list[int]] = defaultdict(list)
+    for old_id, shares in successors.items():
+        for new_id in shares:
+            if new_id != old_id:
+                predecessors[new_id].append(old_id)
+    out: dict[int, dict] = {}
+    for unit_id in unit_ids:
+        if unit_id in last:
+            sources, basis = [last[unit_id]], "same"
+        elif predecessors.get(unit_id):
+            sources, basis = [last[i] for i in sorted(predecessors[unit_id])], "merged"
+        else:
+            continue
+        count = Decimal(len(sources))
+        mains = sorted({code for r in sources for code in r.by_main})
+        out[unit_id] = {
+            "points": (sum((r.points for r in sources), Decimal(0)) / count).quantize(Q3),
+            "index": (sum((r.index for r in sources), Decimal(0)) / count).quantize(Q5),
+            "by_main": {code: round(sum(float(r.by_main.get(code, 0)) for r in sources) / len(sources), 3)
+                        for code in mains},
+            "basis": basis,
+            "units": [r.unit_id for r in sources],
+        }
+    return out
+
+
+@transaction.atomic
+def compute_round(round_: Round) -> int:
+    """Score every unit of the round and store its results (with the points of every component).
+    Returns the number of results."""
+    framework = round_.framework
+    specs = component_specs(framework)
+    code_of = dict(framework.components.values_list("pk", "code"))
+    units = {u.pk: u for u in Unit.objects.filter(dti_memberships__round=round_)}
+    values: dict[int, dict[str, float | None]] = {u: {} for u in units}
+    # a round holds up to units × components rows: read them without the ORM's per-field converters
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {quote('unit_id')}, {quote('component_id')}, {quote('value')} "
+                       f"FROM {quote(Value._meta.db_table)} WHERE {quote('round_id')} = %s", [round_.pk])
+        for unit_id, component_id, number in cursor.fetchall():
+            values[unit_id][code_of[component_id]] = None if number is None else float(number)
+    scores = score_units(specs, values, {u: unit.kind for u, unit in units.items()})
+
+    previous = previous_year(round_, list(units))
+    maximum = float(framework.max_points) or 1.0
+    Result.objects.filter(round=round_).delete()
+    results = []
+    for unit_id, score in scores.items():
+        before = previous.get(unit_id, {})
+        results.append(Result(
+            round=round_, unit_id=unit_id, framework=framework, peer_group=score.peer_group,
+            points=_q(score.points), index=_q(score.points / maximum, Q5), rank=score.rank, peers=score.peers,
+            by_main={k: round(v, 3) for k, v in score.by_main.items()},
+            by_pillar={k: round(v, 3) for k, v in score.by_pillar.items()},
+            by_group={k: round(v, 3) for k, v in score.by_group.items()},
+            pillar_ranks=score.pillar_ranks, gaps=[[code, gap] for code, gap in score.gaps],
+            component_points={k: round(v, 3) for k, v in score.components.items()},
+            previous_points=before.get("points"), previous_index=before.get("index"),
+            previous_by_main=before.get("by_main", {}), previous_basis=before.get("basis", ""),
+            previous_units=before.get("units", [])))
+    Result.objects.bulk_create(results, batch_size=2000)
+    Round.objects.filter(pk=round_.pk).update(computed_at=timezone.now())
+    return len(results)
+
+
+def recompute(user: User, round_id: int) -> int:
+    """Preview the results of an unpublished round (DX office only); published results stay frozen."""
+    round_ = get_round(round_id)
+    require_manage_round(user, round_)
+    if round_.is_published:
+        raise ValidationFailed(FieldError("status", "kết quả đã công bố không tính lại",
+                                          "published results are not recomputed"))
+    return compute_round(round_)
+
+
+# ---------------------------------------------------------------- reading results
+
+SORT_KEYS = {"rank", "name", "points", "change"}
+
+
+@dataclass
+class RankingRow:
+    result: Result
+    unit: Unit
+    change_points: Decimal | None
+    change_index: Decimal | None
+
+
+@dataclass
+class Ranking:
+    round: Round
+    rows: list[RankingRow]
+    peer_groups: list[str]
+    peer_group: str
+    pillars: list
+    mains: list
+    sort: str
+    published: bool
+    notes: list[str] = field(default_factory=list)
+
+
+def ranking(user: User, round_id: int, peer_group: str = "", sort: str = "rank", pillar: str = "",
+            query: str = "") -> Ranking:
+    """The ranking table of a round. Unpublished results are shown only to the DX office."""
+    round_ = get_round(round_id)
+    if not (round_.is_published or can_manage_round(user, round_)):
+        raise Forbidden("Kết quả đợt này chưa công bố", "The results of this round are not published yet")
+    results = list(Result.objects.filter(round=round_).select_related("unit"))
+    groups = sorted({r.peer_group for r in results})
+    peer_group = peer_group if peer_group in groups else (groups[0] if groups else "")
+    results = [r for r in results if r.peer_group == peer_group]
+    if query:
+        words = fold(query).split()
+        results = [r for r in results if all(w in r.unit.search_text for w in words)]
+    rows = []
+    for r in results:
+        change_points = None if r.previous_points is None else (r.points - r.previous_points).quantize(Q3)
+        change_index = None if r.previous_index is None else (r.index - r.previous_index).quantize(Q5)
+        rows.append(RankingRow(r, r.unit, change_points, change_index))
+    pillars = list(round_.framework.pillars.order_by("order"))
+    mains = list(round_.framework.main_indicators.order_by("order"))
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    if pillar and pillar in {p.code for p in pillars}:
+        rows.sort(key=lambda row: (row.result.pillar_ranks.get(pillar, 0), vi_sort_key(row.unit.name)))
+        sort = f"pillar:{pillar}"
+    elif key.startswith("main:"):
+        code = key[5:]
+        rows.sort(key=lambda row: (-float(row.result.by_main.get(code, 0)), vi_sort_key(row.unit.name)))
+    elif key == "name":
+        rows.sort(key=lambda row: vi_sort_key(row.unit.name), reverse=descending)
+    elif key == "change":
+        rows.sort(key=lambda row: (row.change_index is None, -(row.change_index or 0)))
+    elif key == "points":
+        rows.sort(key=lambda row: row.result.points, reverse=not descending)
+    else:
+        rows.sort(key=lambda row: (row.result.rank, vi_sort_key(row.unit.name)), reverse=descending)
+    return Ranking(round_, rows, groups, peer_group, pillars, mains, sort, round_.is_published)
+
+
+@dataclass
+class ComponentLine:
+    component: Component
+    value: Value | None
+    evidence: list[Evidence]
+    points: float | None = None
+
+
+@dataclass
+class MainLine:
+    main: object
+    points: float | None
+    previous: float | None
+    components: list[ComponentLine]
+
+    @property
+    def share(self) -> float:
+        if not self.main.max_points or self.points is None:
+            return 0.0
+        return 100 * self.points / float(self.main.max_points)
+
+
+@dataclass
+class Scorecard:
+    round: Round
+    unit: Unit
+    result: Result | None
+    mains: list[MainLine]
+    gaps: list[tuple[Component, float]]
+    previous_units: list[Unit]
+    history: list[tuple[int, Result]]
+    can_self_assess: bool
+    can_adjust: bool
+
+
+def scorecard(user: User, round_id: int, unit_id: int) -> Scorecard:
+    round_ = get_round(round_id)
+    unit = round_unit(round_, unit_id)
+    if not can_see_unit(user, round_, unit):
+        raise Forbidden("Bạn chỉ xem được phiếu điểm của đơn vị mình khi kết quả chưa công bố",
+                        "Before publication you may only see your own unit's scorecard")
+    manager = can_manage_round(user, round_)
+    result = Result.objects.filter(round=round_, unit=unit).first()
+    if result is not None and not (round_.is_published or manager):
+        # a unit sees its own draft values, but results are computed figures of the office until published
+        result = None
+    values = {v.component_id: v for v in Value.objects.filter(round=round_, unit=unit)}
+    evidence: dict[int, list[Evidence]] = defaultdict(list)
+    for item in Evidence.objects.filter(value__round=round_, value__unit=unit).order_by("uploaded_at"):
+        evidence[item.value_id].append(item)
+    components = list(round_.framework.components.select_related("main").order_by("order"))
+    mains = []
+    for main in round_.framework.main_indicators.order_by("order"):
+        lines = [ComponentLine(c, values.get(c.pk), evidence.get(values[c.pk].pk, []) if c.pk in values else [],
+                               result.component_points.get(c.code) if result else None)
+                 for c in components if c.main_id == main.pk]
+        points = float(result.by_main.get(main.code, 0)) if result else None
+        previous = result.previous_by_main.get(main.code) if result and result.previous_by_main else None
+        mains.append(MainLine(main, points, previous, lines))
+    by_code = {c.code: c for c in components}
+    gaps = [(by_code[code], gap) for code, gap in (result.gaps if result else []) if code in by_code]
+    history = [(r.round.year, r) for r in Result.objects.filter(
+        unit=unit, round__framework__code=round_.framework.code, round__status=RoundStatus.PUBLISHED,
+        round__year__lt=round_.year).select_related("round").order_by("round__year")]
+    return Scorecard(
+        round=round_, unit=unit, result=result, mains=mains, gaps=gaps,
+        previous_units=list(Unit.objects.filter(pk__in=result.previous_units)) if result else [],
+        history=history,
+        can_self_assess=round_.status == RoundStatus.COLLECTING and can_edit_unit(user, unit),
+        can_adjust=manager and round_.status in (RoundStatus.COLLECTING, RoundStatus.REVIEW))

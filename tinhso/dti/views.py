@@ -1,0 +1,227 @@
+"""Web pages of DTI assessment. Thin: read the request, call services, render."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tinhso.accounts.services import is_system_admin
+from tinhso.core.errors import DomainError, FieldError, ValidationFailed
+from tinhso.core.formatting import vn_number
+from tinhso.dti import exports, frameworks, services
+from tinhso.dti.charts import main_indicator_bars
+from tinhso.dti.models import Framework, FrameworkStatus, RoundStatus
+from tinhso.units.models import Unit, UnitKind
+
+
+def _int(value, default: int | None = None) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _error_message(request: HttpRequest, exc: DomainError) -> None:
+    details = "; ".join(f"{e.field}: {e.vi} / {e.en}" for e in exc.errors)
+    messages.error(request, f"{exc.vi} / {exc.en}" + (f" — {details}" if details else ""))
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    rounds = services.visible_rounds(request.user)
+    can_create = is_system_admin(request.user) or request.user.role == "admin"
+    scopes = []
+    if can_create:
+        scopes = Unit.objects.live().filter(kind=UnitKind.PROVINCE)
+        if not is_system_admin(request.user) and request.user.unit is not None:
+            scopes = scopes.filter(path__startswith=request.user.unit.path)
+    return render(request, "dti/home.html", {
+        "rounds": rounds,
+        "frameworks": Framework.objects.all(),
+        "can_create": can_create,
+        "scopes": scopes,
+        "active_frameworks": Framework.objects.filter(status=FrameworkStatus.ACTIVE),
+        "this_year": dt.date.today().year,
+    })
+
+
+@login_required
+@require_POST
+def round_create(request: HttpRequest) -> HttpResponse:
+    framework = Framework.objects.filter(pk=_int(request.POST.get("framework_id"), 0)).first()
+    scope = Unit.objects.filter(pk=_int(request.POST.get("scope_id"), 0)).first()
+    kind = request.POST.get("kind", "")
+    year = _int(request.POST.get("year"), 0) or 0
+    try:
+        errors = []
+        if framework is None:
+            errors.append(FieldError("framework_id", "chọn bộ chỉ số", "choose a framework"))
+        if scope is None:
+            errors.append(FieldError("scope_id", "chọn đơn vị tổ chức", "choose the organising unit"))
+        if kind not in (UnitKind.DEPARTMENT, UnitKind.COMMUNE):
+            errors.append(FieldError("kind", "chọn sở, ngành hoặc xã, phường", "choose departments or communes"))
+        if errors:
+            raise ValidationFailed(errors)
+        day = min(dt.date(year, 12, 31), dt.date.today()) if 2000 <= year <= 2100 else dt.date.today()
+        units = list(Unit.objects.as_of(day).below(scope).filter(kind=kind))
+        round_ = services.create_round(request.user, request.POST.get("name", ""), year, framework, scope, units)
+    except DomainError as exc:
+        _error_message(request, exc)
+        return redirect("dti:home")
+    messages.success(request, f"Đã tạo đợt / Round created: {round_.name} ({len(units)} đơn vị / units)")
+    return redirect("dti:round", round_id=round_.pk)
+
+
+@login_required
+def framework_detail(request: HttpRequest, framework_id: int) -> HttpResponse:
+    framework = frameworks.get_framework(framework_id)
+    mains = list(framework.main_indicators.select_related("pillar").prefetch_related("components").order_by("order"))
+    return render(request, "dti/framework.html", {"framework": framework, "mains": mains,
+                                                  "rounds": framework.rounds.all()})
+
+
+@login_required
+def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
+    round_ = services.get_round(round_id)
+    manager = services.can_manage_round(request.user, round_)
+    context = {"round": round_, "manager": manager, "statuses": RoundStatus}
+    if round_.is_published or (manager and round_.computed_at):
+        context["ranking"] = services.ranking(
+            request.user, round_id, peer_group=request.GET.get("group", ""), sort=request.GET.get("sort", "rank"),
+            pillar=request.GET.get("pillar", ""), query=request.GET.get("q", ""))
+    own = request.user.unit
+    if own is not None and not manager:
+        context["own_units"] = list(Unit.objects.filter(dti_memberships__round=round_, path__startswith=own.path)[:20])
+    if manager:
+        context["unit_count"] = round_.members.count()
+        context["members"] = list(Unit.objects.filter(dti_memberships__round=round_).order_by("kind", "name")[:500]) \
+            if not round_.computed_at else []
+    return render(request, "dti/round.html", context)
+
+
+@login_required
+@require_POST
+def round_action(request: HttpRequest, round_id: int, action: str) -> HttpResponse:
+    version = _int(request.POST.get("version"))
+    actions = {
+        "open": lambda: services.open_round(request.user, round_id, version),
+        "collect": lambda: services.collect_automatic(request.user, round_id),
+        "close": lambda: services.close_collection(request.user, round_id, version),
+        "compute": lambda: services.recompute(request.user, round_id),
+        "publish": lambda: services.publish_round(request.user, round_id, version),
+    }
+    if action not in actions:
+        return render(request, "core/error.html", {"error": ValidationFailed(
+            FieldError("action", "thao tác không hợp lệ", "unknown action"))}, status=400)
+    try:
+        outcome = actions[action]()
+    except DomainError as exc:
+        _error_message(request, exc)
+    else:
+        messages.success(request, "Đã thực hiện / Done")
+        for warning in getattr(outcome, "warnings", []):
+            messages.warning(request, warning)
+    return redirect("dti:round", round_id=round_id)
+
+
+@login_required
+def scorecard(request: HttpRequest, round_id: int, unit_id: int) -> HttpResponse:
+    card = services.scorecard(request.user, round_id, unit_id)
+    previous_label = str(card.round.year - 1)
+    if card.result and card.result.previous_basis == "merged":
+        previous_label += " (TB đơn vị tiền thân / predecessors' average)"
+    chart = ""
+    if card.result:  # drafts of a unit show values, not scores
+        rows = [(line.main.name, line.points or 0.0, line.previous, float(line.main.max_points)) for line in card.mains]
+        chart = mark_safe(main_indicator_bars(rows, card.round.year, previous_label))  # noqa: S308 — built with escape()
+    change = None
+    if card.result and card.result.previous_points is not None:
+        change = f"{'+' if card.result.points >= card.result.previous_points else ''}" + vn_number(
+            card.result.points - card.result.previous_points, 2)
+    return render(request, "dti/scorecard.html", {"card": card, "chart": chart, "previous_label": previous_label,
+                                                  "change": change,
+                                                  "statuses": RoundStatus})
+
+
+@login_required
+@require_POST
+def value_save(request: HttpRequest, round_id: int, unit_id: int, code: str) -> HttpResponse:
+    version = _int(request.POST.get("version"))
+    try:
+        if request.POST.get("mode") == "adjust":
+            services.adjust_value(request.user, round_id, unit_id, code, request.POST.get("value", ""),
+                                  request.POST.get("reason", ""), version)
+        else:
+            services.submit_value(request.user, round_id, unit_id, code, request.POST.get("value", ""),
+                                  request.POST.get("note", ""), version)
+        if upload := request.FILES.get("file"):
+            services.add_evidence(request.user, round_id, unit_id, code, upload, request.POST.get("description", ""))
+    except DomainError as exc:
+        _error_message(request, exc)
+    else:
+        messages.success(request, f"Đã lưu chỉ số {code} / Saved")
+    return redirect(reverse("dti:scorecard", args=[round_id, unit_id]) + f"#c-{code}")
+
+
+@login_required
+def value_history(request: HttpRequest, round_id: int, unit_id: int, code: str) -> HttpResponse:
+    value, entries = services.value_history(request.user, round_id, unit_id, code)
+    return render(request, "dti/value_history.html", {"value": value, "entries": entries})
+
+
+@login_required
+def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
+    evidence = services.get_evidence(request.user, evidence_id)
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.filename)
+
+
+@login_required
+def export(request: HttpRequest, round_id: int, fmt: str) -> HttpResponse:
+    try:
+        if fmt == "xlsx":
+            content, filename, mime = exports.export_xlsx(round_id)
+        elif fmt == "pdf":
+            content, filename, mime = exports.export_pdf(round_id)
+        else:
+            raise ValidationFailed(FieldError("format", "chỉ hỗ trợ xlsx hoặc pdf", "only xlsx or pdf"))
+    except DomainError as exc:
+        return render(request, "core/error.html", {"error": exc}, status=exc.status)
+    response = HttpResponse(content, content_type=mime)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def framework_import(request: HttpRequest) -> HttpResponse:
+    errors = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise ValidationFailed(FieldError("file", "chọn tệp JSON hoặc YAML", "choose a JSON or YAML file"))
+            framework = frameworks.import_framework(
+                request.user, frameworks.parse_document(upload.read(), upload.name or ""))
+        except DomainError as exc:
+            errors = exc.errors or [FieldError("file", exc.vi, exc.en)]
+        else:
+            messages.success(request, f"Đã nạp bộ chỉ số / Framework loaded: {framework}")
+            return redirect("dti:framework", framework_id=framework.pk)
+    return render(request, "dti/framework_import.html", {"errors": errors})
+
+
+@login_required
+def framework_download(request: HttpRequest, framework_id: int) -> HttpResponse:
+    import json
+
+    framework = frameworks.get_framework(framework_id)
+    content = json.dumps(frameworks.export_document(framework), ensure_ascii=False, indent=1)
+    response = HttpResponse(content, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{framework.code}-{framework.edition}.json"'
+    return response
+

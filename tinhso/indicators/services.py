@@ -1,0 +1,1277 @@
+"""Domain logic of indicators and reporting as plain functions: the catalogue, data entry with
+validation rules, the approval workflow, completeness and reminders, targets and achievement,
+Vietnamese statements, and `approved_values` for other apps. Edges (API, views, CLI) call only these."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
+
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from tinhso.accounts.models import Role, User
+from tinhso.accounts.services import can_edit_unit, is_system_admin, require_edit_unit
+from tinhso.core.errors import Conflict, DomainError, FieldError, Forbidden, NotFound, ValidationFailed
+from tinhso.core.formatting import vn_number
+from tinhso.core.text import fold
+from tinhso.indicators import expressions, periods
+from tinhso.indicators.models import (
+    Aggregation,
+    AnalyticsChange,
+    ApprovalBy,
+    DataValue,
+    Direction,
+    Form,
+    FormIndicator,
+    Indicator,
+    IndicatorRevision,
+    PeriodType,
+    Reminder,
+    Report,
+    Severity,
+    Status,
+    Target,
+    TimeAggregation,
+    ValidationRule,
+    ValueType,
+)
+from tinhso.units.models import Unit, UnitKind
+
+CATALOGUE = Path(__file__).parent / "fixtures" / "catalogue.json"
+DEFINITION_FIELDS = ("name", "noun", "unit_of_measure", "value_type", "aggregation", "time_aggregation", "direction",
+                     "periodicity", "unit_kinds", "numerator", "denominator", "factor", "formula", "min_value",
+                     "max_value", "decimals", "description", "source", "active")
+
+
+class Locked(DomainError):
+    """The report is submitted or approved: its figures cannot change until it is returned or reopened."""
+
+    status = 409
+    code = "locked"
+
+
+# ---------------------------------------------------------------- permissions
+
+def can_view_unit(user: User, unit: Unit) -> bool:
+    """Everyone signed in reads figures of their own unit's subtree; system-wide accounts read all."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if is_system_admin(user) or user.unit is None:
+        return True
+    return unit.path.startswith(user.unit.path)
+
+
+def require_view_unit(user: User, unit: Unit) -> None:
+    if not can_view_unit(user, unit):
+        raise Forbidden(f"Bạn không có quyền xem báo cáo của {unit.name}",
+                        f"You may not read the reports of {unit.name}")
+
+
+def is_dx_office(user: User, unit: Unit) -> bool:
+    """The provincial DX office: an administrator whose scope covers the unit."""
+    return user.is_active and (is_system_admin(user) or (user.role == Role.ADMIN and can_edit_unit(user, unit)))
+
+
+def can_approve(user: User, report: Report) -> bool:
+    if not user.is_authenticated or not user.is_active or user.role == Role.API_CLIENT:
+        return False
+    if is_system_admin(user):
+        return True
+    if user.unit_id == report.unit_id:
+        return False  # nobody approves their own unit's report
+    by_parent = report.unit.parent is not None and user.role in (Role.FOCAL, Role.ADMIN) and can_edit_unit(
+        user, report.unit.parent)
+    by_office = is_dx_office(user, report.unit)
+    rule = report.form.approval_by
+    return (rule == ApprovalBy.PARENT and by_parent) or (rule == ApprovalBy.DX_OFFICE and by_office) or (
+        rule == ApprovalBy.EITHER and (by_parent or by_office))
+
+
+def require_approve(user: User, report: Report) -> None:
+    if not can_approve(user, report):
+        raise Forbidden("Chỉ đơn vị cấp trên hoặc cơ quan chuyên trách chuyển đổi số được phê duyệt, trả lại hoặc "
+                        "mở lại báo cáo này",
+                        "Only the parent unit or the DX office may approve, return or reopen this report")
+
+
+def require_dx_office(user: User, unit: Unit | None = None) -> None:
+    ok = is_system_admin(user) or (user.role == Role.ADMIN and (unit is None or can_edit_unit(user, unit)))
+    if not ok:
+        raise Forbidden("Chỉ cơ quan chuyên trách chuyển đổi số (quản trị) được làm việc này",
+                        "Only the DX office (administrators) may do this")
+
+
+# ---------------------------------------------------------------- catalogue
+
+def get_indicator(code: str, field_name: str = "indicator") -> Indicator:
+    indicator = Indicator.objects.filter(code=code).first()
+    if indicator is None:
+        raise NotFound(f"Chỉ tiêu {code}", f"Indicator {code}")
+    return indicator
+
+
+def _definition(indicator: Indicator) -> dict:
+    data = {}
+    for name in DEFINITION_FIELDS:
+        value = getattr(indicator, name)
+        data[name] = format(value.normalize(), "f") if isinstance(value, Decimal) else value
+    return data
+
+
+def validate_indicator(data: dict, known_codes: set[str], row: int | None = None) -> list[FieldError]:
+    errors: list[FieldError] = []
+
+    def err(name: str, vi: str, en: str) -> None:
+        errors.append(FieldError(name, vi, en, row))
+
+    code = str(data.get("code") or "")
+    if not re.fullmatch(r"[A-Z0-9_]{2,40}", code):
+        err("code", "mã chỉ gồm chữ in hoa, số và _ (2–40 ký tự)", "code must be A–Z, 0–9 and _ (2–40 characters)")
+    if not str(data.get("name") or "").strip():
+        err("name", "bắt buộc nhập", "is required")
+    for name, choices in (("value_type", ValueType), ("aggregation", Aggregation),
+                          ("time_aggregation", TimeAggregation), ("direction", Direction),
+                          ("periodicity", PeriodType)):
+        if data.get(name) not in choices.values:
+            err(name, f"giá trị '{data.get(name)}' không hợp lệ; chọn {', '.join(choices.values)}",
+                f"invalid value '{data.get(name)}'; use {', '.join(choices.values)}")
+    kinds = data.get("unit_kinds") or []
+    if not isinstance(kinds, list) or any(k not in UnitKind.values for k in kinds):
+        err("unit_kinds", f"loại đơn vị phải thuộc {', '.join(UnitKind.values)}",
+            f"unit kinds must be among {', '.join(UnitKind.values)}")
+    numerator, denominator, formula = data.get("numerator") or "", data.get("denominator") or "", data.get(
+        "formula") or ""
+    if bool(numerator) != bool(denominator):
+        err("denominator" if numerator else "numerator", "tỷ lệ cần cả tử số và mẫu số",
+            "a ratio needs both a numerator and a denominator")
+    for name, ref in (("numerator", numerator), ("denominator", denominator)):
+        if ref and ref not in known_codes:
+            err(name, f"không có chỉ tiêu mã {ref}", f"no indicator with code {ref}")
+        if ref and ref == code:
+            err(name, "không được tự tham chiếu", "must not refer to itself")
+    if formula:
+        try:
+            expressions.check(formula)
+        except expressions.ExpressionError as exc:
+            err("formula", str(exc), str(exc))
+        for ref in expressions.codes_in(formula):
+            if ref not in known_codes or ref == code:
+                err("formula", f"công thức tham chiếu chỉ tiêu không hợp lệ {ref}", f"formula refers to invalid {ref}")
+    derived = bool(numerator or formula)
+    if derived and data.get("aggregation") != Aggregation.RATIO:
+        err("aggregation", "chỉ tiêu tính toán phải tổng hợp theo 'ratio' (tính lại từ tổng các thành phần)",
+            "a derived indicator aggregates as 'ratio' (recomputed from aggregated components)")
+    if data.get("aggregation") == Aggregation.RATIO and not derived:
+        err("aggregation", "tổng hợp 'ratio' cần tử số/mẫu số hoặc công thức",
+            "'ratio' aggregation needs a numerator/denominator or a formula")
+    if data.get("value_type") == ValueType.TEXT and data.get("aggregation") != Aggregation.NONE:
+        err("aggregation", "chỉ tiêu văn bản không tổng hợp ('none')", "text indicators are not aggregated ('none')")
+    low, high = data.get("min_value"), data.get("max_value")
+    try:
+        if low not in (None, "") and high not in (None, "") and Decimal(str(low)) > Decimal(str(high)):
+            err("max_value", "giá trị lớn nhất nhỏ hơn giá trị nhỏ nhất", "maximum is below the minimum")
+    except InvalidOperation:
+        err("min_value", "phải là số", "must be a number")
+    return errors
+
+
+def _apply_definition(indicator: Indicator, data: dict) -> None:
+    for name in DEFINITION_FIELDS:
+        if name not in data:
+            continue
+        value = data[name]
+        if name in ("min_value", "max_value"):
+            value = None if value in (None, "") else Decimal(str(value))
+        elif name == "factor":
+            value = Decimal(str(value if value not in (None, "") else 100))
+        elif name in ("noun", "unit_of_measure", "numerator", "denominator", "formula", "description", "source"):
+            value = value or ""
+        setattr(indicator, name, value)
+
+
+def save_indicator(user: User | None, data: dict, expected_version: int | None = None,
+                   valid_from: dt.date | None = None, reason: str = "") -> Indicator:
+    """Create or change an indicator. A change bumps its version and freezes the new definition as a
+    revision valid from `valid_from` (default: 1 January of this year), so older periods keep theirs."""
+    if user is not None:
+        require_dx_office(user)
+    known = set(Indicator.objects.values_list("code", flat=True))
+    with transaction.atomic():
+        indicator = Indicator.objects.select_for_update().filter(code=data.get("code")).first()
+        defaults = {"aggregation": Aggregation.SUM, "time_aggregation": TimeAggregation.SUM,
+                    "direction": Direction.HIGHER, "periodicity": PeriodType.MONTH, "unit_kinds": []}
+        merged = ({**_definition(indicator), "code": indicator.code} if indicator else defaults) | data
+        merged.setdefault("unit_kinds", [])
+        errors = validate_indicator(merged, known | {str(data.get("code"))})
+        if errors:
+            raise ValidationFailed(errors)
+        if indicator is None:
+            indicator = Indicator(code=merged["code"])
+            _apply_definition(indicator, merged)
+            changed = True
+        else:
+            if expected_version is not None and expected_version != indicator.version:
+                raise Conflict(indicator.version)
+            before = _definition(indicator)
+            _apply_definition(indicator, merged)
+            changed = _definition(indicator) != before
+            if changed:
+                indicator.version += 1
+        if not changed:
+            return indicator
+        indicator._history_user = user
+        indicator._change_reason = reason
+        indicator.save()
+        start = valid_from or dt.date(timezone.localdate().year, 1, 1)
+        if indicator.version == 1:
+            start = dt.date(1990, 1, 1)
+        IndicatorRevision.objects.create(indicator=indicator, version=indicator.version, valid_from=start,
+                                         definition=_definition(indicator), reason=reason, created_by=user)
+    return indicator
+
+
+def definition_on(indicator: Indicator, day: dt.date) -> dict:
+    """The definition in force on `day` (the latest revision starting on or before it)."""
+    revision = indicator.revisions.filter(valid_from__lte=day).order_by("-valid_from", "-version").first()
+    return revision.definition if revision else _definition(indicator)
+
+
+def load_catalogue(path: Path | None = None, user: User | None = None) -> dict[str, int]:
+    """Load (or update) indicators, forms and validation rules from the JSON catalogue. Idempotent:
+    an unchanged definition is left alone; a changed one gets a new revision."""
+    data = json.loads(Path(path or CATALOGUE).read_text(encoding="utf-8"))
+    counts = {"indicators": 0, "forms": 0, "rules": 0}
+    with transaction.atomic():
+        pending = list(data.get("indicators", []))
+        # raw indicators first, then derived ones whose components exist
+        pending.sort(key=lambda d: bool(d.get("numerator") or d.get("formula")))
+        if not Indicator.objects.exists():
+            counts["indicators"] = _bulk_create_indicators(pending, user)
+            pending = []
+        for item in pending:
+            before = Indicator.objects.filter(code=item["code"]).values_list("version", flat=True).first()
+            indicator = save_indicator(None, item, reason="Danh mục chỉ tiêu / Catalogue")
+            counts["indicators"] += before != indicator.version
+        for item in data.get("forms", []):
+            counts["forms"] += _load_form(item)
+        for item in data.get("rules", []):
+            counts["rules"] += _load_rule(item)
+    return counts
+
+
+def _bulk_create_indicators(items: list[dict], user: User | None) -> int:
+    """First load into an empty catalogue: validate everything, then insert in a few statements."""
+    known = {str(item.get("code")) for item in items}
+    errors = [FieldError(e.field, f"{item.get('code')}: {e.vi}", f"{item.get('code')}: {e.en}", number)
+              for number, item in enumerate(items, start=1) for e in validate_indicator(
+                  {"unit_kinds": [], **item}, known)]
+    if errors:
+        raise ValidationFailed(errors, vi="Danh mục chỉ tiêu không hợp lệ", en="The catalogue is invalid")
+    indicators = []
+    for item in items:
+        indicator = Indicator(code=item["code"])
+        _apply_definition(indicator, {"unit_kinds": [], **item})
+        indicators.append(indicator)
+    bulk_create_with_history(indicators, Indicator, default_user=user,
+                             default_change_reason="Danh mục chỉ tiêu / Catalogue")
+    created = {i.code: i for i in Indicator.objects.all()}
+    IndicatorRevision.objects.bulk_create([
+        IndicatorRevision(indicator=created[i.code], version=1, valid_from=dt.date(1990, 1, 1),
+                          definition=_definition(created[i.code]), reason="Danh mục chỉ tiêu / Catalogue",
+                          created_by=user) for i in indicators])
+    return len(indicators)
+
+
+def _load_form(item: dict) -> int:
+    errors = []
+    if item.get("period_type") not in PeriodType.values:
+        errors.append(FieldError("period_type", "loại kỳ không hợp lệ", "invalid period type"))
+    if item.get("approval_by", ApprovalBy.EITHER) not in ApprovalBy.values:
+        errors.append(FieldError("approval_by", "giá trị không hợp lệ", "invalid value"))
+    codes = [c if isinstance(c, str) else c["code"] for c in item.get("indicators", [])]
+    indicators = Indicator.objects.in_bulk(codes, field_name="code")
+    for code in codes:
+        if code not in indicators:
+            errors.append(FieldError("indicators", f"không có chỉ tiêu {code}", f"no indicator {code}"))
+        elif indicators[code].is_derived:
+            errors.append(FieldError("indicators", f"{code} là chỉ tiêu tính toán, không nhập",
+                                     f"{code} is derived and cannot be entered"))
+    if errors:
+        raise ValidationFailed(errors, vi=f"Biểu mẫu {item.get('code')} không hợp lệ",
+                               en=f"Form {item.get('code')} is invalid")
+    fields = {k: item[k] for k in ("name", "period_type", "unit_kinds", "deadline_days", "reminder_offsets",
+                                   "approval_by", "description") if k in item}
+    form = Form.objects.filter(code=item["code"]).first()
+    created = form is None
+    if created:
+        form = Form(code=item["code"], **fields)
+    else:
+        changed = any(getattr(form, k) != v for k, v in fields.items())
+        if not changed and [fi.indicator.code for fi in form.items.select_related("indicator")] == codes:
+            return 0
+        for k, v in fields.items():
+            setattr(form, k, v)
+        form.version += 1
+    form._change_reason = "Danh mục chỉ tiêu / Catalogue"
+    form.save()
+    form.items.exclude(indicator__code__in=codes).delete()
+    for order, entry in enumerate(item.get("indicators", [])):
+        code = entry if isinstance(entry, str) else entry["code"]
+        required = True if isinstance(entry, str) else entry.get("required", True)
+        FormIndicator.objects.update_or_create(form=form, indicator=indicators[code],
+                                               defaults={"order": order, "required": required})
+    return 1
+
+
+def _load_rule(item: dict) -> int:
+    errors = []
+    for side in ("left", "right"):
+        try:
+            expressions.check(item.get(side, ""))
+        except expressions.ExpressionError as exc:
+            errors.append(FieldError(side, str(exc), str(exc)))
+    if item.get("operator") not in expressions.OPERATORS:
+        errors.append(FieldError("operator", "phép so sánh không hợp lệ", "invalid operator"))
+    form = Form.objects.filter(code=item["form"]).first() if item.get("form") else None
+    if item.get("form") and form is None:
+        errors.append(FieldError("form", f"không có biểu mẫu {item['form']}", f"no form {item['form']}"))
+    if errors:
+        raise ValidationFailed(errors, vi=f"Quy tắc {item.get('code')} không hợp lệ",
+                               en=f"Rule {item.get('code')} is invalid")
+    fields = {k: item.get(k, "") for k in ("left", "operator", "right", "message_vi", "message_en", "cell")}
+    fields["severity"] = item.get("severity", Severity.ERROR)
+    rule, created = ValidationRule.objects.get_or_create(code=item["code"], defaults={**fields, "form": form})
+    if created:
+        return 1
+    if any(getattr(rule, k) != v for k, v in fields.items()) or rule.form_id != (form.pk if form else None):
+        for k, v in fields.items():
+            setattr(rule, k, v)
+        rule.form = form
+        rule.save()
+        return 1
+    return 0
+
+
+def search_indicators(query: str = "", active_only: bool = True) -> list[Indicator]:
+    items = Indicator.objects.all()
+    if active_only:
+        items = items.filter(active=True)
+    words = fold(query).split()
+    return [i for i in items if all(w in fold(f"{i.code} {i.name} {i.noun}") for w in words)]
+
+
+def derived_for(form: Form) -> list[Indicator]:
+    """Derived indicators computable from the form's own figures (shown beside the entry grid)."""
+    codes = set(form.items.values_list("indicator__code", flat=True))
+    result = []
+    for indicator in Indicator.objects.filter(active=True).exclude(numerator="", formula=""):
+        needs = {indicator.numerator, indicator.denominator} - {""} | set(expressions.codes_in(indicator.formula))
+        if needs and needs <= codes:
+            result.append(indicator)
+    return result
+
+
+def derived_value(indicator: Indicator | dict, values: dict[str, Decimal | None]) -> Decimal | None:
+    get = indicator.get if isinstance(indicator, dict) else lambda k: getattr(indicator, k)
+    if get("numerator"):
+        num, den = values.get(get("numerator")), values.get(get("denominator"))
+        if num is None or den in (None, 0):
+            return None
+        return Decimal(num) / Decimal(den) * Decimal(str(get("factor")))
+    return expressions.evaluate(get("formula"), values)
+
+
+# ---------------------------------------------------------------- data entry and validation
+
+_VN_GROUPED = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+_TRUE = {"1", "true", "co", "x", "yes", "dung", "da", "đã", "có"}
+_FALSE = {"0", "false", "khong", "no", "sai", "chua", "không", "chưa"}
+
+
+def parse_number(raw) -> Decimal:
+    """Accept numbers and Vietnamese-formatted text: '1.562' → 1562, '97,4' → 97.4, '1.234,5' → 1234.5."""
+    if isinstance(raw, bool):
+        return Decimal(int(raw))
+    if isinstance(raw, int | Decimal):
+        return Decimal(raw)
+    if isinstance(raw, float):
+        return Decimal(str(raw))
+    text = str(raw).strip().replace(" ", "").replace("\u00a0", "").rstrip("%")
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    elif _VN_GROUPED.match(text):
+        text = text.replace(".", "")
+    value = Decimal(text)
+    if not value.is_finite():
+        raise InvalidOperation
+    return value
+
+
+@dataclass
+class CellError:
+    code: str
+    vi: str
+    en: str
+    severity: str = Severity.ERROR
+
+    def as_field_error(self, row_of: dict[str, int] | None = None) -> FieldError:
+        if row_of is not None:
+            return FieldError(f"value ({self.code})", self.vi, self.en, row_of.get(self.code))
+        return FieldError(f"values.{self.code}", self.vi, self.en)
+
+
+def clean_values(form: Form, raw: dict, items: list[FormIndicator] | None = None
+                 ) -> tuple[dict[str, Decimal | str | None], list[CellError]]:
+    """Type and range checks of each cell. Returns cleaned values (None = left empty) and errors."""
+    items = items if items is not None else list(form.items.select_related("indicator"))
+    by_code = {item.indicator.code: item.indicator for item in items}
+    errors: list[CellError] = []
+    cleaned: dict[str, Decimal | str | None] = {}
+    for code in raw:
+        if code not in by_code:
+            errors.append(CellError(code, f"chỉ tiêu {code} không thuộc biểu {form.code}",
+                                    f"indicator {code} is not on form {form.code}"))
+    for code, indicator in by_code.items():
+        if code not in raw:
+            continue
+        value = raw[code]
+        if value is None or (isinstance(value, str) and not value.strip()):
+            cleaned[code] = None
+            continue
+        if indicator.value_type == ValueType.TEXT:
+            text = str(value).strip()
+            if len(text) > 5000:
+                errors.append(CellError(code, "dài quá 5.000 ký tự", "longer than 5,000 characters"))
+            cleaned[code] = text
+            continue
+        if indicator.value_type == ValueType.BOOLEAN and not isinstance(value, int | float | Decimal):
+            word = fold(str(value))
+            if word in _TRUE:
+                cleaned[code] = Decimal(1)
+                continue
+            if word in _FALSE:
+                cleaned[code] = Decimal(0)
+                continue
+        try:
+            number = parse_number(value)
+        except (InvalidOperation, ValueError):
+            errors.append(CellError(code, f"'{value}' không phải là số", f"'{value}' is not a number"))
+            continue
+        low, high = indicator.min_value, indicator.max_value
+        if indicator.value_type == ValueType.COUNT and number != number.to_integral_value():
+            errors.append(CellError(code, "phải là số nguyên", "must be a whole number"))
+            continue
+        if indicator.value_type == ValueType.BOOLEAN and number not in (0, 1):
+            errors.append(CellError(code, "chỉ nhận Có (1) hoặc Không (0)", "must be yes (1) or no (0)"))
+            continue
+        if low is None and indicator.value_type in (ValueType.COUNT, ValueType.AMOUNT, ValueType.PERCENT):
+            low = Decimal(0)
+        if high is None and indicator.value_type == ValueType.PERCENT:
+            high = Decimal(100)
+        if low is not None and number < low:
+            errors.append(CellError(code, f"không được nhỏ hơn {vn_number(low, 4)}", f"must be at least {low:f}"))
+            continue
+        if high is not None and number > high:
+            errors.append(CellError(code, f"không được lớn hơn {vn_number(high, 4)}", f"must be at most {high:f}"))
+            continue
+        if abs(number) >= Decimal("1e15"):
+            errors.append(CellError(code, "số quá lớn", "number too large"))
+            continue
+        cleaned[code] = number.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    return cleaned, errors
+
+
+def rules_for(form: Form, codes: set[str]) -> list[dict]:
+    """Cross-field rules of a form as data: the stored rules whose codes are all on the form, plus one
+    automatic 'numerator ≤ denominator' rule for every percentage ratio computable from the form."""
+    rules = []
+    for rule in ValidationRule.objects.filter(Q(form=form) | Q(form__isnull=True), active=True):
+        needed = set(expressions.codes_in(rule.left)) | set(expressions.codes_in(rule.right))
+        if needed <= codes:
+            rules.append({"code": rule.code, "left": rule.left, "operator": rule.operator, "right": rule.right,
+                          "severity": rule.severity, "vi": rule.message_vi, "en": rule.message_en,
+                          "cell": rule.cell or expressions.codes_in(rule.left)[0]})
+    names = dict(Indicator.objects.filter(code__in=codes).values_list("code", "name"))
+    for indicator in Indicator.objects.filter(active=True).exclude(numerator=""):
+        capped = indicator.max_value is None or indicator.max_value <= indicator.factor
+        if indicator.numerator in codes and indicator.denominator in codes and capped:
+            rules.append({
+                "code": f"AUTO_{indicator.code}", "left": f"{{{indicator.numerator}}}", "operator": "<=",
+                "right": f"{{{indicator.denominator}}}", "severity": Severity.ERROR, "cell": indicator.numerator,
+                "vi": f"tử số không được lớn hơn mẫu số '{names.get(indicator.denominator, indicator.denominator)}'",
+                "en": f"the numerator must not exceed the denominator {indicator.denominator}",
+            })
+    return rules
+
+
+def check_rules(form: Form, values: dict[str, Decimal | str | None]) -> list[CellError]:
+    numeric = {k: v for k, v in values.items() if isinstance(v, Decimal)}
+    errors = []
+    for rule in rules_for(form, set(form.items.values_list("indicator__code", flat=True))):
+        left = expressions.evaluate(rule["left"], numeric)
+        right = expressions.evaluate(rule["right"], numeric)
+        if left is None or right is None:
+            continue
+        if not expressions.OPERATORS[rule["operator"]](left, right):
+            detail = f" ({vn_number(left, 2)} {rule['operator']} {vn_number(right, 2)} sai)"
+            detail_en = f" ({left.normalize():f} {rule['operator']} {right.normalize():f} is false)"
+            errors.append(CellError(rule["cell"], rule["vi"] + detail, rule["en"] + detail_en, rule["severity"]))
+    return errors
+
+
+def validate_report_values(form: Form, values: dict) -> tuple[dict, list[CellError], list[CellError]]:
+    """(cleaned values, blocking errors, warnings) of a full set of a report's values."""
+    cleaned, errors = clean_values(form, values)
+    problems = check_rules(form, {**cleaned}) if not errors else []
+    errors += [p for p in problems if p.severity == Severity.ERROR]
+    warnings = [p for p in problems if p.severity == Severity.WARNING]
+    return cleaned, errors, warnings
+
+
+def get_form(form_ref: int | str) -> Form:
+    form = (Form.objects.filter(pk=form_ref) if isinstance(form_ref, int) else Form.objects.filter(code=form_ref))
+    found = form.first()
+    if found is None:
+        raise NotFound(f"Biểu mẫu {form_ref}", f"Form {form_ref}")
+    return found
+
+
+def get_report(report_id: int, user: User | None = None) -> Report:
+    report = Report.objects.select_related("form", "unit", "unit__parent", "submitted_by", "approved_by").filter(
+        pk=report_id).first()
+    if report is None:
+        raise NotFound("Báo cáo", "Report")
+    if user is not None:
+        require_view_unit(user, report.unit)
+    return report
+
+
+def check_period(form: Form, unit: Unit, period_key: str) -> periods.Period:
+    period = periods.parse(period_key)
+    errors = []
+    if period.type != form.period_type:
+        errors.append(FieldError("period", f"biểu {form.code} báo cáo theo {form.get_period_type_display()}",
+                                 f"form {form.code} is reported per {form.period_type}"))
+    if unit.kind not in form.unit_kinds:
+        errors.append(FieldError("unit", f"{unit.name} không thuộc loại đơn vị báo cáo biểu {form.code}",
+                                 f"{unit.name} is not a kind of unit that reports form {form.code}"))
+    if not unit.is_valid_on(period.end):
+        errors.append(FieldError("period", f"{unit.name} không có hiệu lực vào cuối kỳ {period.label}",
+                                 f"{unit.name} did not exist at the end of {period.key}"))
+    if errors:
+        raise ValidationFailed(errors)
+    return period
+
+
+def values_of(report: Report) -> dict[str, Decimal | str | None]:
+    result: dict[str, Decimal | str | None] = {}
+    for code, value, text, vtype in report.values.values_list("indicator__code", "value", "text",
+                                                              "indicator__value_type"):
+        result[code] = text if vtype == ValueType.TEXT else value
+    return result
+
+
+def _locked_error(report: Report) -> Locked:
+    state = report.get_status_display()
+    return Locked(FieldError("status", f"báo cáo đang ở trạng thái '{state}', đã khóa; cần được trả lại hoặc mở lại "
+                                       "để sửa", f"the report is '{report.status}' and locked; it must be returned "
+                                                 "or reopened before it can change"),
+                  vi="Báo cáo đã khóa", en="The report is locked")
+
+
+@dataclass
+class SaveResult:
+    report: Report
+    warnings: list[CellError] = field(default_factory=list)
+    created: bool = False
+    unchanged: bool = False
+
+
+def save_report(user: User, form: Form, unit: Unit, period_key: str, values: dict,
+                expected_version: int | None = None, submit: bool = False, reason: str = "") -> SaveResult:
+    """Create or update the report of `unit` for `form` and period with `values` ({code: value}); codes
+    left out keep their stored value. Every cell is validated (type, range, numerator ≤ denominator,
+    cross-field rules); any error rejects the whole save and names the cell. With `submit`, the report
+    is also submitted. Resending identical figures of an already submitted report is a no-op."""
+    require_edit_unit(user, unit)
+    if user.role == Role.VIEWER:
+        raise Forbidden()
+    period = check_period(form, unit, period_key)
+    with transaction.atomic():
+        report, created = _report_for_update(user, form, unit, period)
+        if expected_version is not None and not created and expected_version != report.version:
+            raise Conflict(report.version)
+        existing = values_of(report)
+        cleaned, errors = clean_values(form, values)
+        merged = {**existing, **cleaned}
+        if report.is_locked:
+            if submit and all(merged.get(k) == existing.get(k) for k in cleaned) and not errors:
+                return SaveResult(report, unchanged=True)
+            raise _locked_error(report)
+        if errors:
+            raise ValidationFailed([e.as_field_error() for e in errors])
+        problems = check_rules(form, merged)
+        blocking = [p for p in problems if p.severity == Severity.ERROR]
+        if blocking:
+            raise ValidationFailed([e.as_field_error() for e in blocking])
+        _write_values(user, report, form, cleaned, existing, reason)
+        report.version += (0 if created else 1)
+        report._history_user = user
+        report._change_reason = reason or "Nhập số liệu / Data entry"
+        if submit:  # one save, one history row: entered and submitted
+            _submit(user, report, merged, save=False)
+            report._change_reason = f"{report._change_reason}; gửi báo cáo / submitted"
+        report.save()
+    return SaveResult(report, [p for p in problems if p.severity == Severity.WARNING], created)
+
+
+def _report_for_update(user: User, form: Form, unit: Unit, period: periods.Period) -> tuple[Report, bool]:
+    report = Report.objects.select_for_update().filter(form=form, unit=unit, period=period.key).first()
+    if report is not None:
+        return report, False
+    try:
+        with transaction.atomic():
+            report = Report(form=form, unit=unit, period=period.key, period_start=period.start,
+                            period_end=period.end, deadline=period.end + dt.timedelta(days=form.deadline_days))
+            report._history_user = user
+            report._change_reason = "Tạo báo cáo / Report created"
+            report.save()
+        return report, True
+    except IntegrityError:  # created by a concurrent request a moment ago
+        return Report.objects.select_for_update().get(form=form, unit=unit, period=period.key), False
+
+
+def _write_values(user: User, report: Report, form: Form, cleaned: dict, existing: dict, reason: str) -> None:
+    """New and changed values in two statements each (plus their history rows)."""
+    indicators = {i.indicator.code: i.indicator for i in form.items.select_related("indicator")}
+    stored = {v.indicator.code: v for v in report.values.select_related("indicator")}
+    created, changed = [], []
+    for code, value in cleaned.items():
+        if code in existing and existing[code] == value:
+            continue
+        row = stored.get(code) or DataValue(report=report, indicator=indicators[code])
+        if indicators[code].value_type == ValueType.TEXT:
+            row.text, row.value = value or "", None
+        else:
+            row.value, row.text = value, ""
+        (changed if row.pk else created).append(row)
+    why = reason or "Nhập số liệu / Data entry"
+    if created:
+        bulk_create_with_history(created, DataValue, default_user=user, default_change_reason=why)
+    if changed:
+        bulk_update_with_history(changed, DataValue, ["value", "text"], default_user=user,
+                                 default_change_reason=why)
+
+
+def _submit(user: User, report: Report, values: dict, save: bool = True) -> None:
+    missing = [item.indicator for item in report.form.items.select_related("indicator")
+               if item.required and values.get(item.indicator.code) in (None, "")]
+    if missing:
+        raise ValidationFailed([FieldError(f"values.{i.code}", "bắt buộc nhập trước khi gửi",
+                                           "is required before submitting") for i in missing],
+                               vi="Còn chỉ tiêu bắt buộc chưa nhập", en="Required figures are missing")
+    report.status = Status.SUBMITTED
+    report.submitted_at = timezone.now()
+    report.submitted_by = user
+    report.version += 1
+    report._history_user = user
+    report._change_reason = "Gửi báo cáo / Submitted"
+    if save:
+        report.save()
+
+
+def _transition(user: User, report_id: int, expected_version: int | None, allowed_from: set[str]) -> Report:
+    report = Report.objects.select_for_update(of=("self",)).select_related("form", "unit", "unit__parent").filter(
+        pk=report_id).first()
+    if report is None:
+        raise NotFound("Báo cáo", "Report")
+    if expected_version is not None and expected_version != report.version:
+        raise Conflict(report.version)
+    if report.status not in allowed_from:
+        raise ValidationFailed(FieldError(
+            "status", f"không thể thực hiện khi báo cáo đang '{report.get_status_display()}'",
+            f"not possible while the report is '{report.status}'"))
+    return report
+
+
+def submit_report(user: User, report_id: int, expected_version: int | None = None) -> Report:
+    with transaction.atomic():
+        report = _transition(user, report_id, expected_version, {Status.DRAFT, Status.RETURNED})
+        require_edit_unit(user, report.unit)
+        if user.role == Role.VIEWER:
+            raise Forbidden()
+        _submit(user, report, values_of(report))
+    return report
+
+
+def approve_report(user: User, report_id: int, expected_version: int | None = None, comment: str = "") -> Report:
+    """Submitted → approved, by the parent unit or the DX office; the report is then locked and its
+    figures enter the analytics."""
+    with transaction.atomic():
+        report = _transition(user, report_id, expected_version, {Status.SUBMITTED})
+        require_approve(user, report)
+        report.status = Status.APPROVED
+        report.approved_at = timezone.now()
+        report.approved_by = user
+        report.comment = comment.strip()
+        report.version += 1
+        report._history_user = user
+        report._change_reason = "Phê duyệt / Approved"
+        report.save()
+        AnalyticsChange.objects.create(report_id=report.pk)
+    return report
+
+
+def return_report(user: User, report_id: int, comment: str, expected_version: int | None = None) -> Report:
+    """Submitted → returned with a comment saying what to fix."""
+    if not (comment or "").strip():
+        raise ValidationFailed(FieldError("comment", "cần ghi rõ lý do trả lại", "say why the report is returned"))
+    with transaction.atomic():
+        report = _transition(user, report_id, expected_version, {Status.SUBMITTED})
+        require_approve(user, report)
+        report.status = Status.RETURNED
+        report.comment = comment.strip()
+        report.version += 1
+        report._history_user = user
+        report._change_reason = f"Trả lại / Returned: {comment.strip()}"
+        report.save()
+    return report
+
+
+def reopen_report(user: User, report_id: int, reason: str, expected_version: int | None = None) -> Report:
+    """Approved → returned for a correction. The approved figures leave the analytics until the report
+    is approved again; every earlier state and value stays in the history."""
+    if not (reason or "").strip():
+        raise ValidationFailed(FieldError("comment", "cần ghi rõ lý do mở lại", "say why the report is reopened"))
+    with transaction.atomic():
+        report = _transition(user, report_id, expected_version, {Status.APPROVED})
+        require_approve(user, report)
+        report.status = Status.RETURNED
+        report.comment = f"Mở lại để điều chỉnh / Reopened for correction: {reason.strip()}"
+        report.reopened += 1
+        report.version += 1
+        report._history_user = user
+        report._change_reason = f"Mở lại / Reopened: {reason.strip()}"
+        report.save()
+        AnalyticsChange.objects.create(report_id=report.pk)
+    return report
+
+
+def report_for(form: Form, unit: Unit, period_key: str) -> Report | None:
+    return Report.objects.filter(form=form, unit=unit, period=period_key).first()
+
+
+def list_reports(user: User, form: Form | None = None, period: str | None = None, status: str | None = None,
+                 under: Unit | None = None, limit: int = 500) -> list[Report]:
+    reports = Report.objects.select_related("form", "unit")
+    if not (is_system_admin(user) or user.unit is None):
+        reports = reports.filter(unit__path__startswith=user.unit.path)
+    if form:
+        reports = reports.filter(form=form)
+    if period:
+        reports = reports.filter(period=period)
+    if status:
+        reports = reports.filter(status=status)
+    if under:
+        reports = reports.filter(unit__path__startswith=under.path)
+    return list(reports.order_by("-period_start", "unit__path")[:limit])
+
+
+def pending_approvals(user: User, limit: int = 200) -> list[Report]:
+    """Submitted reports this user may approve."""
+    if user.role not in (Role.ADMIN, Role.FOCAL) and not is_system_admin(user):
+        return []
+    reports = Report.objects.select_related("form", "unit", "unit__parent").filter(status=Status.SUBMITTED)
+    if not (is_system_admin(user) or user.unit is None):
+        reports = reports.filter(unit__path__startswith=user.unit.path).exclude(unit=user.unit)
+    return [r for r in reports.order_by("deadline")[: limit * 3] if can_approve(user, r)][:limit]
+
+
+# ---------------------------------------------------------------- XLSX / CSV entry
+
+XLSX_HEADERS = ["Mã chỉ tiêu (code)", "Tên chỉ tiêu (name)", "Đơn vị tính (unit)", "Giá trị (value)"]
+XLSX_ALIASES = {"code": "code", "ma chi tieu": "code", "ma_chi_tieu": "code", "ma chi tieu (code)": "code",
+                "ma_chi_tieu_(code)": "code", "value": "value", "gia tri": "value", "gia_tri": "value",
+                "gia tri (value)": "value", "gia_tri_(value)": "value"}
+
+
+def report_template(form: Form, values: dict | None = None) -> list[list]:
+    values = values or {}
+    rows = []
+    for item in form.items.select_related("indicator"):
+        ind = item.indicator
+        rows.append([ind.code, ind.name, ind.unit_of_measure, values.get(ind.code)])
+    return rows
+
+
+def values_from_rows(form: Form, rows: list[dict]) -> tuple[dict, dict[str, int], list[FieldError]]:
+    """Rows of an uploaded sheet → {code: value}; also the sheet row of each code so errors point at
+    the cell (column D, that row)."""
+    values, row_of, errors = {}, {}, []
+    codes = set(form.items.values_list("indicator__code", flat=True))
+    for number, row in enumerate(rows, start=2):
+        code = str(row.get("code") or "").strip().upper()
+        if not code:
+            continue
+        if code not in codes:
+            errors.append(FieldError("code", f"ô A{number}: chỉ tiêu {code} không thuộc biểu {form.code}",
+                                     f"cell A{number}: indicator {code} is not on form {form.code}", number))
+            continue
+        if code in values:
+            errors.append(FieldError("code", f"ô A{number}: chỉ tiêu {code} lặp lại",
+                                     f"cell A{number}: indicator {code} repeats", number))
+            continue
+        values[code] = row.get("value")
+        row_of[code] = number
+    return values, row_of, errors
+
+
+def import_report(user: User, form: Form, unit: Unit, period_key: str, rows: list[dict],
+                  submit: bool = False) -> SaveResult:
+    """All or nothing: the sheet's errors name the cell (D<row>) of each bad figure."""
+    values, row_of, errors = values_from_rows(form, rows)
+    if errors:
+        raise ValidationFailed(errors, vi="Tệp bị từ chối, không có số liệu nào được ghi",
+                               en="The file was rejected; nothing was written")
+    try:
+        return save_report(user, form, unit, period_key, values, submit=submit, reason="Nhập tệp / File upload")
+    except ValidationFailed as exc:
+        mapped = []
+        for error in exc.errors:
+            code = error.field.removeprefix("values.")
+            if code in row_of:
+                mapped.append(FieldError(f"D{row_of[code]}", f"ô D{row_of[code]} ({code}): {error.vi}",
+                                         f"cell D{row_of[code]} ({code}): {error.en}", row_of[code]))
+            else:
+                mapped.append(error)
+        raise ValidationFailed(mapped, vi="Tệp bị từ chối, không có số liệu nào được ghi",
+                               en="The file was rejected; nothing was written") from exc
+
+
+# ---------------------------------------------------------------- completeness and timeliness
+
+@dataclass
+class CompletenessRow:
+    unit: Unit
+    report: Report | None
+    state: str  # missing, draft, returned, submitted, approved
+    late: bool
+    overdue: bool
+
+
+@dataclass
+class Completeness:
+    form: Form
+    period: periods.Period
+    deadline: dt.date
+    rows: list[CompletenessRow]
+
+    @property
+    def expected(self) -> int:
+        return len(self.rows)
+
+    @property
+    def submitted(self) -> int:
+        return sum(r.state in (Status.SUBMITTED, Status.APPROVED) for r in self.rows)
+
+    @property
+    def approved(self) -> int:
+        return sum(r.state == Status.APPROVED for r in self.rows)
+
+    @property
+    def on_time(self) -> int:
+        return sum(r.state in (Status.SUBMITTED, Status.APPROVED) and not r.late for r in self.rows)
+
+    @property
+    def late(self) -> int:
+        return sum(r.late for r in self.rows)
+
+    @property
+    def overdue(self) -> int:
+        return sum(r.overdue for r in self.rows)
+
+    @property
+    def completeness_pct(self) -> float | None:
+        return self.submitted / self.expected * 100 if self.expected else None
+
+    @property
+    def timeliness_pct(self) -> float | None:
+        return self.on_time / self.expected * 100 if self.expected else None
+
+
+def expected_units(form: Form, period: periods.Period, under: Unit | None = None):
+    units = Unit.objects.as_of(period.end).filter(kind__in=form.unit_kinds)
+    if under is not None:
+        units = units.below(under)
+    return units
+
+
+def completeness(form: Form, period_key: str, under: Unit | None = None, today: dt.date | None = None
+                 ) -> Completeness:
+    """Who has submitted, who is late and who is overdue, for one form and period."""
+    period = periods.parse(period_key)
+    if period.type != form.period_type:
+        raise ValidationFailed(FieldError("period", f"biểu {form.code} báo cáo theo {form.get_period_type_display()}",
+                                          f"form {form.code} is reported per {form.period_type}"))
+    today = today or timezone.localdate()
+    deadline = period.end + dt.timedelta(days=form.deadline_days)
+    units = list(expected_units(form, period, under).select_related("parent").order_by("path"))
+    reports = {r.unit_id: r for r in Report.objects.filter(form=form, period=period.key, unit__in=units)}
+    rows = []
+    for unit in units:
+        report = reports.get(unit.pk)
+        state = report.status if report else "missing"
+        done = state in (Status.SUBMITTED, Status.APPROVED)
+        rows.append(CompletenessRow(unit, report, state, late=bool(report and done and report.is_late),
+                                    overdue=not done and today > deadline))
+    return Completeness(form, period, deadline, rows)
+
+
+def open_periods(form: Form, today: dt.date | None = None, count: int = 6) -> list[periods.Period]:
+    """The latest `count` periods that have ended (the ones being reported), newest first."""
+    today = today or timezone.localdate()
+    current = periods.containing(today, form.period_type)
+    result, period = [], current.previous()
+    while len(result) < count:
+        result.append(period)
+        period = period.previous()
+    return result
+
+
+def my_tasks(user: User, today: dt.date | None = None) -> list[dict]:
+    """Reports the user's unit has to fill for recent periods, with their state and deadline."""
+    if user.unit is None or user.role not in (Role.FOCAL, Role.ADMIN, Role.API_CLIENT):
+        return []
+    tasks = []
+    for form in [f for f in Form.objects.filter(active=True) if user.unit.kind in f.unit_kinds]:
+        for period in open_periods(form, today, count=3):
+            if not user.unit.is_valid_on(period.end):
+                continue
+            report = report_for(form, user.unit, period.key)
+            tasks.append({"form": form, "period": period, "report": report,
+                          "deadline": period.end + dt.timedelta(days=form.deadline_days)})
+    return tasks
+
+
+# ---------------------------------------------------------------- reminders
+
+@dataclass
+class ReminderResult:
+    created: int = 0
+    emailed: int = 0
+
+
+def send_reminders(today: dt.date | None = None, grace_days: int = 2) -> ReminderResult:
+    """The background job: for every form and recent period, remind the focal points of units that
+    have not submitted, on each configured offset from the deadline (negative = before). Runs once a
+    day or more often; a reminder is never sent twice (one per user, unit, period and offset)."""
+    today = today or timezone.localdate()
+    result = ReminderResult()
+    for form in Form.objects.filter(active=True).exclude(reminder_offsets=[]):
+        offsets = sorted(int(o) for o in form.reminder_offsets)
+        period = periods.containing(today, form.period_type)
+        for _ in range(14):
+            deadline = period.end + dt.timedelta(days=form.deadline_days)
+            due = [o for o in offsets if deadline + dt.timedelta(days=o) <= today
+                   <= deadline + dt.timedelta(days=o + grace_days)]
+            if due:
+                _remind(form, period, deadline, due[-1], result)
+            if deadline + dt.timedelta(days=offsets[-1] + grace_days) < today:
+                break
+            period = period.previous()
+    return result
+
+
+def _remind(form: Form, period: periods.Period, deadline: dt.date, offset: int, result: ReminderResult) -> None:
+    units = list(expected_units(form, period))
+    done = set(Report.objects.filter(form=form, period=period.key, unit__in=units,
+                                     status__in=(Status.SUBMITTED, Status.APPROVED)).values_list("unit_id", flat=True))
+    waiting = [u for u in units if u.pk not in done]
+    users = User.objects.filter(unit__in=waiting, role=Role.FOCAL, is_active=True).select_related("unit")
+    for user in users:
+        if offset < 0:
+            vi = (f"Nhắc hạn: {form.name} ({form.code}) kỳ {period.label} của {user.unit.name} cần gửi trước "
+                  f"{deadline:%d/%m/%Y} (còn {-offset} ngày).")
+            en = f"Reminder: {form.code} for {period.key} of {user.unit.name} is due on {deadline:%d/%m/%Y}."
+        else:
+            vi = (f"Quá hạn: {form.name} ({form.code}) kỳ {period.label} của {user.unit.name} đã quá hạn "
+                  f"{deadline:%d/%m/%Y} {offset} ngày mà chưa gửi.")
+            en = f"Overdue: {form.code} for {period.key} of {user.unit.name} was due on {deadline:%d/%m/%Y}."
+        reminder, created = Reminder.objects.get_or_create(
+            user=user, form=form, unit=user.unit, period=period.key, offset=offset,
+            defaults={"message": f"{vi}\n{en}"})
+        if not created:
+            continue
+        result.created += 1
+        if user.email:
+            send_mail(f"[Tỉnh số] {vi[:120]}", f"{vi}\n\n{en}\n", None, [user.email], fail_silently=False)
+            Reminder.objects.filter(pk=reminder.pk).update(emailed_at=timezone.now())
+            result.emailed += 1
+
+
+def reminders_of(user: User, unread_only: bool = False, limit: int = 100) -> list[Reminder]:
+    items = Reminder.objects.filter(user=user).select_related("form", "unit")
+    if unread_only:
+        items = items.filter(read_at__isnull=True)
+    return list(items[:limit])
+
+
+def mark_read(user: User, reminder_id: int) -> Reminder:
+    reminder = Reminder.objects.filter(pk=reminder_id, user=user).first()
+    if reminder is None:
+        raise NotFound("Lời nhắc", "Reminder")
+    if reminder.read_at is None:
+        reminder.read_at = timezone.now()
+        reminder.save(update_fields=["read_at"])
+    return reminder
+
+
+# ---------------------------------------------------------------- analytics (delegates to DuckDB)
+
+def approved_values(indicator_codes: list[str], unit_ids: list[int], year: int) -> dict[tuple[str, int], Decimal]:
+    """Public contract for other apps (e.g. DTI).
+
+    For each (indicator code, unit id) the value of `year` computed only from APPROVED reports and
+    aggregated up the unit tree by the indicator's rule: a unit's value includes its descendants
+    (and units that merged into them, re-aggregated through the succession links); derived rates are
+    ratios of sums (Σnumerator / Σdenominator × factor), never averages of rates; periods within the
+    year roll up by the indicator's time rule (sum for flows, last value for stocks). Missing
+    combinations — unknown codes or units, text indicators, no approved figure — are simply absent.
+    """
+    from tinhso.indicators import analytics
+
+    return analytics.approved_values(list(indicator_codes), list(unit_ids), int(year))
+
+
+# ---------------------------------------------------------------- targets and achievement
+
+def set_target(user: User, indicator_code: str, unit: Unit, year: int, value, period: str = "", note: str = "",
+               expected_version: int | None = None, row: int | None = None) -> Target:
+    """Create or change a target (DX office only). A change of an existing target is version-checked."""
+    require_dx_office(user, unit)
+    errors = []
+    indicator = Indicator.objects.filter(code=indicator_code).first()
+    if indicator is None:
+        errors.append(FieldError("indicator", f"không có chỉ tiêu mã {indicator_code}",
+                                 f"no indicator with code {indicator_code}", row))
+    elif indicator.value_type == ValueType.TEXT:
+        errors.append(FieldError("indicator", "chỉ tiêu văn bản không có kế hoạch", "text indicators have no target",
+                                 row))
+    if not 1990 <= int(year or 0) <= 2100:
+        errors.append(FieldError("year", "năm phải từ 1990 đến 2100", "year must be 1990–2100", row))
+    if period:
+        try:
+            if periods.parse(period).year != int(year):
+                errors.append(FieldError("period", "kỳ phải thuộc năm của chỉ tiêu", "period must lie in the year",
+                                         row))
+        except ValidationFailed as exc:
+            errors += [FieldError(e.field, e.vi, e.en, row) for e in exc.errors]
+    try:
+        number = parse_number(value)
+        if number < 0:
+            errors.append(FieldError("value", "không được âm", "must not be negative", row))
+    except (InvalidOperation, ValueError):
+        errors.append(FieldError("value", f"'{value}' không phải là số", f"'{value}' is not a number", row))
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        target = Target.objects.select_for_update().filter(indicator=indicator, unit=unit, year=year,
+                                                           period=period).first()
+        if target is None:
+            target = Target(indicator=indicator, unit=unit, year=year, period=period)
+        else:
+            if expected_version is not None and expected_version != target.version:
+                raise Conflict(target.version)
+            target.version += 1
+        target.value, target.note = number, note or ""
+        target._history_user = user
+        target.save()
+    return target
+
+
+TARGET_ALIASES = {"indicator": "indicator", "ma chi tieu": "indicator", "ma_chi_tieu": "indicator",
+                  "unit": "unit", "don vi": "unit", "don_vi": "unit", "ma don vi": "unit", "ma_don_vi": "unit",
+                  "year": "year", "nam": "year", "period": "period", "ky": "period", "value": "value",
+                  "ke hoach": "value", "ke_hoach": "value", "gia tri": "value", "gia_tri": "value",
+                  "note": "note", "ghi chu": "note", "ghi_chu": "note"}
+
+
+def import_targets(user: User, rows: list[dict]) -> int:
+    """All or nothing. `unit` is an electronic code, a statistics code or a unit id."""
+    errors: list[FieldError] = []
+    saved = 0
+    with transaction.atomic():
+        for number, row in enumerate(rows, start=2):
+            reference = str(row.get("unit") or "").strip()
+            matches = sorted(Unit.objects.filter(Q(code=reference) | Q(stats_code=reference)) if reference else [],
+                             key=lambda u: (u.valid_to is not None, -(u.valid_to or dt.date.max).toordinal()))
+            unit = matches[0] if matches else (
+                Unit.objects.filter(pk=int(reference)).first() if reference.isdigit() else None)
+            if unit is None:
+                errors.append(FieldError("unit", f"không tìm thấy đơn vị '{reference}'",
+                                         f"unit '{reference}' not found", number))
+                continue
+            try:
+                year = int(str(row.get("year") or "0").split(".")[0])
+                set_target(user, str(row.get("indicator") or "").strip().upper(), unit, year, row.get("value"),
+                           str(row.get("period") or "").strip(), str(row.get("note") or ""), row=number)
+                saved += 1
+            except ValueError:
+                errors.append(FieldError("year", "năm phải là số", "year must be a number", number))
+            except DomainError as exc:
+                errors += [FieldError(e.field, e.vi, e.en, number) for e in exc.errors] or [
+                    FieldError("row", exc.vi, exc.en, number)]
+        if errors:
+            transaction.set_rollback(True)
+            raise ValidationFailed(errors, vi="Tệp bị từ chối, không có dòng nào được ghi",
+                                   en="The file was rejected; no row was written")
+    return saved
+
+
+EXCEEDED, MET, NOT_MET, NO_DATA = "exceeded", "met", "not_met", "no_data"
+STATUS_LABELS = {EXCEEDED: "Vượt kế hoạch / Exceeded", MET: "Đạt kế hoạch / Met",
+                 NOT_MET: "Chưa đạt / Not met", NO_DATA: "Chưa có số liệu / No data"}
+
+
+def achievement(actual: Decimal | None, target: Decimal, direction: str, decimals: int = 1
+                ) -> tuple[Decimal | None, str]:
+    """(achievement %, status). Higher-is-better: actual / target; lower-is-better: target / actual.
+    Actual and target are compared at the indicator's displayed precision."""
+    if actual is None:
+        return None, NO_DATA
+    quant = Decimal(1).scaleb(-decimals)
+    shown = Decimal(actual).quantize(quant, rounding=ROUND_HALF_UP)
+    target = Decimal(target)
+    if direction == Direction.LOWER:
+        pct = (target / shown * 100) if shown else (Decimal(100) if target == 0 else None)
+        status = EXCEEDED if shown < target else MET if shown == target else NOT_MET
+        if pct is None:
+            pct = Decimal(100)
+    else:
+        pct = (shown / target * 100) if target else None
+        status = EXCEEDED if shown > target else MET if shown == target else NOT_MET
+    return pct, status
+
+
+@dataclass
+class AchievementRow:
+    indicator: Indicator
+    unit: Unit
+    target: Target
+    actual: Decimal | None
+    pct: Decimal | None
+    status: str
+    statement: str
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+def _display_decimals(indicator: Indicator) -> int:
+    if indicator.value_type == ValueType.PERCENT or indicator.numerator:
+        return max(indicator.decimals, 1)
+    return indicator.decimals
+
+
+def achievements(unit: Unit, year: int) -> list[AchievementRow]:
+    targets = list(Target.objects.filter(unit=unit, year=year, period="").select_related("indicator", "unit"))
+    codes = [t.indicator.code for t in targets]
+    extra = [c for t in targets for c in (t.indicator.numerator, t.indicator.denominator) if c]
+    actuals = approved_values(codes + extra, [unit.pk], year)
+    rows = []
+    for target in sorted(targets, key=lambda t: t.indicator.code):
+        ind = target.indicator
+        actual = actuals.get((ind.code, unit.pk))
+        pct, status = achievement(actual, target.value, ind.direction, _display_decimals(ind))
+        num = actuals.get((ind.numerator, unit.pk)) if ind.numerator else None
+        den = actuals.get((ind.denominator, unit.pk)) if ind.denominator else None
+        rows.append(AchievementRow(ind, unit, target, actual, pct, status,
+                                   statement_for(ind, unit, actual, target.value, num, den), num, den))
+    return rows
+
+
+def plan_summary(rows: list[AchievementRow]) -> str:
+    """'5 chỉ tiêu đạt và vượt kế hoạch' (and how many are not met), as a plan report says it."""
+    good = sum(r.status in (MET, EXCEEDED) for r in rows)
+    bad = sum(r.status == NOT_MET for r in rows)
+    text = f"{good} chỉ tiêu đạt và vượt kế hoạch"
+    if bad:
+        text += f", {bad} chỉ tiêu chưa đạt"
+    missing = sum(r.status == NO_DATA for r in rows)
+    if missing:
+        text += f", {missing} chỉ tiêu chưa có số liệu"
+    return text
+
+
+# ---------------------------------------------------------------- Vietnamese statements
+
+def scope_phrase(unit: Unit) -> str:
+    if unit.kind == UnitKind.PROVINCE:
+        return " ở cấp tỉnh"
+    return f" tại {unit.name}"
+
+
+def pct_text(value: Decimal | float, decimals: int = 1) -> str:
+    return f"{vn_number(value, decimals)}%"
+
+
+def amount_text(value: Decimal | float) -> str:
+    """Large figures as reports write them: 1.850.000 → '1,85 triệu', 2.500.000.000 → '2,5 tỷ'."""
+    value = Decimal(str(value))
+    if abs(value) >= 1_000_000_000:
+        return f"{vn_number(value / 1_000_000_000, 2)} tỷ"
+    if abs(value) >= 1_000_000:
+        return f"{vn_number(value / 1_000_000, 2)} triệu"
+    return vn_number(value, 2)
+
+
+def statement_for(indicator: Indicator, unit: Unit, actual: Decimal | None, target: Decimal | None = None,
+                  numerator: Decimal | None = None, denominator: Decimal | None = None) -> str:
+    """One sentence of a DX report, numbers in Vietnamese format:
+    - a rate with a target: 'Tỷ lệ … ở cấp tỉnh là 97,4%/95%, đạt 103%'
+    - a ratio of counts without a target: '156/163 sản phẩm OCOP (đạt 96%)'
+    - a count with a target: 'Số … tại X: 21 cơ quan/25 cơ quan, đạt 84% kế hoạch'."""
+    name = indicator.name + scope_phrase(unit)
+    if actual is None:
+        return f"{name}: chưa có số liệu đã phê duyệt"
+    is_rate = indicator.value_type == ValueType.PERCENT or bool(indicator.numerator)
+    decimals = _display_decimals(indicator)
+    if is_rate and target is not None:
+        pct, _ = achievement(actual, target, indicator.direction, decimals)
+        reached = f", đạt {vn_number(pct, 0)}%" if pct is not None else ""
+        return f"{name} là {pct_text(actual, decimals)}/{pct_text(target, decimals)}{reached}"
+    if is_rate and numerator is not None and denominator is not None:
+        noun = indicator.noun or indicator.unit_of_measure
+        return f"{vn_number(numerator)}/{vn_number(denominator)} {noun} (đạt {vn_number(actual, 0)}%)"
+    if is_rate:
+        return f"{name} là {pct_text(actual, decimals)}"
+    uom = f" {indicator.unit_of_measure}" if indicator.unit_of_measure else ""
+    if target is not None:
+        pct, _ = achievement(actual, target, indicator.direction, decimals)
+        reached = f", đạt {vn_number(pct, 0)}% kế hoạch" if pct is not None else ""
+        return f"{name}: {vn_number(actual, decimals)}{uom}/{vn_number(target, decimals)}{uom}{reached}"
+    return f"{name}: {vn_number(actual, decimals)}{uom}"
+
+
+def comparison_statement(indicator: Indicator, unit: Unit, current: Decimal | None, previous: Decimal | None) -> str:
+    """'Tổng số thuê bao điện thoại … ước đạt 1,85 triệu thuê bao, bằng 102,8% so với cùng kỳ'."""
+    name = indicator.name + scope_phrase(unit)
+    if current is None:
+        return f"{name}: chưa có số liệu đã phê duyệt"
+    uom = f" {indicator.unit_of_measure}" if indicator.unit_of_measure else ""
+    shown = pct_text(current, _display_decimals(indicator)) if indicator.value_type == ValueType.PERCENT or \
+        indicator.numerator else amount_text(current) + uom
+    if previous in (None, 0):
+        return f"{name} đạt {shown}"
+    return f"{name} đạt {shown}, bằng {vn_number(Decimal(current) / Decimal(previous) * 100, 1)}% so với cùng kỳ"

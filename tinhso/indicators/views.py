@@ -1,0 +1,312 @@
+"""Web pages of indicators and reporting. Thin: read the request, call services, render."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pygal
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+from pygal.style import Style
+
+from tinhso.accounts.services import can_edit_unit
+from tinhso.core.audit import history_of
+from tinhso.core.errors import DomainError, ValidationFailed
+from tinhso.core.formatting import vn_number
+from tinhso.core.forms import message
+from tinhso.core.tabular import read_table, to_xlsx
+from tinhso.core.text import vi_sort_key
+from tinhso.indicators import analytics, periods, services
+from tinhso.indicators.models import Form, Indicator, ValueType
+from tinhso.units.models import Unit, UnitKind
+
+CHART_STYLE = Style(background="white", plot_background="white", foreground="#1f2937", foreground_strong="#1f2937",
+                    foreground_subtle="#6b7280", colors=("#b91c1c", "#1d4ed8", "#15803d", "#b45309", "#7c3aed"),
+                    font_family="Segoe UI, Roboto, Noto Sans, DejaVu Sans, Arial, sans-serif")
+
+
+def _int(value, default=None):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _date(value, default=None):
+    try:
+        return dt.date.fromisoformat(value or "")
+    except ValueError:
+        return default
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(request, "indicators/index.html", {
+        "tasks": services.my_tasks(user),
+        "approvals": services.pending_approvals(user, 50),
+        "reminders": services.reminders_of(user, unread_only=True, limit=10),
+        "forms": Form.objects.filter(active=True),
+        "today": timezone.localdate(),
+    })
+
+
+@login_required
+def catalogue(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    return render(request, "indicators/catalogue.html", {
+        "q": query, "indicators": services.search_indicators(query), "forms": Form.objects.filter(active=True)})
+
+
+@login_required
+def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
+    indicator = services.get_indicator(code)
+    return render(request, "indicators/indicator.html", {
+        "indicator": indicator, "revisions": indicator.revisions.all(), "entries": history_of(indicator),
+        "forms": indicator.forms.all()})
+
+
+def _grid(form: Form, values: dict, errors: dict[str, list[str]], warnings: dict[str, list[str]]) -> list[dict]:
+    rows = []
+    for item in form.items.select_related("indicator"):
+        ind = item.indicator
+        value = values.get(ind.code)
+        if isinstance(value, Decimal):
+            shown = vn_number(value, 4) if ind.value_type != ValueType.BOOLEAN else str(int(value))
+        else:
+            shown = value if value is not None else ""
+        rows.append({"indicator": ind, "required": item.required, "value": shown,
+                     "errors": errors.get(ind.code, []), "warnings": warnings.get(ind.code, [])})
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_entry(request: HttpRequest, form_code: str, unit_id: int, period: str) -> HttpResponse:
+    """The data-entry screen of one unit's report for one period, with the workflow buttons."""
+    form = services.get_form(form_code)
+    unit = Unit.objects.select_related("parent").filter(pk=unit_id).first()
+    if unit is None:
+        raise services.NotFound("Đơn vị", "Unit")
+    services.require_view_unit(request.user, unit)
+    period_obj = services.check_period(form, unit, period)
+    report = services.report_for(form, unit, period)
+    errors: dict[str, list[str]] = {}
+    warnings: dict[str, list[str]] = {}
+    general: list[str] = []
+    posted: dict = {}
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        version = _int(request.POST.get("version"))
+        try:
+            if action in ("save", "submit"):
+                posted = {item.indicator.code: request.POST.get(f"v_{item.indicator.code}", "")
+                          for item in form.items.select_related("indicator")}
+                result = services.save_report(request.user, form, unit, period, posted,
+                                              version if report else None, submit=action == "submit")
+                for warning in result.warnings:
+                    messages.warning(request, f"{warning.code}: {warning.vi} / {warning.en}")
+                messages.success(request, "Đã gửi báo cáo / Submitted" if action == "submit" else "Đã lưu / Saved")
+            elif action == "upload" and request.FILES.get("file"):
+                upload = request.FILES["file"]
+                rows = read_table(upload.read(), upload.name, services.XLSX_ALIASES)
+                services.import_report(request.user, form, unit, period, rows)
+                messages.success(request, "Đã nhập số liệu từ tệp / Figures imported from the file")
+            elif report is None:
+                general.append("Báo cáo chưa được tạo / The report does not exist yet")
+            elif action == "approve":
+                services.approve_report(request.user, report.pk, version, request.POST.get("comment", ""))
+                messages.success(request, "Đã phê duyệt / Approved")
+            elif action == "return":
+                services.return_report(request.user, report.pk, request.POST.get("comment", ""), version)
+                messages.success(request, "Đã trả lại / Returned")
+            elif action == "reopen":
+                services.reopen_report(request.user, report.pk, request.POST.get("comment", ""), version)
+                messages.success(request, "Đã mở lại để điều chỉnh / Reopened")
+            if not general:
+                return redirect(request.path)
+        except DomainError as exc:
+            for error in exc.errors:
+                code = error.field.removeprefix("values.")
+                if error.row is not None and "(" in error.vi:
+                    general.append(message(error))
+                elif code in {i.indicator.code for i in form.items.all()}:
+                    errors.setdefault(code, []).append(message(error))
+                else:
+                    general.append(message(error))
+            if not exc.errors:
+                general.append(f"{exc.vi} / {exc.en}")
+    values = services.values_of(report) if report else {}
+    shown_values = {**values, **posted} if posted else values
+    numeric = {k: v for k, v in values.items() if isinstance(v, Decimal)}
+    derived = [(d, services.derived_value(d, numeric)) for d in services.derived_for(form)]
+    can_enter = can_edit_unit(request.user, unit) and request.user.role != "viewer" and not (
+        report and report.is_locked)
+    return render(request, "indicators/report.html", {
+        "form": form, "unit": unit, "period": period_obj, "report": report,
+        "rows": _grid(form, shown_values, errors, warnings), "derived": derived, "general": general,
+        "can_enter": can_enter, "can_approve": bool(report and services.can_approve(request.user, report)),
+        "deadline": period_obj.end + dt.timedelta(days=form.deadline_days),
+        "entries": history_of(report) if report else [],
+        "previous": period_obj.previous(), "next": period_obj.next(),
+    })
+
+
+@login_required
+def report_template(request: HttpRequest, form_code: str, unit_id: int, period: str) -> HttpResponse:
+    form = services.get_form(form_code)
+    unit = Unit.objects.filter(pk=unit_id).first()
+    if unit is None:
+        raise services.NotFound("Đơn vị", "Unit")
+    services.require_view_unit(request.user, unit)
+    report = services.report_for(form, unit, period)
+    content = to_xlsx(form.code, services.XLSX_HEADERS,
+                      services.report_template(form, services.values_of(report) if report else {}))
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{form.code}-{period}.xlsx"'
+    return response
+
+
+@login_required
+def completeness(request: HttpRequest) -> HttpResponse:
+    forms = list(Form.objects.filter(active=True))
+    form = next((f for f in forms if f.code == request.GET.get("form")), forms[0] if forms else None)
+    if form is None:
+        return render(request, "indicators/completeness.html", {"forms": forms})
+    choices = services.open_periods(form, count=12)
+    period_key = request.GET.get("period") or choices[0].key
+    under = Unit.objects.filter(pk=_int(request.GET.get("under"))).first() or request.user.unit
+    if under is not None:
+        services.require_view_unit(request.user, under)
+    try:
+        table = services.completeness(form, period_key, under)
+    except ValidationFailed as exc:
+        return render(request, "core/error.html", {"error": exc}, status=400)
+    return render(request, "indicators/completeness.html", {
+        "forms": forms, "form": form, "periods": choices, "table": table, "under": under,
+        "roots": Unit.objects.as_of(table.period.end).filter(kind=UnitKind.PROVINCE).order_by("name")})
+
+
+def _chart_svg(chart) -> str:
+    chart.config.js = []  # no external script: the SVG is static and works offline
+    chart.config.disable_xml_declaration = True
+    return chart.render(is_unicode=True)
+
+
+@login_required
+def analytics_page(request: HttpRequest) -> HttpResponse:
+    """Pivot of one or more indicators: units (children of a unit, as of a date) × periods, with a
+    line chart over time and a bar chart by unit, and the same period last year."""
+    indicators = [i for i in Indicator.objects.filter(active=True).order_by("code") if i.is_numeric]
+    chosen = [c for c in request.GET.getlist("indicator") if any(i.code == c for i in indicators)] or [
+        "TL_HS_TRUC_TUYEN"]
+    as_of = _date(request.GET.get("as_of"), timezone.localdate())
+    period_type = request.GET.get("period_type") if request.GET.get("period_type") in periods.MONTHS_IN else "quarter"
+    year = _int(request.GET.get("year"), as_of.year)
+    parent = Unit.objects.filter(pk=_int(request.GET.get("parent"))).first()
+    if parent is None:
+        parent = request.user.unit if request.user.unit and request.user.unit.is_valid_on(as_of) else (
+            Unit.objects.as_of(as_of).filter(kind=UnitKind.PROVINCE).order_by("name").first())
+    children = sorted(Unit.objects.as_of(as_of).filter(parent=parent), key=lambda u: vi_sort_key(u.name)) \
+        if parent else []
+    targets = [parent.pk] + [c.pk for c in children] if parent else []
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    values = analytics.series(chosen, targets, period_type, start, end, as_of) if targets else {}
+    previous = analytics.series(chosen, targets, period_type, dt.date(year - 1, 1, 1), dt.date(year - 1, 12, 31),
+                                as_of) if targets else {}
+    buckets = periods.Period(start, periods.YEAR).children(period_type)
+    code = chosen[0]
+    indicator = next(i for i in indicators if i.code == code)
+    decimals = 1 if indicator.value_type == ValueType.PERCENT or indicator.numerator else indicator.decimals
+    units = [parent, *children] if parent else []
+    table = []
+    this_year = analytics.series([code], targets, periods.YEAR, start, end, as_of) if targets else {}
+    prior_year = analytics.series([code], targets, periods.YEAR, dt.date(year - 1, 1, 1), dt.date(year - 1, 12, 31),
+                                  as_of) if targets else {}
+    for unit in units:
+        cells = [values.get((code, unit.pk, b.key)) for b in buckets]
+        year_value = this_year.get((code, unit.pk, str(year)))
+        last_year = prior_year.get((code, unit.pk, str(year - 1)))
+        change = (year_value / last_year * 100) if (year_value is not None and last_year) else None
+        table.append({"unit": unit, "cells": cells, "year": year_value, "last_year": last_year, "change": change})
+    line = pygal.Line(style=CHART_STYLE, height=320, width=900, show_legend=True, legend_at_bottom=True,
+                      x_label_rotation=0, print_values=False, dots_size=3, truncate_legend=-1)
+    line.title = f"{indicator.name} — {parent.name if parent else ''}"
+    line.x_labels = [b.label.replace("Tháng ", "T") for b in buckets]
+    for c in chosen:
+        line.add(f"{c} {year}", [values.get((c, parent.pk, b.key)) if parent else None for b in buckets])
+        line.add(f"{c} {year - 1}", [previous.get((c, parent.pk, b.same_period_last_year().key)) if parent else None
+                                     for b in buckets])
+    line.value_formatter = lambda v: vn_number(v, decimals)
+    bars = pygal.HorizontalBar(style=CHART_STYLE, height=max(220, 22 * len(children) + 80), width=900,
+                               show_legend=False, print_values=True, print_values_position="top")
+    bars.title = f"{indicator.name} — {year}"
+    ranked = sorted([row for row in table[1:] if row["year"] is not None], key=lambda r: r["year"])
+    bars.x_labels = [row["unit"].name for row in ranked]
+    bars.add(indicator.code, [row["year"] for row in ranked])
+    bars.value_formatter = lambda v: vn_number(v, decimals)
+    comparison = None
+    if parent and table and table[0]["year"] is not None:
+        comparison = services.comparison_statement(indicator, parent, Decimal(str(round(table[0]["year"], 4))),
+                                                   Decimal(str(round(table[0]["last_year"], 4)))
+                                                   if table[0]["last_year"] else None)
+    return render(request, "indicators/analytics.html", {
+        "indicators": indicators, "chosen": chosen, "indicator": indicator, "decimals": decimals,
+        "as_of": as_of, "period_type": period_type, "period_types": periods.PERIOD_TYPE_LABELS.items(),
+        "year": year, "years": range(as_of.year - 5, as_of.year + 1), "parent": parent, "buckets": buckets,
+        "table": table, "line_svg": _chart_svg(line), "bar_svg": _chart_svg(bars) if ranked else "",
+        "comparison": comparison, "ancestors": _ancestors(parent),
+        "roots": Unit.objects.as_of(as_of).filter(kind=UnitKind.PROVINCE).order_by("name"),
+    })
+
+
+def _ancestors(unit: Unit | None) -> list[Unit]:
+    if unit is None:
+        return []
+    ids = [int(p) for p in unit.path.strip("/").split("/") if p][:-1]
+    found = Unit.objects.in_bulk(ids)
+    return [found[i] for i in ids if i in found]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def targets(request: HttpRequest) -> HttpResponse:
+    year = _int(request.GET.get("year"), timezone.localdate().year)
+    unit = Unit.objects.filter(pk=_int(request.GET.get("unit"))).first() or request.user.unit or \
+        Unit.objects.live().filter(kind=UnitKind.PROVINCE).order_by("name").first()
+    errors = []
+    if request.method == "POST":
+        try:
+            if request.FILES.get("file"):
+                upload = request.FILES["file"]
+                saved = services.import_targets(request.user, read_table(upload.read(), upload.name,
+                                                                         services.TARGET_ALIASES))
+                messages.success(request, f"Đã nhập {saved} chỉ tiêu kế hoạch / Imported {saved} targets")
+            else:
+                services.set_target(request.user, request.POST.get("indicator", ""), unit, year,
+                                    request.POST.get("value", ""), note=request.POST.get("note", ""))
+                messages.success(request, "Đã lưu chỉ tiêu kế hoạch / Target saved")
+            return redirect(f"{reverse('indicators:targets')}?unit={unit.pk}&year={year}")
+        except DomainError as exc:
+            errors = [message(e) for e in exc.errors] or [f"{exc.vi} / {exc.en}"]
+    rows = services.achievements(unit, year) if unit else []
+    return render(request, "indicators/targets.html", {
+        "unit": unit, "year": year, "rows": rows, "summary": services.plan_summary(rows) if rows else "",
+        "errors": errors, "years": range(timezone.localdate().year - 4, timezone.localdate().year + 2),
+        "can_set": unit is not None and (services.is_dx_office(request.user, unit)),
+        "indicators": [i for i in Indicator.objects.filter(active=True) if i.is_numeric],
+        "units": Unit.objects.filter(kind=UnitKind.PROVINCE).order_by("-valid_from", "name"),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reminders(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and request.POST.get("id"):
+        services.mark_read(request.user, _int(request.POST.get("id"), 0))
+        return redirect("indicators:reminders")
+    return render(request, "indicators/reminders.html", {"reminders": services.reminders_of(request.user)})

@@ -1,0 +1,1210 @@
+"""Domain logic of programme management as plain functions: schemes, plans, tasks, budgets, progress
+updates with evidence, carry-over, derived overdue state, search, overview figures and the generated
+Vietnamese summary sentences. Edges (API, views, CLI, demo) call only these.
+
+Who may do what:
+- plan managers (`can_edit_unit(user, plan.province)`: the provincial DX office, system admins) create and
+  change schemes, plans and every task, import, carry over;
+- a focal point (or API client) sees only tasks its unit (or a unit below it) leads or coordinates; it may
+  post progress on, and edit the working fields of, the tasks its unit leads; never other units' tasks;
+- admins and leaders (viewers) read every plan.
+"""
+
+import datetime as dt
+import mimetypes
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Case, CharField, Count, F, Max, Q, QuerySet, Sum, Value, When
+
+from tinhso.accounts.models import Role, User
+from tinhso.accounts.services import can_edit_unit, is_system_admin, require_edit_unit
+from tinhso.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed, required
+from tinhso.core.formatting import vn_number, vn_percent
+from tinhso.core.text import fold, vi_sort_key
+from tinhso.programme.models import (
+    OPEN_STATUSES,
+    BudgetLine,
+    DerivedState,
+    Evidence,
+    FundingSource,
+    Origin,
+    Pillar,
+    Plan,
+    ProgressUpdate,
+    Scheme,
+    Status,
+    Task,
+    TaskKind,
+)
+from tinhso.units.models import Unit, UnitKind
+
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+MAX_EVIDENCE_FILES = 10
+EVIDENCE_EXTENSIONS = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods", ".ppt", ".pptx", ".txt",
+                       ".csv", ".jpg", ".jpeg", ".png", ".gif", ".webp", ".zip", ".rar", ".7z", ".xml", ".json"}
+MANAGER_ONLY_FIELDS = ("plan", "code", "origin", "carried_from", "lead_unit", "parent", "coordinating_units")
+TASK_FIELDS = ("code", "title", "description", "pillar", "kind", "origin", "carried_from", "lead_unit",
+               "coordinating_units", "parent", "start_date", "due_date", "status", "progress", "completed_on",
+               "note", "budget")
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+# ---------------------------------------------------------------- permissions
+
+def can_manage_plan(user: User, plan: Plan) -> bool:
+    return can_edit_unit(user, plan.province)
+
+
+def can_manage_province(user: User, province: Unit) -> bool:
+    return can_edit_unit(user, province)
+
+
+def reads_everything(user: User) -> bool:
+    """Admins and leaders (viewers) read every plan; focal points and API clients only their unit's tasks."""
+    return user.is_authenticated and user.is_active and (
+        is_system_admin(user) or user.role in (Role.ADMIN, Role.VIEWER))
+
+
+def visible_tasks_filter(user: User) -> Q:
+    if reads_everything(user):
+        return Q()
+    if not user.is_authenticated or user.unit is None:
+        return Q(pk__in=[])
+    prefix = user.unit.path
+    coordinated = Task.coordinating_units.through.objects.filter(unit__path__startswith=prefix).values("task_id")
+    return Q(lead_unit__path__startswith=prefix) | Q(pk__in=coordinated)
+
+
+def can_view_task(user: User, task: Task) -> bool:
+    if reads_everything(user):
+        return True
+    return Task.objects.filter(visible_tasks_filter(user), pk=task.pk).exists()
+
+
+def can_report(user: User, task: Task) -> bool:
+    """Progress is reported by the lead unit (its focal point, or an admin over it)."""
+    return can_edit_unit(user, task.lead_unit) or can_manage_plan(user, task.plan)
+
+
+def can_edit_task(user: User, task: Task) -> bool:
+    return can_manage_plan(user, task.plan) or can_edit_unit(user, task.lead_unit)
+
+
+def require_view_task(user: User, task: Task) -> None:
+    if not can_view_task(user, task):
+        raise Forbidden("Nhiệm vụ này không do đơn vị của bạn chủ trì hoặc phối hợp",
+                        "This task is neither led nor coordinated by your unit")
+
+
+def require_manage_plan(user: User, plan: Plan) -> None:
+    if not can_manage_plan(user, plan):
+        raise Forbidden(f"Chỉ cơ quan quản lý kế hoạch ({plan.province.name}) được thực hiện thao tác này",
+                        f"Only the plan's managing office ({plan.province.name}) may do this")
+
+
+def managed_provinces(user: User) -> QuerySet[Unit]:
+    provinces = Unit.objects.filter(kind=UnitKind.PROVINCE)
+    if is_system_admin(user):
+        return provinces
+    if user.role != Role.ADMIN or user.unit is None:
+        return provinces.none()
+    return provinces.filter(path__startswith=user.unit.path)
+
+
+# ---------------------------------------------------------------- lookups
+
+def get_scheme(scheme_id: int) -> Scheme:
+    scheme = Scheme.objects.select_related("province").filter(pk=scheme_id).first()
+    if scheme is None:
+        raise NotFound("Đề án", "Scheme")
+    return scheme
+
+
+def get_plan(plan_id: int) -> Plan:
+    plan = Plan.objects.select_related("province", "scheme").filter(pk=plan_id).first()
+    if plan is None:
+        raise NotFound("Kế hoạch", "Plan")
+    return plan
+
+
+def get_task(task_id: int, user: User | None = None) -> Task:
+    task = (Task.objects.select_related("plan", "plan__province", "plan__scheme", "lead_unit", "parent",
+                                        "carried_from", "carried_from__plan")
+            .filter(pk=task_id).first())
+    if task is None:
+        raise NotFound("Nhiệm vụ", "Task")
+    if user is not None:
+        require_view_task(user, task)
+    return task
+
+
+def visible_plans(user: User) -> QuerySet[Plan]:
+    plans = Plan.objects.select_related("province", "scheme")
+    if reads_everything(user):
+        return plans
+    return plans.filter(pk__in=Task.objects.filter(visible_tasks_filter(user)).values("plan_id"))
+
+
+# ---------------------------------------------------------------- derived state
+
+def state_expression(day: dt.date) -> Case:
+    """SQL for the derived state: open tasks whose deadline has passed are overdue."""
+    return Case(
+        When(status__in=OPEN_STATUSES, due_date__lt=day, then=Value(DerivedState.OVERDUE)),
+        default=F("status"), output_field=CharField(),
+    )
+
+
+def state_of(task: Task, day: dt.date | None = None) -> str:
+    day = day or today()
+    if task.status in OPEN_STATUSES and task.due_date is not None and task.due_date < day:
+        return DerivedState.OVERDUE
+    return task.status
+
+
+def state_label(state: str) -> str:
+    return DerivedState(state).label if state in DerivedState.values else state
+
+
+def with_state(tasks: QuerySet[Task], day: dt.date | None = None) -> QuerySet[Task]:
+    return tasks.annotate(state=state_expression(day or today()))
+
+
+def days_late(task: Task, day: dt.date | None = None) -> int:
+    day = day or today()
+    return (day - task.due_date).days if state_of(task, day) == DerivedState.OVERDUE else 0
+
+
+# ---------------------------------------------------------------- choice parsing (API, forms, import)
+
+def _choice_lookup(choices: type) -> dict[str, str]:
+    lookup = {}
+    for value, label in choices.choices:
+        lookup[fold(value)] = value
+        lookup[fold(value.replace("_", " "))] = value
+        lookup[fold(label)] = value
+        for part in label.split(" / "):
+            lookup[fold(part)] = value
+    return lookup
+
+
+PILLAR_LOOKUP = _choice_lookup(Pillar)
+KIND_LOOKUP = _choice_lookup(TaskKind)
+ORIGIN_LOOKUP = _choice_lookup(Origin) | {fold("Chưa có trong Đề án"): Origin.OUTSIDE_SCHEME,
+                                          fold("Chuyển tiếp"): Origin.CARRIED_OVER, fold("Đề án"): Origin.IN_SCHEME}
+STATUS_LOOKUP = _choice_lookup(Status) | {fold("Đang triển khai"): Status.IN_PROGRESS,
+                                          fold("Chưa thực hiện"): Status.NOT_STARTED,
+                                          fold("Đã hoàn thành"): Status.DONE}
+SOURCE_LOOKUP = _choice_lookup(FundingSource) | {fold("NSTW"): FundingSource.CENTRAL,
+                                                 fold("NS tỉnh"): FundingSource.PROVINCIAL,
+                                                 fold("NSĐP"): FundingSource.PROVINCIAL,
+                                                 fold("MTQG"): FundingSource.NATIONAL_PROGRAMME,
+                                                 fold("Xã hội hóa"): FundingSource.ENTERPRISE}
+
+
+def parse_choice(value, lookup: dict[str, str], field_name: str, choices: type, row: int | None = None) -> str:
+    text = fold(str(value or ""))
+    if text in lookup:
+        return lookup[text]
+    allowed = "; ".join(label.split(" / ")[0] for _, label in choices.choices)
+    allowed_en = "; ".join(label.split(" / ")[-1] for _, label in choices.choices)
+    raise ValidationFailed(FieldError(field_name, f"giá trị '{value}' không hợp lệ; chọn một trong: {allowed}",
+                                      f"'{value}' is not allowed; use one of: {allowed_en}", row))
+
+
+def parse_money(value, field_name: str, row: int | None = None) -> Decimal:
+    if value is None or str(value).strip() == "":
+        return Decimal(0)
+    if isinstance(value, (int, float, Decimal)):
+        number = Decimal(str(value))
+    else:
+        text = str(value).strip().replace(" ", "")
+        # Vietnamese style "1.250,5" or plain "1250.5"
+        if "," in text:
+            text = text.replace(".", "").replace(",", ".")
+        elif text.count(".") > 1 or (text.count(".") == 1 and len(text.split(".")[1]) == 3):
+            text = text.replace(".", "")
+        try:
+            number = Decimal(text)
+        except InvalidOperation as exc:
+            raise ValidationFailed(FieldError(field_name, f"'{value}' không phải là số tiền (triệu đồng)",
+                                              f"'{value}' is not an amount (million VND)", row)) from exc
+    if not number.is_finite() or number < 0:
+        raise ValidationFailed(FieldError(field_name, "số tiền phải là số không âm", "must be a non-negative amount",
+                                          row))
+    if number >= Decimal("100000000000"):
+        raise ValidationFailed(FieldError(field_name, "số tiền quá lớn", "amount is too large", row))
+    return number.quantize(Decimal("0.001"))
+
+
+# ---------------------------------------------------------------- schemes and plans
+
+def _reason(text: str) -> str:
+    """The audit trail's change reason holds 100 characters."""
+    return text if len(text) <= 100 else text[:99] + "…"
+
+
+def _bump(obj, user: User | None, reason: str) -> None:
+    obj.version += 1
+    obj._history_user = user
+    obj._change_reason = _reason(reason)
+
+
+def _check_version(obj, expected_version: int | None) -> None:
+    if expected_version is None or expected_version != obj.version:
+        raise Conflict(obj.version)
+
+
+def _years_errors(start: int | None, end: int | None, start_field: str, end_field: str) -> list[FieldError]:
+    errors = []
+    if start is None:
+        errors.append(required(start_field))
+    elif not 2000 <= start <= 2100:
+        errors.append(FieldError(start_field, "năm phải trong khoảng 2000–2100", "year must be within 2000–2100"))
+    if end is None:
+        errors.append(required(end_field))
+    elif not 2000 <= end <= 2100:
+        errors.append(FieldError(end_field, "năm phải trong khoảng 2000–2100", "year must be within 2000–2100"))
+    elif start is not None and end < start:
+        errors.append(FieldError(end_field, "năm kết thúc trước năm bắt đầu", "ends before it starts"))
+    return errors
+
+
+def _text_errors(values: dict, limits: dict[str, int], must: tuple[str, ...]) -> list[FieldError]:
+    errors = []
+    for name, limit in limits.items():
+        value = values.get(name) or ""
+        if name in must and not str(value).strip():
+            errors.append(required(name))
+        elif len(str(value)) > limit:
+            errors.append(FieldError(name, f"dài quá {limit} ký tự", f"is longer than {limit} characters"))
+    return errors
+
+
+def _province_errors(province: Unit | None) -> list[FieldError]:
+    if province is None:
+        return [required("province")]
+    if province.kind != UnitKind.PROVINCE:
+        return [FieldError("province", f"'{province.name}' không phải cấp tỉnh",
+                           f"'{province.name}' is not a province")]
+    return []
+
+
+SCHEME_FIELDS = ("code", "name", "province", "start_year", "end_year", "vision_year", "decision", "description")
+
+
+def _validate_scheme(values: dict, instance: Scheme | None) -> None:
+    errors = _text_errors(values, {"code": 40, "name": 500, "decision": 255, "description": 20000}, ("code", "name"))
+    errors += _province_errors(values.get("province"))
+    errors += _years_errors(values.get("start_year"), values.get("end_year"), "start_year", "end_year")
+    vision = values.get("vision_year")
+    if vision is not None and values.get("end_year") and vision < values["end_year"]:
+        errors.append(FieldError("vision_year", "năm định hướng phải sau năm kết thúc",
+                                 "the vision year must come after the end year"))
+    clash = Scheme.objects.filter(code=values.get("code"))
+    if instance is not None:
+        clash = clash.exclude(pk=instance.pk)
+        outside = instance.plans.filter(Q(year__lt=values.get("start_year") or 0) |
+                                        Q(year__gt=values.get("vision_year") or values.get("end_year") or 9999))
+        if values.get("start_year") and outside.exists():
+            errors.append(FieldError("start_year", "có kế hoạch nằm ngoài thời gian mới của Đề án",
+                                     "some plans fall outside the scheme's new period"))
+        if values.get("province") and values["province"].pk != instance.province_id and instance.plans.exists():
+            errors.append(FieldError("province", "Đề án đã có kế hoạch, không thể đổi tỉnh",
+                                     "the scheme already has plans; its province cannot change"))
+    if values.get("code") and clash.exists():
+        errors.append(FieldError("code", f"mã '{values['code']}' đã được dùng", f"code '{values['code']}' is taken"))
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def create_scheme(user: User | None, values: dict, reason: str = "") -> Scheme:
+    values = {k: values.get(k) for k in SCHEME_FIELDS}
+    values["code"] = (values.get("code") or "").strip()
+    for name in ("decision", "description"):
+        values[name] = values.get(name) or ""
+    _validate_scheme(values, None)
+    if user is not None:
+        require_edit_unit(user, values["province"])
+    scheme = Scheme(**values)
+    scheme._history_user = user
+    scheme._change_reason = _reason(reason or "Tạo Đề án / Created")
+    scheme.save()
+    return scheme
+
+
+def update_scheme(user: User, scheme_id: int, changes: dict, expected_version: int | None) -> Scheme:
+    with transaction.atomic():
+        scheme = Scheme.objects.select_for_update().select_related("province").get(pk=get_scheme(scheme_id).pk)
+        require_edit_unit(user, scheme.province)
+        _check_version(scheme, expected_version)
+        values = {k: getattr(scheme, k) for k in SCHEME_FIELDS} | {
+            k: v for k, v in changes.items() if k in SCHEME_FIELDS}
+        for name in ("decision", "description"):
+            values[name] = values.get(name) or ""
+        _validate_scheme(values, scheme)
+        require_edit_unit(user, values["province"])
+        for key, value in values.items():
+            setattr(scheme, key, value)
+        _bump(scheme, user, "Cập nhật / Updated")
+        scheme.save()
+    return scheme
+
+
+def delete_scheme(user: User, scheme_id: int, expected_version: int | None) -> None:
+    scheme = get_scheme(scheme_id)
+    require_edit_unit(user, scheme.province)
+    _check_version(scheme, expected_version)
+    if scheme.plans.exists():
+        raise ValidationFailed(FieldError("plans", "Đề án còn kế hoạch; hãy xóa kế hoạch trước",
+                                          "the scheme still has plans; delete them first"))
+    scheme._history_user = user
+    scheme.delete()
+
+
+PLAN_FIELDS = ("code", "name", "scheme", "province", "year", "end_year", "decision", "description")
+
+
+def _validate_plan(values: dict, instance: Plan | None) -> None:
+    errors = _text_errors(values, {"code": 40, "name": 500, "decision": 255, "description": 20000}, ("code", "name"))
+    errors += _province_errors(values.get("province"))
+    errors += _years_errors(values.get("year"), values.get("end_year"), "year", "end_year")
+    scheme: Scheme | None = values.get("scheme")
+    if scheme is not None:
+        if values.get("province") and scheme.province_id != values["province"].pk:
+            errors.append(FieldError("scheme", "Đề án thuộc tỉnh khác", "the scheme belongs to another province"))
+        last = scheme.vision_year or scheme.end_year
+        if values.get("year") and not scheme.start_year <= values["year"] <= last:
+            errors.append(FieldError("year",
+                                     f"năm kế hoạch phải trong thời gian của Đề án ({scheme.start_year}–{last})",
+                                     f"the plan year must fall within the scheme ({scheme.start_year}–{last})"))
+    clash = Plan.objects.filter(code=values.get("code"))
+    if instance is not None:
+        clash = clash.exclude(pk=instance.pk)
+        if values.get("province") and values["province"].pk != instance.province_id and instance.tasks.exists():
+            errors.append(FieldError("province", "kế hoạch đã có nhiệm vụ, không thể đổi tỉnh",
+                                     "the plan already has tasks; its province cannot change"))
+    if values.get("code") and clash.exists():
+        errors.append(FieldError("code", f"mã '{values['code']}' đã được dùng", f"code '{values['code']}' is taken"))
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def _plan_values(values: dict) -> dict:
+    values = {k: values.get(k) for k in PLAN_FIELDS}
+    values["code"] = (values.get("code") or "").strip()
+    if values.get("scheme") is not None and values.get("province") is None:
+        values["province"] = values["scheme"].province
+    if values.get("end_year") is None:
+        values["end_year"] = values.get("year")
+    for name in ("decision", "description"):
+        values[name] = values.get(name) or ""
+    return values
+
+
+def create_plan(user: User | None, values: dict, reason: str = "") -> Plan:
+    values = _plan_values(values)
+    _validate_plan(values, None)
+    if user is not None:
+        require_edit_unit(user, values["province"])
+    plan = Plan(**values)
+    plan._history_user = user
+    plan._change_reason = _reason(reason or "Tạo kế hoạch / Created")
+    plan.save()
+    return plan
+
+
+def update_plan(user: User, plan_id: int, changes: dict, expected_version: int | None) -> Plan:
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update().select_related("province", "scheme").get(pk=get_plan(plan_id).pk)
+        require_manage_plan(user, plan)
+        _check_version(plan, expected_version)
+        values = _plan_values({k: getattr(plan, k) for k in PLAN_FIELDS} | {
+            k: v for k, v in changes.items() if k in PLAN_FIELDS})
+        _validate_plan(values, plan)
+        require_edit_unit(user, values["province"])
+        for key, value in values.items():
+            setattr(plan, key, value)
+        _bump(plan, user, "Cập nhật / Updated")
+        plan.save()
+    return plan
+
+
+def delete_plan(user: User, plan_id: int, expected_version: int | None) -> None:
+    plan = get_plan(plan_id)
+    require_manage_plan(user, plan)
+    _check_version(plan, expected_version)
+    if plan.tasks.exists():
+        raise ValidationFailed(FieldError("tasks", "kế hoạch còn nhiệm vụ; hãy xóa nhiệm vụ trước",
+                                          "the plan still has tasks; delete them first"))
+    plan._history_user = user
+    plan.delete()
+
+
+def previous_plan(plan: Plan) -> Plan | None:
+    plans = Plan.objects.filter(province=plan.province, year__lt=plan.year)
+    if plan.scheme_id:
+        plans = plans.filter(scheme=plan.scheme)
+    return plans.order_by("-year", "-pk").first()
+
+
+def next_plans(plan: Plan) -> QuerySet[Plan]:
+    """Plans a task of `plan` may be carried into: later plans of the same province (the merged
+    province's plans too, since tasks of a province that merged continue in its successor's plan)."""
+    return Plan.objects.filter(year__gt=plan.year).select_related("province").order_by("year", "name")
+
+
+# ---------------------------------------------------------------- tasks
+
+@dataclass
+class BudgetData:
+    source: str
+    planned: Decimal = Decimal(0)
+    allocated: Decimal = Decimal(0)
+    disbursed: Decimal = Decimal(0)
+
+
+@dataclass
+class TaskData:
+    code: str = ""
+    title: str = ""
+    pillar: str = ""
+    lead_unit: Unit | None = None
+    description: str = ""
+    kind: str = TaskKind.TASK
+    origin: str = Origin.IN_SCHEME
+    carried_from: Task | None = None
+    coordinating_units: list[Unit] = field(default_factory=list)
+    parent: Task | None = None
+    start_date: dt.date | None = None
+    due_date: dt.date | None = None
+    status: str = Status.NOT_STARTED
+    progress: int = 0
+    completed_on: dt.date | None = None
+    note: str = ""
+    budget: list[BudgetData] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, task: Task) -> "TaskData":
+        data = cls(**{name: getattr(task, name) for name in TASK_FIELDS
+                      if name not in ("coordinating_units", "budget")})
+        data.coordinating_units = list(task.coordinating_units.all())
+        data.budget = [BudgetData(b.source, b.planned, b.allocated, b.disbursed) for b in task.budget_lines.all()]
+        return data
+
+
+def _unit_valid_during(unit: Unit, plan: Plan) -> bool:
+    start, end = dt.date(plan.year, 1, 1), dt.date(plan.end_year, 12, 31)
+    return (unit.valid_from is None or unit.valid_from <= end) and (unit.valid_to is None or unit.valid_to >= start)
+
+
+def validate_task(plan: Plan, data: TaskData, instance: Task | None = None, row: int | None = None,
+                  pending_codes: set[str] | None = None) -> list[FieldError]:
+    """Every rule a task must satisfy; returns all violations."""
+    errors: list[FieldError] = []
+
+    def err(name: str, vi: str, en: str) -> None:
+        errors.append(FieldError(name, vi, en, row))
+
+    if not data.code.strip():
+        errors.append(required("code", row))
+    elif len(data.code) > 40:
+        err("code", "mã dài quá 40 ký tự", "code is longer than 40 characters")
+    else:
+        clash = Task.objects.filter(plan=plan, code=data.code)
+        if instance is not None and instance.pk:
+            clash = clash.exclude(pk=instance.pk)
+        if clash.exists() or (pending_codes and data.code in pending_codes):
+            err("code", f"mã '{data.code}' đã có trong kế hoạch", f"code '{data.code}' already exists in the plan")
+    if not data.title.strip():
+        errors.append(required("title", row))
+    elif len(data.title) > 500:
+        err("title", "tên dài quá 500 ký tự", "title is longer than 500 characters")
+    if len(data.description) > 20000 or len(data.note) > 20000:
+        err("description", "nội dung quá dài", "text is too long")
+    if data.pillar not in Pillar.values:
+        err("pillar", "chọn trụ cột hoặc lĩnh vực", "choose a pillar or area")
+    if data.kind not in TaskKind.values:
+        err("kind", "loại nhiệm vụ không hợp lệ", "unknown task type")
+    if data.origin not in Origin.values:
+        err("origin", "nguồn gốc không hợp lệ", "unknown origin")
+    if data.status not in Status.values:
+        if data.status == DerivedState.OVERDUE:
+            err("status", "'Quá hạn' được tính tự động từ hạn hoàn thành, không nhập tay",
+                "'overdue' is derived from the deadline, it cannot be set")
+        else:
+            err("status", "trạng thái không hợp lệ", "unknown status")
+    elif data.status == Status.CARRIED_OVER and (instance is None or instance.status != Status.CARRIED_OVER):
+        err("status", "chỉ chức năng chuyển tiếp cuối năm mới đặt trạng thái này",
+            "only the year-end carry-over sets this status")
+    elif instance is not None and instance.status == Status.CARRIED_OVER and data.status != Status.CARRIED_OVER:
+        err("status", "nhiệm vụ đã chuyển tiếp; cập nhật nhiệm vụ tiếp nối ở kế hoạch sau",
+            "the task was carried over; update its continuation in the later plan")
+    if not isinstance(data.progress, int) or not 0 <= data.progress <= 100:
+        err("progress", "tiến độ phải từ 0 đến 100", "progress must be between 0 and 100")
+    elif data.status == Status.DONE and data.progress != 100:
+        err("progress", "nhiệm vụ hoàn thành phải có tiến độ 100%", "a done task must be at 100%")
+    if data.completed_on and data.status != Status.DONE:
+        err("completed_on", "chỉ nhiệm vụ hoàn thành mới có ngày hoàn thành", "only done tasks have a completion date")
+    if data.start_date and data.due_date and data.due_date < data.start_date:
+        err("due_date", "hạn hoàn thành trước ngày bắt đầu", "the deadline is before the start")
+
+    if data.lead_unit is None:
+        errors.append(required("lead_unit", row))
+    elif not _unit_valid_during(data.lead_unit, plan):
+        err("lead_unit", f"'{data.lead_unit.name}' không còn hiệu lực trong thời gian kế hoạch {plan.period}",
+            f"'{data.lead_unit.name}' is not a valid unit during the plan period {plan.period}")
+    seen = set()
+    for unit in data.coordinating_units:
+        if data.lead_unit is not None and unit.pk == data.lead_unit.pk:
+            err("coordinating_units", "đơn vị chủ trì không đồng thời là đơn vị phối hợp",
+                "the lead unit cannot also be a coordinating unit")
+        elif unit.pk in seen:
+            err("coordinating_units", f"'{unit.name}' bị lặp", f"'{unit.name}' is repeated")
+        elif not _unit_valid_during(unit, plan):
+            err("coordinating_units", f"'{unit.name}' không còn hiệu lực trong thời gian kế hoạch",
+                f"'{unit.name}' is not valid during the plan period")
+        seen.add(unit.pk)
+
+    if data.origin == Origin.CARRIED_OVER:
+        previous = data.carried_from
+        if previous is None:
+            err("carried_from", "nhiệm vụ chuyển tiếp phải chỉ ra nhiệm vụ của kế hoạch trước",
+                "a carried-over task must name the earlier task it continues")
+        else:
+            if previous.plan.year >= plan.year:
+                err("carried_from", "nhiệm vụ gốc phải thuộc kế hoạch của năm trước",
+                    "the earlier task must belong to an earlier plan")
+            taken = Task.objects.filter(carried_from=previous)
+            if instance is not None and instance.pk:
+                taken = taken.exclude(pk=instance.pk)
+            if taken.exists():
+                err("carried_from", f"nhiệm vụ '{previous.code}' đã được chuyển tiếp sang kế hoạch khác",
+                    f"task '{previous.code}' has already been carried over")
+            if previous.status in (Status.DONE, Status.CANCELLED):
+                err("carried_from", f"nhiệm vụ '{previous.code}' đã kết thúc, không chuyển tiếp được",
+                    f"task '{previous.code}' is finished and cannot be carried over")
+    elif data.carried_from is not None:
+        err("carried_from", "chỉ nhiệm vụ chuyển tiếp mới có nhiệm vụ gốc",
+            "only carried-over tasks have an earlier task")
+
+    if data.parent is not None:
+        if data.parent.plan_id != plan.pk:
+            err("parent", "nhiệm vụ cha phải thuộc cùng kế hoạch", "the parent task must be in the same plan")
+        elif data.parent.parent_id is not None:
+            err("parent", "chỉ hỗ trợ một cấp nhiệm vụ con", "sub-tasks cannot have sub-tasks")
+        elif instance is not None and instance.pk and data.parent.pk == instance.pk:
+            err("parent", "nhiệm vụ không thể là cha của chính nó", "a task cannot be its own parent")
+        elif instance is not None and instance.pk and instance.subtasks.exists():
+            err("parent", "nhiệm vụ đang có nhiệm vụ con nên không thể thành nhiệm vụ con",
+                "a task with sub-tasks cannot become a sub-task")
+
+    sources = set()
+    for index, line in enumerate(data.budget):
+        name = f"budget[{index}]"
+        if line.source not in FundingSource.values:
+            err(name, "nguồn vốn không hợp lệ", "unknown funding source")
+        elif line.source in sources:
+            err(name, f"nguồn vốn '{FundingSource(line.source).label.split(' / ')[0]}' bị lặp",
+                "the funding source is repeated")
+        sources.add(line.source)
+        amounts = (line.planned, line.allocated, line.disbursed)
+        if any(a is None or a < 0 for a in amounts):
+            err(name, "số tiền phải không âm", "amounts must be non-negative")
+        elif line.allocated > 0 and line.disbursed > line.allocated:
+            err(name, "số đã giải ngân vượt số được giao", "disbursed exceeds the allocated amount")
+        elif line.allocated == 0 and line.disbursed > line.planned:
+            err(name, "số đã giải ngân vượt số kế hoạch", "disbursed exceeds the planned amount")
+    return errors
+
+
+def _search_text(task: Task, coordinating: list[Unit]) -> str:
+    parts = [task.code, task.title, task.description[:2000], task.lead_unit.name,
+             *(u.name for u in coordinating)]
+    return fold(" ".join(parts))
+
+
+def _write_task(user: User | None, plan: Plan, data: TaskData, task: Task | None, reason: str) -> Task:
+    if task is None:
+        task = Task(plan=plan)
+    else:
+        _bump(task, user, reason)
+    for name in TASK_FIELDS:
+        if name not in ("coordinating_units", "budget"):
+            setattr(task, name, getattr(data, name))
+    if task.status == Status.DONE and task.completed_on is None:
+        task.completed_on = today()
+    task.search_text = _search_text(task, data.coordinating_units)
+    task._history_user = user
+    task._change_reason = _reason(reason)
+    task.save()
+    task.coordinating_units.set(data.coordinating_units)
+    _write_budget(user, task, data.budget, reason)
+    return task
+
+
+def _write_budget(user: User | None, task: Task, lines: list[BudgetData], reason: str) -> None:
+    existing = {b.source: b for b in task.budget_lines.all()}
+    wanted = {line.source for line in lines}
+    for source, line in existing.items():
+        if source not in wanted:
+            line._history_user = user
+            line._change_reason = _reason(reason)
+            line.delete()
+    for data in lines:
+        line = existing.get(data.source) or BudgetLine(task=task, source=data.source)
+        if line.pk and (line.planned, line.allocated, line.disbursed) == (data.planned, data.allocated,
+                                                                         data.disbursed):
+            continue
+        line.planned, line.allocated, line.disbursed = data.planned, data.allocated, data.disbursed
+        line._history_user = user
+        line._change_reason = _reason(reason)
+        line.save()
+
+
+def create_task(user: User | None, plan: Plan, data: TaskData, reason: str = "") -> Task:
+    """Plan managers add tasks. `user=None` is trusted code (demo loader)."""
+    if user is not None:
+        require_manage_plan(user, plan)
+    data.code = data.code.strip()
+    errors = validate_task(plan, data)
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        return _write_task(user, plan, data, None, reason or "Tạo nhiệm vụ / Created")
+
+
+def update_task(user: User, task_id: int, changes: dict, expected_version: int | None,
+                reason: str = "") -> Task:
+    """Plan managers change anything; the lead unit's focal point changes only the working fields
+    (title, description, dates, status, progress, budget), never who leads it or where it sits."""
+    with transaction.atomic():
+        current = get_task(task_id)
+        task = Task.objects.select_for_update().get(pk=current.pk)
+        task.plan, task.lead_unit = current.plan, current.lead_unit
+        if not can_edit_task(user, task):
+            require_view_task(user, task)
+            raise Forbidden("Chỉ đơn vị chủ trì hoặc cơ quan quản lý kế hoạch được sửa nhiệm vụ này",
+                            "Only the lead unit or the plan's managing office may change this task")
+        _check_version(task, expected_version)
+        data = TaskData.of(task)
+        unknown = [k for k in changes if k not in TASK_FIELDS]
+        if unknown:
+            raise ValidationFailed([FieldError(k, "không sửa được trường này", "this field cannot be changed")
+                                    for k in unknown])
+        if not can_manage_plan(user, task.plan):
+            def same(name: str, value) -> bool:
+                old = getattr(data, name)
+                if name == "coordinating_units":
+                    return {u.pk for u in old} == {u.pk for u in value}
+                return old == value
+            locked = [k for k in changes if k in MANAGER_ONLY_FIELDS and not same(k, changes[k])]
+            if locked:
+                raise Forbidden(
+                    f"Chỉ cơ quan quản lý kế hoạch được đổi: {', '.join(locked)}",
+                    f"Only the plan's managing office may change: {', '.join(locked)}")
+        for key, value in changes.items():
+            setattr(data, key, value)
+        data.code = data.code.strip()
+        if data.status != Status.DONE:
+            data.completed_on = None
+        errors = validate_task(task.plan, data, task)
+        if errors:
+            raise ValidationFailed(errors)
+        return _write_task(user, task.plan, data, task, reason or "Cập nhật / Updated")
+
+
+def delete_task(user: User, task_id: int, expected_version: int | None) -> None:
+    task = get_task(task_id)
+    require_manage_plan(user, task.plan)
+    _check_version(task, expected_version)
+    problems = []
+    if task.subtasks.exists():
+        problems.append(FieldError("subtasks", "nhiệm vụ còn nhiệm vụ con", "the task still has sub-tasks"))
+    if Task.objects.filter(carried_from=task).exists():
+        problems.append(FieldError("carried_to", "nhiệm vụ đã được chuyển tiếp sang kế hoạch sau; xóa nhiệm vụ "
+                                   "tiếp nối trước", "the task continues in a later plan; delete that one first"))
+    if task.updates.exists():
+        problems.append(FieldError("updates", "nhiệm vụ đã có báo cáo tiến độ; hãy chuyển sang trạng thái dừng, hủy",
+                                   "the task has progress reports; cancel it instead"))
+    if problems:
+        raise ValidationFailed(problems)
+    with transaction.atomic():
+        for line in task.budget_lines.all():
+            line._history_user = user
+            line.delete()
+        task._history_user = user
+        task._change_reason = _reason("Xóa / Deleted")
+        task.delete()
+
+
+def chain(task: Task) -> list[Task]:
+    """The history chain of a task across plans, earliest first: 2023 → 2024 → 2025."""
+    earlier: list[Task] = []
+    current = task
+    seen = {task.pk}
+    while current.carried_from_id and current.carried_from_id not in seen:
+        current = Task.objects.select_related("plan", "lead_unit").get(pk=current.carried_from_id)
+        seen.add(current.pk)
+        earlier.insert(0, current)
+    later: list[Task] = []
+    current = task
+    while True:
+        following = Task.objects.select_related("plan", "lead_unit").filter(carried_from=current).first()
+        if following is None or following.pk in seen:
+            break
+        seen.add(following.pk)
+        later.append(following)
+        current = following
+    return [*earlier, task, *later]
+
+
+# ---------------------------------------------------------------- progress and evidence
+
+def _check_file(upload: UploadedFile, index: int) -> FieldError | None:
+    name = os.path.basename(upload.name or "")
+    extension = os.path.splitext(name)[1].lower()
+    if extension not in EVIDENCE_EXTENSIONS:
+        return FieldError(f"files[{index}]", f"tệp '{name}': không nhận loại tệp {extension or '(không đuôi)'}",
+                          f"file '{name}': type {extension or '(none)'} is not accepted")
+    if upload.size is not None and upload.size > MAX_EVIDENCE_BYTES:
+        return FieldError(f"files[{index}]", f"tệp '{name}' lớn hơn 20 MB", f"file '{name}' is larger than 20 MB")
+    if not upload.size:
+        return FieldError(f"files[{index}]", f"tệp '{name}' rỗng", f"file '{name}' is empty")
+    return None
+
+
+def post_progress(user: User | None, task_id: int, text: str, progress: int, status: str,
+                  reported_on: dt.date | None = None, files: list[UploadedFile] | None = None) -> ProgressUpdate:
+    """A dated progress report by the lead unit, with evidence files. The task's progress and status
+    follow the most recent report."""
+    task = get_task(task_id)
+    if user is not None and not can_report(user, task):
+        require_view_task(user, task)
+        raise Forbidden("Chỉ đơn vị chủ trì được báo cáo tiến độ nhiệm vụ này",
+                        "Only the lead unit may report progress on this task")
+    reported_on = reported_on or today()
+    files = files or []
+    errors = []
+    if not (text or "").strip():
+        errors.append(required("text"))
+    elif len(text) > 20000:
+        errors.append(FieldError("text", "nội dung quá dài (tối đa 20.000 ký tự)", "text is too long (max 20,000)"))
+    if not isinstance(progress, int) or not 0 <= progress <= 100:
+        errors.append(FieldError("progress", "tiến độ phải từ 0 đến 100", "progress must be between 0 and 100"))
+    if status == DerivedState.OVERDUE:
+        errors.append(FieldError("status", "'Quá hạn' được tính tự động, không chọn", "'overdue' is derived"))
+    elif status not in (Status.NOT_STARTED, Status.IN_PROGRESS, Status.DONE, Status.CANCELLED):
+        errors.append(FieldError("status", "trạng thái không hợp lệ", "unknown status"))
+    elif status == Status.DONE and progress != 100:
+        errors.append(FieldError("progress", "hoàn thành nghĩa là tiến độ 100%", "done means 100%"))
+    if reported_on > today():
+        errors.append(FieldError("reported_on", "ngày báo cáo không được ở tương lai",
+                                 "the report date is in the future"))
+    if task.status == Status.CARRIED_OVER:
+        errors.append(FieldError("task", "nhiệm vụ đã chuyển tiếp sang kế hoạch sau; hãy báo cáo ở nhiệm vụ tiếp nối",
+                                 "the task was carried over; report on its continuation"))
+    if len(files) > MAX_EVIDENCE_FILES:
+        errors.append(FieldError("files", f"tối đa {MAX_EVIDENCE_FILES} tệp mỗi lần",
+                                 f"at most {MAX_EVIDENCE_FILES} files at a time"))
+    errors += [e for i, f in enumerate(files) if (e := _check_file(f, i))]
+    if errors:
+        raise ValidationFailed(errors)
+    unit = task.lead_unit
+    if user is not None and not can_edit_unit(user, task.lead_unit) and user.unit is not None:
+        unit = user.unit  # a plan manager reporting for the lead unit
+    with transaction.atomic():
+        update = ProgressUpdate(task=task, plan_id=task.plan_id, reported_on=reported_on, text=text.strip(),
+                                progress=progress, status=status, unit=unit, author=user)
+        update._history_user = user
+        update.save()
+        for upload in files:
+            name = os.path.basename(upload.name or "tep")[:200]
+            evidence = Evidence(update=update, original_name=name, size=upload.size or 0,
+                                content_type=(upload.content_type or mimetypes.guess_type(name)[0] or "")[:120])
+            evidence.file.save(name, upload, save=False)
+            evidence.save()
+        locked = Task.objects.select_for_update().get(pk=task.pk)
+        if locked.last_update_on is None or reported_on >= locked.last_update_on:
+            locked.progress = progress
+            locked.status = status
+            locked.completed_on = reported_on if status == Status.DONE else None
+            locked.last_update_on = reported_on
+            _bump(locked, user, f"Báo cáo tiến độ {reported_on:%d/%m/%Y} / Progress report")
+            locked.save()
+    return update
+
+
+def task_updates(task: Task, limit: int = 200) -> list[ProgressUpdate]:
+    return list(task.updates.select_related("author", "unit").prefetch_related("evidence")[:limit])
+
+
+def get_evidence(user: User, evidence_id: int) -> Evidence:
+    evidence = Evidence.objects.select_related("update__task").filter(pk=evidence_id).first()
+    if evidence is None:
+        raise NotFound("Tệp minh chứng", "Evidence file")
+    require_view_task(user, get_task(evidence.update.task_id))
+    return evidence
+
+
+# ---------------------------------------------------------------- carry-over
+
+@dataclass
+class CarryOverResult:
+    created: list[Task] = field(default_factory=list)
+
+
+def carry_candidates(plan: Plan) -> QuerySet[Task]:
+    """Unfinished tasks not yet carried: not started, in progress, or overdue."""
+    return (Task.objects.filter(plan=plan, status__in=OPEN_STATUSES, carried_to__isnull=True)
+            .select_related("lead_unit", "parent").order_by("code"))
+
+
+def successor_in(plan: Plan, units: list[Unit]) -> dict[int, Unit | None]:
+    """For each unit, the unit that carries its tasks in `plan`: itself while it exists at the end of the
+    plan period, else the successor (largest share) in force then, following merges in the registry (a
+    task of a Bắc Kạn department thus lands with today's Thái Nguyên department), else itself if it
+    exists during part of the plan. None when it does not exist during the plan and nothing inherits it."""
+    from tinhso.units.services import current_successors
+
+    end = dt.date(plan.end_year, 12, 31)
+    result: dict[int, Unit | None] = {}
+    ended = [u for u in units if u.valid_to is not None and u.valid_to < end]
+    for unit in units:
+        if unit not in ended:
+            result[unit.pk] = unit if _unit_valid_during(unit, plan) else None
+    if ended:
+        shares = current_successors([u.pk for u in ended], min(end, max(today(), dt.date(plan.year, 1, 1))))
+        heirs = Unit.objects.in_bulk({pk for found in shares.values() for pk in found})
+        for unit in ended:
+            found = shares.get(unit.pk, {})
+            best = max(found, key=lambda pk: (found[pk], -pk), default=None)
+            if best is not None and best != unit.pk and _unit_valid_during(heirs[best], plan):
+                result[unit.pk] = heirs[best]
+            else:  # no successor: keep the unit while it exists during part of the plan
+                result[unit.pk] = unit if _unit_valid_during(unit, plan) else None
+    return result
+
+
+def carry_over(user: User | None, source: Plan, target: Plan, task_ids: list[int] | None = None) -> CarryOverResult:
+    """Carry unfinished tasks of `source` into `target` in one action. Each new task is marked
+    'carried over' with a link to the task it continues; the old task's status becomes 'carried over'.
+    A carried parent brings its unfinished sub-tasks along. The remaining budget (planned − disbursed)
+    moves with the task. All or nothing."""
+    if user is not None:
+        require_manage_plan(user, source)
+        require_manage_plan(user, target)
+    if target.year <= source.year:
+        raise ValidationFailed(FieldError("target_plan", "kế hoạch nhận phải thuộc năm sau",
+                                          "the target plan must be of a later year"))
+    candidates = {t.pk: t for t in carry_candidates(source)}
+    if task_ids is None:
+        chosen = set(candidates)
+    else:
+        chosen = set()
+        errors = []
+        for task_id in task_ids:
+            if task_id not in candidates:
+                errors.append(FieldError("task_ids", f"nhiệm vụ mã số {task_id} không thuộc kế hoạch, đã kết thúc "
+                                         "hoặc đã chuyển tiếp", f"task {task_id} is not in the plan, is finished or "
+                                         "was already carried over"))
+            chosen.add(task_id)
+        if errors:
+            raise ValidationFailed(errors)
+        # a chosen parent brings its unfinished sub-tasks
+        for task in candidates.values():
+            if task.parent_id in chosen:
+                chosen.add(task.pk)
+    if not chosen:
+        raise ValidationFailed(FieldError("task_ids", "không có nhiệm vụ nào chưa hoàn thành để chuyển tiếp",
+                                          "there is no unfinished task to carry over"))
+    ordered = sorted((candidates[pk] for pk in chosen), key=lambda t: (t.parent_id is not None, t.code))
+    taken = set(Task.objects.filter(plan=target, code__in=[t.code for t in ordered]).values_list("code", flat=True))
+    errors = [FieldError("code", f"kế hoạch nhận đã có nhiệm vụ mã '{t.code}'",
+                         f"the target plan already has a task coded '{t.code}'") for t in ordered if t.code in taken]
+    heirs = successor_in(target, [t.lead_unit for t in ordered] +
+                         [u for t in ordered for u in t.coordinating_units.all()])
+    errors += [FieldError("lead_unit", f"'{t.code}': đơn vị chủ trì '{t.lead_unit.name}' không còn hiệu lực trong "
+                          f"kế hoạch {target.period} và không có đơn vị kế thừa; hãy giao đơn vị khác trước khi "
+                          "chuyển tiếp", f"'{t.code}': lead unit '{t.lead_unit.name}' is not valid in "
+                          f"{target.period} and has no successor; assign another unit first")
+               for t in ordered if heirs.get(t.lead_unit_id) is None]
+    if errors:
+        raise ValidationFailed(errors)
+    result = CarryOverResult()
+    reason = f"Chuyển tiếp từ kế hoạch {source.code} / Carried over from {source.code}"
+    new_by_old: dict[int, Task] = {}
+    with transaction.atomic():
+        for old in ordered:
+            lead = heirs[old.lead_unit_id]
+            coordinating = []
+            for unit in old.coordinating_units.all():
+                heir = heirs.get(unit.pk)
+                if heir is not None and heir.pk != lead.pk and heir not in coordinating:
+                    coordinating.append(heir)
+            budget = []
+            for line in old.budget_lines.all():
+                remaining = max(line.planned, line.allocated) - line.disbursed
+                if remaining > 0:
+                    budget.append(BudgetData(line.source, planned=remaining))
+            due = old.due_date
+            if due is None or due < dt.date(target.year, 1, 1):
+                due = dt.date(target.end_year, 12, 31)
+            data = TaskData(
+                code=old.code, title=old.title, pillar=old.pillar, lead_unit=lead,
+                description=old.description, kind=old.kind, origin=Origin.CARRIED_OVER, carried_from=old,
+                coordinating_units=coordinating, parent=new_by_old.get(old.parent_id), start_date=old.start_date,
+                due_date=due, status=Status.IN_PROGRESS if old.progress > 0 else Status.NOT_STARTED,
+                progress=old.progress, note=old.note, budget=budget)
+            new_by_old[old.pk] = _write_task(user, target, data, None, reason)
+            result.created.append(new_by_old[old.pk])
+            locked = Task.objects.select_for_update().get(pk=old.pk)
+            locked.status = Status.CARRIED_OVER
+            _bump(locked, user, f"Chuyển tiếp sang kế hoạch {target.code} / Carried over to {target.code}")
+            locked.save()
+    return result
+
+
+# ---------------------------------------------------------------- search
+
+@dataclass
+class TaskFilter:
+    q: str = ""
+    state: str = ""
+    origin: str = ""
+    pillar: str = ""
+    kind: str = ""
+    lead_unit: int | None = None
+    top_level: bool = False
+
+
+def search_tasks(user: User, plan: Plan | None = None, flt: TaskFilter | None = None,
+                 day: dt.date | None = None) -> QuerySet[Task]:
+    """Tasks the user may see, with the derived `state`; `q` ignores diacritics ("cong dan so" finds
+    "Công dân số")."""
+    flt = flt or TaskFilter()
+    tasks = with_state(Task.objects.filter(visible_tasks_filter(user)), day).select_related(
+        "lead_unit", "plan", "parent")
+    if plan is not None:
+        tasks = tasks.filter(plan=plan)
+    for word in fold(flt.q).split():
+        tasks = tasks.filter(search_text__contains=word)
+    if flt.state:
+        tasks = tasks.filter(state=flt.state)
+    if flt.origin:
+        tasks = tasks.filter(origin=flt.origin)
+    if flt.pillar:
+        tasks = tasks.filter(pillar=flt.pillar)
+    if flt.kind:
+        tasks = tasks.filter(kind=flt.kind)
+    if flt.lead_unit:
+        tasks = tasks.filter(lead_unit_id=flt.lead_unit)
+    if flt.top_level:
+        tasks = tasks.filter(parent__isnull=True)
+    return tasks.order_by("plan__year", "code")
+
+
+# ---------------------------------------------------------------- overview
+
+@dataclass
+class Overview:
+    plan: Plan
+    day: dt.date
+    scoped: bool
+    total: int = 0
+    subtasks: int = 0
+    by_state: list[dict] = field(default_factory=list)
+    by_origin: list[dict] = field(default_factory=list)
+    by_pillar: list[dict] = field(default_factory=list)
+    by_lead_unit: list[dict] = field(default_factory=list)
+    overdue: list[Task] = field(default_factory=list)
+    overdue_count: int = 0
+    budget_by_source: list[dict] = field(default_factory=list)
+    budget: dict = field(default_factory=dict)
+    timeline: list[Task] = field(default_factory=list)
+    timeline_total: int = 0
+    recent_updates: list[ProgressUpdate] = field(default_factory=list)
+    carried_from_years: list[int] = field(default_factory=list)
+    average_progress: float = 0.0
+    sentences: list[str] = field(default_factory=list)
+
+    def count(self, group: str, key: str) -> int:
+        return next((row["count"] for row in getattr(self, group) if row["key"] == key), 0)
+
+
+HEAVY_TEXT = ("description", "note", "search_text", "lead_unit__search_text", "lead_unit__note")
+
+
+@lru_cache(maxsize=20000)
+def _name_key(name: str) -> tuple:
+    return vi_sort_key(name)
+
+
+def _counted(rows: dict, choices: type, total: int) -> list[dict]:
+    return [{"key": value, "label": label, "count": rows.get(value, 0),
+             "percent": (rows.get(value, 0) * 100 / total) if total else 0.0}
+            for value, label in choices.choices]
+
+
+def overview(user: User, plan: Plan, day: dt.date | None = None, timeline_limit: int = 40,
+             overdue_limit: int = 25, recent_limit: int = 8) -> Overview:
+    """Everything a leader reads about a plan, computed in a handful of grouped SQL queries so that a
+    plan of thousands of tasks answers quickly. Counts are of top-level tasks (sub-tasks are parts of
+    them); budgets add up every task's lines. A focal point's overview covers only its tasks."""
+    day = day or today()
+    scope = visible_tasks_filter(user)
+    result = Overview(plan=plan, day=day, scoped=not reads_everything(user))
+    all_tasks = Task.objects.filter(scope, plan=plan)
+    tasks = with_state(all_tasks.filter(parent__isnull=True), day)
+
+    # one grouped query gives the counts by state, origin and pillar, sub-tasks, overdue and mean progress
+    groups = (with_state(all_tasks, day).annotate(top=Case(When(parent__isnull=True, then=Value(1)), default=Value(0)))
+              .order_by().values("state", "origin", "pillar", "top").annotate(n=Count("id"), p=Sum("progress")))
+    states: dict[str, int] = defaultdict(int)
+    origins: dict[str, int] = defaultdict(int)
+    pillars: dict[str, int] = defaultdict(int)
+    progress_sum = progress_n = 0
+    for row in groups:
+        if row["state"] == DerivedState.OVERDUE:
+            result.overdue_count += row["n"]
+        if not row["top"]:
+            result.subtasks += row["n"]
+            continue
+        states[row["state"]] += row["n"]
+        origins[row["origin"]] += row["n"]
+        pillars[row["pillar"]] += row["n"]
+        if row["state"] != DerivedState.CANCELLED:
+            progress_sum += row["p"] or 0
+            progress_n += row["n"]
+    result.total = sum(states.values())
+    result.by_state = _counted(states, DerivedState, result.total)
+    result.by_origin = _counted(origins, Origin, result.total)
+    result.by_pillar = [row for row in _counted(pillars, Pillar, result.total) if row["count"]]
+    result.average_progress = progress_sum / progress_n if progress_n else 0.0
+
+    lead_rows = (tasks.order_by().values("lead_unit_id", "lead_unit__name")
+                 .annotate(n=Count("id"), done=Count("id", filter=Q(status=Status.DONE)),
+                           overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, due_date__lt=day)),
+                           last=Max("last_update_on")))
+    result.by_lead_unit = sorted(
+        ({"unit_id": r["lead_unit_id"], "name": r["lead_unit__name"], "count": r["n"], "done": r["done"],
+          "overdue": r["overdue"], "last_update": r["last"],
+          "percent": r["n"] * 100 / result.total if result.total else 0.0} for r in lead_rows),
+        key=lambda r: (-r["count"], _name_key(r["name"])))
+
+    overdue = with_state(all_tasks.filter(status__in=OPEN_STATUSES, due_date__lt=day), day).defer(*HEAVY_TEXT)
+    result.overdue = list(overdue.select_related("lead_unit").order_by("due_date", "code")[:overdue_limit])
+    for task in result.overdue:
+        task.days_late = (day - task.due_date).days
+
+    lines = BudgetLine.objects.filter(task__in=all_tasks) if result.scoped else BudgetLine.objects.filter(
+        task__plan=plan)
+    sums = {r["source"]: r for r in lines.order_by().values("source").annotate(
+        planned=Sum("planned"), allocated=Sum("allocated"), disbursed=Sum("disbursed"))}
+    result.budget_by_source = [
+        {"key": value, "label": label, "planned": sums[value]["planned"], "allocated": sums[value]["allocated"],
+         "disbursed": sums[value]["disbursed"],
+         "rate": float(sums[value]["disbursed"] * 100 / sums[value]["planned"]) if sums[value]["planned"] else None}
+        for value, label in FundingSource.choices if value in sums]
+    planned = sum((r["planned"] for r in result.budget_by_source), Decimal(0))
+    allocated = sum((r["allocated"] for r in result.budget_by_source), Decimal(0))
+    disbursed = sum((r["disbursed"] for r in result.budget_by_source), Decimal(0))
+    result.budget = {"planned": planned, "allocated": allocated, "disbursed": disbursed,
+                     "rate": float(disbursed * 100 / planned) if planned else None}
+
+    timeline = tasks.defer(*HEAVY_TEXT).select_related("lead_unit").order_by(
+        F("start_date").asc(nulls_last=True), "due_date", "code")
+    result.timeline_total = result.total
+    result.timeline = list(timeline[:timeline_limit])
+
+    updates = ProgressUpdate.objects.filter(plan=plan)
+    if result.scoped:
+        updates = updates.filter(task__in=all_tasks)
+    result.recent_updates = list(
+        updates.select_related("task", "unit", "author").defer(*(f"task__{f}" for f in HEAVY_TEXT[:3]))
+        .prefetch_related("evidence").order_by("-reported_on", "-id")[:recent_limit])
+    result.carried_from_years = [] if not origins.get(Origin.CARRIED_OVER) else sorted(set(
+        tasks.filter(origin=Origin.CARRIED_OVER, carried_from__isnull=False).order_by()
+        .values_list("carried_from__plan__year", flat=True).distinct()))
+    result.sentences = summary_sentences(result)
+    return result
+
+
+def _money(value: Decimal) -> str:
+    return vn_number(value, 0 if value >= 100 else 1)
+
+
+def _period_phrase(plan: Plan) -> str:
+    return f"Năm {plan.year}" if plan.year == plan.end_year else f"Giai đoạn {plan.year}–{plan.end_year}"
+
+
+def _years_phrase(years: list[int]) -> str:
+    if len(years) == 1:
+        return f"năm {years[0]}"
+    return "các năm " + ", ".join(str(y) for y in years[:-1]) + f" và {years[-1]}"
+
+
+def summary_sentences(view: Overview) -> list[str]:
+    """The facts a DX report states, generated from the figures, e.g.
+    "Năm 2024 có 9 nhiệm vụ mới, trong đó 6 nhiệm vụ chưa có trong Đề án."."""
+    plan = view.plan
+    sentences = []
+    subject = _period_phrase(plan)
+    if view.scoped:
+        subject += " (các nhiệm vụ đơn vị bạn chủ trì hoặc phối hợp)"
+    new = view.count("by_origin", Origin.IN_SCHEME) + view.count("by_origin", Origin.OUTSIDE_SCHEME)
+    outside = view.count("by_origin", Origin.OUTSIDE_SCHEME)
+    carried = view.count("by_origin", Origin.CARRIED_OVER)
+    if new == 0:
+        sentences.append(f"{subject} không có nhiệm vụ mới.")
+    elif plan.scheme_id is None:
+        sentences.append(f"{subject} có {vn_number(new)} nhiệm vụ mới.")
+    elif outside == 0:
+        sentences.append(f"{subject} có {vn_number(new)} nhiệm vụ mới, tất cả đều thuộc Đề án.")
+    elif outside == new:
+        sentences.append(f"{subject} có {vn_number(new)} nhiệm vụ mới, tất cả đều chưa có trong Đề án.")
+    else:
+        sentences.append(f"{subject} có {vn_number(new)} nhiệm vụ mới, trong đó {vn_number(outside)} "
+                         "nhiệm vụ chưa có trong Đề án.")
+    if carried:
+        source = f" từ {_years_phrase(view.carried_from_years)}" if view.carried_from_years else ""
+        sentences.append(f"Có {vn_number(carried)} nhiệm vụ chuyển tiếp{source}.")
+    if view.total:
+        parts = []
+        done = view.count("by_state", DerivedState.DONE)
+        parts.append(f"{vn_number(done)} đã hoàn thành ({vn_percent(done * 100 / view.total)})")
+        for key, words in ((DerivedState.IN_PROGRESS, "đang thực hiện"), (DerivedState.OVERDUE, "quá hạn"),
+                           (DerivedState.NOT_STARTED, "chưa triển khai"), (DerivedState.CANCELLED, "dừng, hủy"),
+                           (DerivedState.CARRIED_OVER, "đã chuyển tiếp sang năm sau")):
+            if n := view.count("by_state", key):
+                parts.append(f"{vn_number(n)} {words}")
+        sentences.append(f"Tổng số {vn_number(view.total)} nhiệm vụ, dự án: " + ", ".join(parts) + ".")
+    if view.overdue_count and view.by_lead_unit:
+        worst = max(view.by_lead_unit, key=lambda r: (r["overdue"], -len(r["name"])))
+        if worst["overdue"]:
+            sentences.append(f"Đơn vị có nhiều nhiệm vụ quá hạn nhất: {worst['name']} ({vn_number(worst['overdue'])}).")
+    budget = view.budget
+    if budget.get("planned"):
+        sentences.append(f"Tổng kinh phí kế hoạch {_money(budget['planned'])} triệu đồng, đã giải ngân "
+                         f"{_money(budget['disbursed'])} triệu đồng ({vn_percent(budget['rate'])}).")
+    return sentences
+
+
+def plan_years_span(plan: Plan, tasks: list[Task]) -> tuple[dt.date, dt.date]:
+    """The date range a timeline draws: the plan period widened to the tasks' own dates."""
+    start, end = dt.date(plan.year, 1, 1), dt.date(plan.end_year, 12, 31)
+    for task in tasks:
+        if task.start_date and task.start_date < start:
+            start = dt.date(task.start_date.year, 1, 1)
+        if task.due_date and task.due_date > end:
+            end = dt.date(task.due_date.year, 12, 31)
+    return start, end

@@ -1,0 +1,138 @@
+"""Disguised contract coaches (xe hợp đồng trá hình): a score from a contract vehicle's trips.
+
+A contract vehicle is hired for one journey by one customer; a coach line runs the same origin and
+destination on a timetable and picks passengers up along the way. For each contract-licensed vehicle:
+
+1. take its trips of at least MIN_TRIP_KM; cluster their end points (greedy, CLUSTER_KM radius) into
+   places; the *route* of a trip is the unordered pair of its origin and destination places;
+2. pick the route driven on the most distinct days (the *main route*);
+3. compute four components in [0, 1]:
+   * R, repetition: days with a trip on the main route / (REPEAT_SHARE × days in the window), capped at 1;
+   * W, weeks: share of the window's weeks with at least one trip on the main route;
+   * T, timetable: per direction, the share of trips leaving within ±TIMETABLE_MIN minutes of that
+     direction's median departure time, weighted by trips;
+   * S, stops: median short stops (1–15 min) per trip on the main route / STOPS_FULL, capped at 1;
+4. score = 100 × (0,45·R + 0,20·W + 0,35·T) × S: a timetable *and* pick-ups along the way are both needed;
+   vehicles with fewer than MIN_DAYS days on the main route score 0 (not enough evidence). A vehicle is
+   flagged at THRESHOLD and above.
+
+Regular worker shuttles (same route and timetable, but no stops) keep S near 0 and stay below the
+threshold; one-off hires fail R, W and T.
+"""
+
+import datetime as dt
+import math
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+MIN_TRIP_KM = 15
+CLUSTER_KM = 4.0
+REPEAT_SHARE = 0.5
+TIMETABLE_MIN = 30
+STOPS_FULL = 3
+MIN_DAYS = 4
+THRESHOLD = 60
+WEIGHTS = {"R": 0.45, "W": 0.20, "T": 0.35}
+
+
+@dataclass
+class CoachScore:
+    vehicle_id: int
+    score: float
+    components: dict[str, float]
+    route: tuple[tuple[float, float], tuple[float, float]] | None
+    days_on_route: int
+    trips_on_route: int
+    median_stops: float
+    departures: dict[str, str] = field(default_factory=dict)  # direction → median departure HH:MM
+    evidence: list[dict] = field(default_factory=list)
+
+    @property
+    def flagged(self) -> bool:
+        return self.score >= THRESHOLD
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    p1, p2 = math.radians(a[0]), math.radians(b[0])
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b[1] - a[1]) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def _place(centres: list[tuple[float, float]], point: tuple[float, float]) -> int:
+    for i, c in enumerate(centres):
+        if _km(c, point) <= CLUSTER_KM:
+            return i
+    centres.append(point)
+    return len(centres) - 1
+
+
+def _minute_of_day(epoch_s: int) -> float:
+    return ((epoch_s + 7 * 3600) % 86400) / 60
+
+
+def score_vehicle(vehicle_id: int, trips: list[dict], window_days: int) -> CoachScore:
+    long_trips = sorted((t for t in trips if t["distance_m"] >= MIN_TRIP_KM * 1000), key=lambda t: t["start"])
+    centres: list[tuple[float, float]] = []
+    by_route: dict[tuple[int, int], list[tuple[dict, int, int]]] = defaultdict(list)
+    for trip in long_trips:
+        o = _place(centres, (trip["start_lat"], trip["start_lon"]))
+        d = _place(centres, (trip["end_lat"], trip["end_lon"]))
+        if o != d:
+            by_route[(min(o, d), max(o, d))].append((trip, o, d))
+    empty = CoachScore(vehicle_id, 0.0, {"R": 0.0, "W": 0.0, "T": 0.0, "S": 0.0}, None, 0, 0, 0.0)
+    if not by_route:
+        return empty
+
+    def days_of(items):
+        return {t["day"] for t, _, _ in items}
+
+    key, items = max(by_route.items(), key=lambda kv: (len(days_of(kv[1])), len(kv[1])))
+    n_days = len(days_of(items))
+    weeks_in_window = max(1, math.ceil(window_days / 7))
+    weeks = {t["day"].isocalendar()[:2] for t, _, _ in items}
+    R = min(1.0, n_days / (REPEAT_SHARE * max(1, window_days)))
+    W = min(1.0, len(weeks) / weeks_in_window)
+    on_time = 0
+    departures = {}
+    for direction in (key, key[::-1]):
+        mins = [_minute_of_day(t["start"]) for t, o, d in items if (o, d) == direction]
+        if not mins:
+            continue
+        med = statistics.median(mins)
+        on_time += sum(1 for m in mins if abs(m - med) <= TIMETABLE_MIN)
+        departures["→".join(str(x) for x in direction)] = f"{int(med // 60):02d}:{int(med % 60):02d}"
+    T = on_time / len(items)
+    median_stops = float(statistics.median(t["stops"] for t, _, _ in items))
+    S = min(1.0, median_stops / STOPS_FULL)
+    comps = {"R": round(R, 3), "W": round(W, 3), "T": round(T, 3), "S": round(S, 3)}
+    regularity = sum(WEIGHTS[k] * comps[k] for k in WEIGHTS)
+    score = 100 * regularity * comps["S"] if n_days >= MIN_DAYS else 0.0
+    return CoachScore(
+        vehicle_id, round(score, 1), comps, (centres[key[0]], centres[key[1]]), n_days, len(items), median_stops,
+        departures, [{"vehicle_id": vehicle_id, "start": t["start"], "end": t["end"], "day": t["day"],
+                      "stops": t["stops"],
+                      "distance_m": t["distance_m"], "from": (t["start_lat"], t["start_lon"]),
+                      "to": (t["end_lat"], t["end_lon"])} for t, _, _ in items])
+
+
+def rank(trips: list[dict], contract_ids: set[int], window_days: int) -> list[CoachScore]:
+    """Scores of every contract vehicle with trips, best first."""
+    per_vehicle: dict[int, list[dict]] = defaultdict(list)
+    for trip in trips:
+        if trip["vehicle_id"] in contract_ids:
+            per_vehicle[trip["vehicle_id"]].append(trip)
+    scores = [score_vehicle(v, ts, window_days) for v, ts in per_vehicle.items()]
+    return sorted(scores, key=lambda s: (-s.score, s.vehicle_id))
+
+
+def precision_recall(flagged: set, truth: set) -> dict:
+    tp = len(flagged & truth)
+    precision = tp / len(flagged) if flagged else 1.0
+    recall = tp / len(truth) if truth else 1.0
+    return {"true_positives": tp, "flagged": len(flagged), "planted": len(truth),
+            "precision": precision, "recall": recall}
+
+
+def window_days(start: dt.date, end: dt.date) -> int:
+    return (end - start).days + 1

@@ -1,0 +1,213 @@
+"""Pages of journey monitoring. Thin: read the request, call services, render. Every page needs the
+transport-inspector permission (services raise Forbidden → 403 page)."""
+
+import datetime as dt
+import mimetypes
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_POST
+
+from tinhso.core.errors import DomainError
+from tinhso.transport import generator, services
+from tinhso.transport.models import Business, LicenceKind, RuleKind
+
+
+def _date(request: HttpRequest, name: str, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.GET.get(name, "") or request.POST.get(name, ""))
+    except ValueError:
+        return default
+
+
+def _period(request: HttpRequest, days: int | None = 7) -> tuple[dt.date, dt.date]:
+    span = services.data_period()
+    last = span[1] if span else dt.date.today()
+    first = span[0] if span else last
+    default_start = max(first, last - dt.timedelta(days=days - 1)) if days else first
+    default_start = max(default_start, last - dt.timedelta(days=services.MAX_PERIOD_DAYS - 1))
+    return _date(request, "start", default_start), _date(request, "end", last)
+
+
+@login_required
+def vehicles(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    kind = request.GET.get("kind") if request.GET.get("kind") in LicenceKind.values else ""
+    business = request.GET.get("business", "")
+    business_id = int(business) if business.isdigit() else None
+    found = services.search_vehicles(request.user, q, kind, business_id, limit=500)
+    return render(request, "transport/vehicles.html", {
+        "vehicles": found, "q": q, "kind": kind, "kinds": LicenceKind.choices, "business_id": business_id,
+        "businesses": Business.objects.order_by("name"), "stats": services.store.store_stats(),
+        "batches": services.recent_batches(request.user, 5),
+    })
+
+
+@login_required
+def vehicle_detail(request: HttpRequest, vehicle_id: int) -> HttpResponse:
+    vehicle = services.get_vehicle(request.user, vehicle_id)
+    start, end = _period(request, 1)
+    context = {"vehicle": vehicle, "start": start, "end": end}
+    try:
+        result = services.vehicle_journeys(request.user, vehicle, start, end)
+        track = services.track(request.user, vehicle, start, end)
+    except DomainError as exc:
+        context["error"] = exc
+        return render(request, "transport/vehicle.html", context, status=400)
+    viols = services._decorate(result.violations)
+    context.update({
+        "trips": services._decorate(result.trips), "stops": services._decorate(result.stops), "violations": viols,
+        "distance_km": sum(t["distance_m"] for t in result.trips) / 1000,
+        "driving_h": sum(t["driving_s"] for t in result.trips) / 3600, "points": result.points,
+        "map_data": {
+            "track": track,
+            "stops": [[s["lat"], s["lon"], s["kind"], s["duration_s"], s["start_dt"].isoformat()]
+                      for s in result.stops],
+            "violations": [[v["lat"], v["lon"], v["kind_label"], v["value_text"], v["start_dt"].isoformat()]
+                           for v in viols if v["lat"] is not None],
+        },
+    })
+    return render(request, "transport/vehicle.html", context)
+
+
+@login_required
+def violations(request: HttpRequest) -> HttpResponse:
+    start, end = _period(request, None)
+    kind = request.GET.get("kind") if request.GET.get("kind") in RuleKind.values else ""
+    business = request.GET.get("business", "")
+    business_id = int(business) if business.isdigit() else None
+    plate = request.GET.get("plate", "").strip()
+    driver = request.GET.get("driver", "").strip()
+    context = {"start": start, "end": end, "kind": kind, "kinds": RuleKind.choices, "business_id": business_id,
+               "businesses": Business.objects.order_by("name"), "plate": plate, "driver": driver}
+    try:
+        vehicle_id = services.find_vehicle(request.user, plate).pk if plate else None
+        rows = services.violations(request.user, start, end, kind, vehicle_id, business_id, driver, limit=2000)
+        context.update(rows=rows, analysed=services.analysed_days(start, end), days=(end - start).days + 1)
+    except DomainError as exc:
+        services.require_view(request.user)
+        context["error"] = exc
+    return render(request, "transport/violations.html", context)
+
+
+@login_required
+@require_POST
+def analyse(request: HttpRequest) -> HttpResponse:
+    start, end = _period(request, None)
+    try:
+        out = services.run_analysis(request.user, start, end)
+    except DomainError as exc:
+        if exc.status == 403:
+            raise
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Đã tính / computed: {out['trips']} chuyến / trips, {out['violations']} "
+                                  f"vi phạm / violations từ / from {out['points']} điểm / points")
+    return redirect(f"{request.POST.get('next') or '/transport/violations/'}?start={start}&end={end}")
+
+
+@login_required
+def coaches(request: HttpRequest) -> HttpResponse:
+    start, end = _period(request, None)
+    context = {"start": start, "end": end}
+    try:
+        scores = services.coach_candidates(request.user, start, end)
+    except DomainError as exc:
+        services.require_view(request.user)
+        context["error"] = exc
+        scores = []
+    vehicles_by_id = services.Vehicle.objects.select_related("business").in_bulk([s.vehicle_id for s in scores])
+    context.update(rows=[(s, vehicles_by_id[s.vehicle_id]) for s in scores], threshold=services.coach.THRESHOLD,
+                   analysed=services.analysed_days(start, end), days=(end - start).days + 1)
+    return render(request, "transport/coaches.html", context)
+
+
+@login_required
+def coach_detail(request: HttpRequest, vehicle_id: int) -> HttpResponse:
+    vehicle = services.get_vehicle(request.user, vehicle_id)
+    start, end = _period(request, None)
+    scores = {s.vehicle_id: s for s in services.coach_candidates(request.user, start, end)}
+    score = scores.get(vehicle.pk)
+    lines = []
+    if score:
+        table = services.analysis.load_points(start, end, vehicle_ids=[vehicle.pk]).to_pydict()
+        ts = table["t"]
+        import bisect
+
+        for e in score.evidence[:12]:
+            a, b = bisect.bisect_left(ts, e["start"]), bisect.bisect_right(ts, e["end"])
+            step = max(1, (b - a) // 400)
+            lines.append([[round(table["lat"][i], 5), round(table["lon"][i], 5)] for i in range(a, b, step)])
+    evidence = services._decorate([dict(e) for e in score.evidence]) if score else []
+    return render(request, "transport/coach.html", {
+        "vehicle": vehicle, "score": score, "start": start, "end": end, "evidence": evidence,
+        "map_data": {"lines": lines, "route": [list(p) for p in score.route] if score and score.route else []},
+    })
+
+
+@login_required
+def reports(request: HttpRequest) -> HttpResponse:
+    start, end = _period(request, None)
+    level = request.GET.get("level") if request.GET.get("level") in services.REPORT_LEVELS else "vehicle"
+    context = {"start": start, "end": end, "level": level, "headers": services.REPORT_HEADERS}
+    try:
+        context["rows"] = services.report(request.user, level, start, end)
+        context["analysed"] = services.analysed_days(start, end)
+        context["days"] = (end - start).days + 1
+    except DomainError as exc:
+        services.require_view(request.user)
+        context["error"] = exc
+    return render(request, "transport/reports.html", context)
+
+
+@login_required
+def report_export(request: HttpRequest) -> HttpResponse:
+    start, end = _period(request, None)
+    content, filename, mime = services.export_report(request.user, request.GET.get("level", "vehicle"), start, end,
+                                                     request.GET.get("format", "xlsx"))
+    response = HttpResponse(content, content_type=mime)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def positions_download(request: HttpRequest, vehicle_id: int) -> HttpResponse:
+    vehicle = services.get_vehicle(request.user, vehicle_id)
+    start, end = _period(request, 1)
+    fmt = request.GET.get("format", "csv")
+    content, _ = services.extract(request.user, vehicle, start, end, fmt)
+    mime = {"json": "application/json", "csv": "text/csv; charset=utf-8"}.get(fmt, "application/vnd.apache.parquet")
+    response = HttpResponse(content, content_type=mime)
+    response["Content-Disposition"] = f'attachment; filename="{vehicle.plate_key}-{start:%Y%m%d}-{end:%Y%m%d}.{fmt}"'
+    return response
+
+
+@login_required
+def rules(request: HttpRequest) -> HttpResponse:
+    services.require_view(request.user)
+    return render(request, "transport/rules.html", {"rules": services.rules()})
+
+
+@login_required
+def basemap(request: HttpRequest) -> JsonResponse:
+    services.require_view(request.user)
+    return JsonResponse(generator.basemap_geojson())
+
+
+LEAFLET_FILES = {"leaflet.js", "leaflet.css", "images/layers.png", "images/layers-2x.png", "images/marker-icon.png",
+                 "images/marker-icon-2x.png", "images/marker-shadow.png"}
+
+
+@cache_control(max_age=86400, public=True)
+def leaflet_asset(request: HttpRequest, path: str) -> FileResponse:
+    """Leaflet from the installed xstatic-leaflet package: no CDN, nothing fetched at run time."""
+    import xstatic.pkg.leaflet as leaflet
+
+    if path not in LEAFLET_FILES:
+        raise Http404
+    file = Path(leaflet.BASE_DIR) / path
+    return FileResponse(open(file, "rb"), content_type=mimetypes.guess_type(str(file))[0])
