@@ -42,6 +42,12 @@ def load(stdout=None) -> None:
 
 
 def logins() -> list[tuple[str, str, str]]:
-    """(username, password, what the account is) for the demo banner."""
-    return [(u, DEMO_PASSWORD, f"{User(role=r).get_role_display()} — {name}")
-            for u, name, r, _ in DEMO_USERS if r != Role.API_CLIENT]
+    """(username, password, what the account is) for the demo banner: the accounts above, then those
+    other apps' demo loaders create and declare as `demo_logins` on their AppConfig."""
+    from django.apps import apps
+
+    entries = [(u, DEMO_PASSWORD, f"{User(role=r).get_role_display()} — {name}")
+               for u, name, r, _ in DEMO_USERS if r != Role.API_CLIENT]
+    for config in apps.get_app_configs():
+        entries += [(u, DEMO_PASSWORD, what) for u, what in getattr(config, "demo_logins", ())]
+    return entries

@@ -7,6 +7,8 @@ class TransportConfig(AppConfig):
     verbose_name = "Giám sát hành trình / Journey monitoring"
     demo_loader = "tinhso.transport.demo.load"
     demo_order = 60
+    # Shown in the `tinhso demo` banner; the demo loader creates it with the shared demo password.
+    demo_logins = [("thanhtra.giaothong", "Thanh tra giao thông / transport inspector — Sở Xây dựng Thái Nguyên")]
     nav_entry = {"url_name": "transport:vehicles", "title": "Giám sát hành trình",
                  "description": "Dữ liệu giám sát hành trình xe kinh doanh vận tải: trích xuất, vi phạm, "
                                 "xe hợp đồng trá hình (dành cho thanh tra giao thông)", "order": 60}
