@@ -1,5 +1,6 @@
-"""Shared API plumbing: error responses in one bilingual shape, and pagination of list endpoints."""
+"""Shared API plumbing: errors in one bilingual shape, id parameter types, and the audit-history schema."""
 
+import datetime as dt
 from typing import Annotated
 
 from django.db import DataError
@@ -120,6 +121,18 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def http_error(request: HttpRequest, exc: HttpError):
         body = _error_body("http_error", str(exc), str(exc))
         return api.create_response(request, body, status=exc.status_code)
+
+
+class AuditOut(Schema):
+    """One entry of an object's audit history (see tinhso.core.audit)."""
+
+    when: dt.datetime
+    who: str
+    action: str
+    action_vi: str
+    action_en: str
+    reason: str
+    changes: list[dict]
 
 
 class ErrorOut(Schema):

@@ -9,7 +9,7 @@ from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from tinhso.core.api import ERROR_RESPONSES
+from tinhso.core.api import ERROR_RESPONSES, AuditOut
 from tinhso.core.audit import history_of
 from tinhso.core.errors import FieldError, Forbidden, ValidationFailed
 from tinhso.programme import services, spreadsheet
@@ -244,16 +244,6 @@ class CarryOverOut(Schema):
 
 class ImportOut(Schema):
     created: int
-
-
-class AuditOut(Schema):
-    when: dt.datetime
-    who: str
-    action: str
-    action_vi: str
-    action_en: str
-    reason: str
-    changes: list[dict]
 
 
 # ---------------------------------------------------------------- helpers

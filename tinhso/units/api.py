@@ -7,7 +7,7 @@ from ninja import File, Path, Query, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from tinhso.core.api import ERROR_RESPONSES, MAX_ID, DbId
+from tinhso.core.api import ERROR_RESPONSES, MAX_ID, AuditOut, DbId
 from tinhso.core.errors import FieldError, ValidationFailed
 from tinhso.core.tabular import read_table
 from tinhso.units import services
@@ -105,16 +105,6 @@ class EventOut(Schema):
 class ImportOut(Schema):
     created: int
     updated: int
-
-
-class AuditOut(Schema):
-    when: dt.datetime
-    who: str
-    action: str
-    action_vi: str
-    action_en: str
-    reason: str
-    changes: list[dict]
 
 
 def _ref(unit: Unit) -> dict:
