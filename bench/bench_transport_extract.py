@@ -2,9 +2,11 @@
 under 50 ms, from a store holding ~100 million points (a month of ~1.160 vehicles).
 
 The store is built in the layout the ingest and compaction produce (one file per day, sorted by vehicle,
-16.384-row groups with min/max statistics), so the query reads only the row groups of one vehicle.
-Times the whole HTTP request through Django (session auth, permission check, DuckDB, response) for
-random vehicles, warm (metadata cached) and first-touch.
+row groups of at most 4.096 rows cut at vehicle boundaries, min/max statistics), so the query reads only
+the row group(s) of one vehicle per day. Times the whole HTTP request through Django (session auth,
+permission check, pyarrow read of the row groups, serialisation, response) for random vehicles, warm
+(footers cached) and first-touch. The target is judged on Parquet, the bulk format; JSON and CSV are
+text and cost more to build (their figures are printed beside it).
 
     /work/venv/bin/python bench/bench_transport_extract.py [--small] [--vehicles N]
 """

@@ -65,10 +65,11 @@ def test_times_at_the_edges_of_the_local_day_and_month(inspector, fleet):
 def test_a_new_batch_of_a_cached_day_is_seen_by_the_next_extraction(inspector, fleet):
     vid = fleet["20B-012.34"].pk
     window = _window(dt.date(2025, 3, 3))
-    services.ingest_stream(inspector, _points(T0, 10))
+    track = _points(T0 - 600, 35)  # 07:50 to 08:07 local, every 30 s
+    services.ingest_stream(inspector, track[20:30])
     assert store.extract(vid, *window, "csv")[1] == 10  # footers of the day now cached
-    services.ingest_stream(inspector, _points(T0 - 600, 10))  # earlier points, another file of the same day
-    services.ingest_stream(inspector, _points(T0 + 150, 10))  # overlapping: 5 repeated points
+    services.ingest_stream(inspector, track[:10])  # earlier points, another file of the same day
+    services.ingest_stream(inspector, track[25:])  # overlapping: 5 points sent again
     body, n = store.extract(vid, *window, "json")
     times = [r["time"] for r in json.loads(body)]
     assert n == 25 and times == sorted(set(times)) and times[0] == "2025-03-03T07:50:00+07:00"
@@ -80,7 +81,8 @@ def test_row_groups_never_cut_a_vehicle_unless_it_alone_is_larger():
     size = store.ROW_GROUP_SIZE
     vehicle = np.repeat([1, 2, 3, 4, 5], [10, size - 20, 30, 2 * size + 5, 7])
     groups = store.vehicle_row_groups(vehicle)
-    assert groups == [(0, size - 10), (size - 10, size + 20), (size + 20, 3 * size + 25), (3 * size + 25, 3 * size + 32)]
+    assert groups == [(0, size - 10), (size - 10, size + 20), (size + 20, 3 * size + 25),
+                      (3 * size + 25, 3 * size + 32)]
     assert store.vehicle_row_groups(np.array([], np.int32)) == []
 
 
@@ -123,3 +125,18 @@ def test_missing_values_are_null_in_json_and_empty_in_csv(fleet):
     lines = store.extract(vid, *_window(dt.date(2025, 3, 3)), "csv")[0].decode().splitlines()
     assert lines[1:] == ["2025-03-03T08:00:00+07:00,21.5,105.8,0.1,,true,,A1",
                          "2025-03-03T08:00:30+07:00,21.6,105.9,250,359,,true,"]
+
+
+def test_a_second_repeated_inside_one_file_is_extracted_once(fleet):
+    vid = fleet["20B-012.34"].pk
+    times = [T0, T0 + 30, T0 + 30, T0 + 60, T0 + 60, T0 + 60, T0 + 90]
+    n = len(times)
+    table = pa.table({"vehicle_id": [vid] * n, "ts": times, "lat": [21.5] * n, "lon": [105.8] * n,
+                      "speed": [float(i) for i in range(n)], "heading": [0] * n, "ignition": [True] * n,
+                      "door": [False] * n, "driver": [None] * n}, schema=store.POSITION_SCHEMA)
+    directory = store.positions_dir() / "day=2025-03-03"
+    directory.mkdir(parents=True)
+    store.write_positions(table, directory / "c-test.parquet")
+    rows = json.loads(store.extract(vid, *_window(dt.date(2025, 3, 3)), "json")[0])
+    assert [(r["time"][11:19], r["speed"]) for r in rows] == [("08:00:00", 0), ("08:00:30", 1), ("08:01:00", 3),
+                                                             ("08:01:30", 6)]  # the first of each second
