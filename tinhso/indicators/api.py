@@ -18,6 +18,7 @@ from tinhso.core.tabular import read_table, to_xlsx
 from tinhso.indicators import analytics, periods, services
 from tinhso.indicators.models import Report, Status
 from tinhso.units.models import Unit
+from tinhso.units.services import unit_for_field
 
 # Bearer token first, then the session: with the session first, ninja's CSRF check of the session
 # cookie rejects a token-authenticated PUT/POST from a real HTTP client before the token is tried.
@@ -226,13 +227,6 @@ class ImportOut(Schema):
     saved: int
 
 
-def _unit(unit_id: int, field: str = "unit_id") -> Unit:
-    unit = Unit.objects.select_related("parent").filter(pk=unit_id).first()
-    if unit is None:
-        raise ValidationFailed(FieldError(field, f"không có đơn vị mã số {unit_id}", f"no unit with id {unit_id}"))
-    return unit
-
-
 def _indicator_out(indicator) -> dict:
     return {name: getattr(indicator, name) for name in IndicatorOut.model_fields}
 
@@ -310,7 +304,7 @@ def get_form(request: HttpRequest, code: str):
 def list_reports(request: HttpRequest, form: str | None = None, period: str | None = None,
                  status: Status | None = None, under: int | None = None, limit: int = Query(200, ge=1, le=2000)):
     reports = services.list_reports(request.user, services.get_form(form) if form else None, period, status,
-                                    _unit(under, "under") if under else None, limit)
+                                    unit_for_field(under, "under") if under else None, limit)
     return [_report_out(r) for r in reports]
 
 
@@ -319,8 +313,9 @@ def list_reports(request: HttpRequest, form: str | None = None, period: str | No
 def save_report(request: HttpRequest, payload: ReportIn):
     """Partial: codes left out keep their stored value. Errors name the cell as `values.<CODE>`.
     Resending identical figures of a submitted report is accepted and changes nothing (idempotent)."""
-    result = services.save_report(request.user, services.get_form(payload.form), _unit(payload.unit_id),
-                                  payload.period, payload.values, payload.version, payload.submit)
+    unit = unit_for_field(payload.unit_id, "unit_id")
+    result = services.save_report(request.user, services.get_form(payload.form), unit, payload.period,
+                                  payload.values, payload.version, payload.submit)
     return (201 if result.created else 200), _report_out(result.report, result.warnings)
 
 
@@ -383,7 +378,7 @@ def report_template(request: HttpRequest, form: str, unit_id: int | None = None,
     form_obj = services.get_form(form)
     values = {}
     if unit_id and period:
-        unit = _unit(unit_id)
+        unit = unit_for_field(unit_id, "unit_id")
         services.require_view_unit(request.user, unit)
         report = services.report_for(form_obj, unit, period)
         values = services.values_of(report) if report else {}
@@ -398,7 +393,8 @@ def report_template(request: HttpRequest, form: str, unit_id: int | None = None,
 def upload_report(request: HttpRequest, form: str, unit_id: int, period: str, submit: bool = False,
                   file: UploadedFile = File(...)):
     rows = read_table(file.read(), file.name or "", services.XLSX_ALIASES)
-    result = services.import_report(request.user, services.get_form(form), _unit(unit_id), period, rows, submit)
+    unit = unit_for_field(unit_id, "unit_id")
+    result = services.import_report(request.user, services.get_form(form), unit, period, rows, submit)
     return (201 if result.created else 200), _report_out(result.report, result.warnings)
 
 
@@ -407,7 +403,7 @@ def upload_report(request: HttpRequest, form: str, unit_id: int, period: str, su
 @router.get("/indicators/completeness", response={200: CompletenessOut, **ERROR_RESPONSES},
             summary="Tình hình nộp báo cáo, đúng hạn, trễ hạn / Completeness and timeliness")
 def completeness(request: HttpRequest, form: str, period: str, under: int | None = None):
-    unit = _unit(under, "under") if under else request.user.unit
+    unit = unit_for_field(under, "under") if under else request.user.unit
     if unit is not None:
         services.require_view_unit(request.user, unit)
     table = services.completeness(services.get_form(form), period, unit)
@@ -523,7 +519,8 @@ def list_targets(request: HttpRequest, year: int | None = None, unit_id: int | N
 @router.put("/indicators/targets", response={200: TargetOut, **ERROR_RESPONSES},
             summary="Đặt chỉ tiêu kế hoạch (cơ quan CĐS) / Set a target (DX office)")
 def put_target(request: HttpRequest, payload: TargetIn):
-    t = services.set_target(request.user, payload.indicator, _unit(payload.unit_id), payload.year, payload.value,
+    unit = unit_for_field(payload.unit_id, "unit_id")
+    t = services.set_target(request.user, payload.indicator, unit, payload.year, payload.value,
                             payload.period, payload.note, payload.version)
     return {"id": t.pk, "indicator": t.indicator.code, "unit_id": t.unit_id, "year": t.year, "period": t.period,
             "value": t.value, "note": t.note, "version": t.version}
@@ -539,7 +536,7 @@ def import_targets(request: HttpRequest, file: UploadedFile = File(...)):
 @router.get("/indicators/achievement", response={200: AchievementSummaryOut, **ERROR_RESPONSES},
             summary="Kết quả thực hiện so với kế hoạch / Achievement against targets")
 def achievement(request: HttpRequest, unit_id: int, year: int = Query(..., ge=1990, le=2100)):
-    unit = _unit(unit_id)
+    unit = unit_for_field(unit_id, "unit_id")
     rows = services.achievements(unit, year)
     return {"unit_id": unit.pk, "year": year, "summary": services.plan_summary(rows),
             "met_or_exceeded": sum(r.status in (services.MET, services.EXCEEDED) for r in rows),

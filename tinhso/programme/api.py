@@ -26,6 +26,7 @@ from tinhso.programme.models import (
     TaskKind,
 )
 from tinhso.units.models import Unit
+from tinhso.units.services import unit_for_field, units_for_field
 
 router = Router(tags=["programme"])
 PREFIX = "/programme"
@@ -252,23 +253,6 @@ def _ref(unit: Unit) -> dict:
     return {"id": unit.pk, "name": unit.name, "code": unit.code}
 
 
-def _unit(unit_id: int | None, field: str) -> Unit | None:
-    if unit_id is None:
-        return None
-    unit = Unit.objects.filter(pk=unit_id).first()
-    if unit is None:
-        raise ValidationFailed(FieldError(field, f"không có đơn vị mã số {unit_id}", f"no unit with id {unit_id}"))
-    return unit
-
-
-def _units(ids: list[int], field: str) -> list[Unit]:
-    found = Unit.objects.in_bulk(ids)
-    missing = [i for i in ids if i not in found]
-    if missing:
-        raise ValidationFailed(FieldError(field, f"không có đơn vị mã số {missing}", f"no units with ids {missing}"))
-    return [found[i] for i in ids]
-
-
 def _task_ref_field(task_id: int | None, field: str) -> Task | None:
     if task_id is None:
         return None
@@ -323,9 +307,9 @@ def _task_changes(payload: Schema, exclude: set[str]) -> dict:
         if key == "lead_unit_id":
             if value is None:
                 raise ValidationFailed(FieldError("lead_unit_id", "bắt buộc nhập", "is required"))
-            changes["lead_unit"] = _unit(value, key)
+            changes["lead_unit"] = unit_for_field(value, key)
         elif key == "coordinating_unit_ids":
-            changes["coordinating_units"] = _units(value or [], key)
+            changes["coordinating_units"] = units_for_field(value or [], key)
         elif key == "carried_from_id":
             changes["carried_from"] = _task_ref_field(value, key)
         elif key == "parent_id":
@@ -363,7 +347,7 @@ def list_schemes(request: HttpRequest):
 
 @router.post(f"{PREFIX}/schemes", response={201: SchemeOut, **ERROR_RESPONSES}, summary="Tạo Đề án / Create")
 def create_scheme(request: HttpRequest, payload: SchemeIn):
-    values = payload.dict(exclude={"province_id"}) | {"province": _unit(payload.province_id, "province_id")}
+    values = payload.dict(exclude={"province_id"}) | {"province": unit_for_field(payload.province_id, "province_id")}
     return 201, _scheme_out(services.create_scheme(request.user, values))
 
 
@@ -377,7 +361,7 @@ def get_scheme(request: HttpRequest, scheme_id: int):
 def update_scheme(request: HttpRequest, scheme_id: int, payload: SchemePatch):
     changes = payload.dict(exclude_unset=True, exclude={"version", "province_id"})
     if "province_id" in payload.model_fields_set:
-        changes["province"] = _unit(payload.province_id, "province_id")
+        changes["province"] = unit_for_field(payload.province_id, "province_id")
     return _scheme_out(services.update_scheme(request.user, scheme_id, changes, payload.version))
 
 
@@ -403,7 +387,8 @@ def list_plans(request: HttpRequest, scheme_id: int | None = None, year: int | N
 def create_plan(request: HttpRequest, payload: PlanIn):
     scheme = services.get_scheme(payload.scheme_id) if payload.scheme_id else None
     values = payload.dict(exclude={"scheme_id", "province_id"}) | {
-        "scheme": scheme, "province": _unit(payload.province_id, "province_id") if payload.province_id else None}
+        "scheme": scheme,
+        "province": unit_for_field(payload.province_id, "province_id") if payload.province_id else None}
     return 201, _plan_out(services.create_plan(request.user, values))
 
 

@@ -111,23 +111,6 @@ def _ref(unit: Unit) -> dict:
     return {"id": unit.pk, "name": unit.name, "code": unit.code}
 
 
-def _parent(parent_id: int | None, field: str = "parent_id") -> Unit | None:
-    if parent_id is None:
-        return None
-    parent = Unit.objects.filter(pk=parent_id).first()
-    if parent is None:
-        raise ValidationFailed(FieldError(field, f"không có đơn vị mã số {parent_id}", f"no unit with id {parent_id}"))
-    return parent
-
-
-def _units(ids: list[int], field: str) -> list[Unit]:
-    found = Unit.objects.in_bulk(ids)
-    missing = [i for i in ids if i not in found]
-    if missing:
-        raise ValidationFailed(FieldError(field, f"không có đơn vị mã số {missing}", f"no units with ids {missing}"))
-    return [found[i] for i in ids]
-
-
 def _detail(unit: Unit) -> dict:
     links = services.lineage(unit)
 
@@ -149,7 +132,7 @@ def _detail(unit: Unit) -> dict:
 def list_units(request: HttpRequest, q: str = "", as_of: dt.date | None = None, kind: UnitKind | None = None,
                under: int | None = Query(None, ge=1, le=MAX_ID), limit: int = Query(200, ge=1, le=5000)):
     """`q` ignores diacritics ("bac kan" finds "Bắc Kạn"); `as_of` returns units valid on that date."""
-    return services.search_units(q, as_of=as_of, kind=kind, under=_parent(under, "under"), limit=limit)
+    return services.search_units(q, as_of=as_of, kind=kind, under=services.unit_for_field(under, "under"), limit=limit)
 
 
 @router.get("/units/tree", response=list[TreeOut], summary="Cây đơn vị theo ngày / Unit tree as of a date")
@@ -160,7 +143,7 @@ def unit_tree(request: HttpRequest, as_of: dt.date | None = None,
         return {"id": unit.pk, "name": unit.name, "code": unit.code, "kind": unit.kind,
                 "children": [out(c) for c in node.children]}
 
-    return [out(n) for n in services.tree_as_of(as_of or dt.date.today(), _parent(root, "root"))]
+    return [out(n) for n in services.tree_as_of(as_of or dt.date.today(), services.unit_for_field(root, "root"))]
 
 
 @router.get("/units/export", summary="Xuất danh mục đơn vị / Export units",
@@ -187,8 +170,8 @@ def import_units(request: HttpRequest, file: UploadedFile = File(...)):
              summary="Ghi nhận sáp nhập, chia tách, đổi tên / Record a merge, split or rename")
 def record_event(request: HttpRequest, payload: EventIn):
     event = services.record_event(
-        request.user, payload.kind, payload.date, _units(payload.predecessor_ids, "predecessor_ids"),
-        _units(payload.successor_ids, "successor_ids"), payload.legal_basis, payload.note)
+        request.user, payload.kind, payload.date, services.units_for_field(payload.predecessor_ids, "predecessor_ids"),
+        services.units_for_field(payload.successor_ids, "successor_ids"), payload.legal_basis, payload.note)
     return 201, event
 
 
@@ -215,7 +198,8 @@ def unit_successors(request: HttpRequest, unit_id: int = UNIT_ID, as_of: dt.date
 
 @router.post("/units", response={201: UnitOut, **ERROR_RESPONSES}, summary="Tạo đơn vị / Create a unit")
 def create_unit(request: HttpRequest, payload: UnitIn):
-    data = services.UnitData(**payload.dict(exclude={"parent_id"}), parent=_parent(payload.parent_id))
+    parent = services.unit_for_field(payload.parent_id, "parent_id")
+    data = services.UnitData(**payload.dict(exclude={"parent_id"}), parent=parent)
     return 201, services.create_unit(request.user, data)
 
 
@@ -224,7 +208,7 @@ def create_unit(request: HttpRequest, payload: UnitIn):
 def update_unit(request: HttpRequest, payload: UnitPatch, unit_id: int = UNIT_ID):
     changes = payload.dict(exclude_unset=True, exclude={"version"})
     if "parent_id" in changes:
-        changes["parent"] = _parent(changes.pop("parent_id"))
+        changes["parent"] = services.unit_for_field(changes.pop("parent_id"), "parent_id")
     for text_field in ("name", "short_name", "stats_code", "note"):
         if changes.get(text_field, "") is None:
             raise ValidationFailed(FieldError(text_field, "không được để null", "must not be null"))

@@ -39,6 +39,26 @@ def get_unit(unit_id: int) -> Unit:
     return unit
 
 
+def unit_for_field(unit_id: int | None, field: str) -> Unit | None:
+    """The unit an input field names by id, or None when the field is empty. An unknown id is bad
+    input about that field (400), not a missing page (404)."""
+    if unit_id is None:
+        return None
+    unit = Unit.objects.select_related("parent").filter(pk=unit_id).first()
+    if unit is None:
+        raise ValidationFailed(FieldError(field, f"không có đơn vị mã số {unit_id}", f"no unit with id {unit_id}"))
+    return unit
+
+
+def units_for_field(ids: list[int], field: str) -> list[Unit]:
+    """The units an input list names by id, in its order; every unknown id is reported on that field."""
+    found = Unit.objects.in_bulk(ids)
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise ValidationFailed(FieldError(field, f"không có đơn vị mã số {missing}", f"no units with ids {missing}"))
+    return [found[i] for i in ids]
+
+
 def unit_history(unit_id: int) -> list[AuditEntry]:
     """The audit trail of a unit, newest first; also of a deleted unit, whose last entry is its deletion."""
     unit = Unit.objects.filter(pk=unit_id).first()
