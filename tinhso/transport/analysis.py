@@ -35,7 +35,6 @@ from tinhso.transport import store
 
 MOVING_KMH = 5.0
 STOP_MIN_S = 60
-LOCAL_OFFSET_S = 7 * 3600  # Vietnam keeps UTC+7 all year
 EARTH_M = 6_371_008.8
 
 
@@ -98,7 +97,7 @@ class Result:
 
 
 def local_day(epoch_s: np.ndarray | int) -> np.ndarray | int:
-    return (epoch_s + LOCAL_OFFSET_S) // 86400
+    return (epoch_s + store.LOCAL_OFFSET) // 86400
 
 
 def day_number(day: dt.date) -> int:
@@ -345,7 +344,7 @@ def driver_limits(driver_days: list[dict], rules: RuleSet, start_day: dt.date, e
     if "daily_driving" in rules.active:
         for (driver, day), secs in sorted(per_day.items()):
             if secs > rules.daily_max_s:
-                start = int(dt.datetime.combine(day, dt.time(), dt.UTC).timestamp()) - LOCAL_OFFSET_S
+                start = int(dt.datetime.combine(day, dt.time(), dt.UTC).timestamp()) - store.LOCAL_OFFSET
                 vid = min(vehicles_of[(driver, day)])
                 out.append({"vehicle_id": vid, "kind": "daily_driving", "rule": rules.codes.get("daily_driving", ""),
                             "start": start, "end": start + 86400, "duration_s": 86400, "value": float(secs),
@@ -362,7 +361,7 @@ def driver_limits(driver_days: list[dict], rules: RuleSet, start_day: dt.date, e
             week_vehicles.setdefault((driver, monday), set()).update(vehicles_of[(driver, day)])
         for (driver, monday), secs in sorted(weeks.items()):
             if secs > rules.weekly_max_s:
-                start = int(dt.datetime.combine(monday, dt.time(), dt.UTC).timestamp()) - LOCAL_OFFSET_S
+                start = int(dt.datetime.combine(monday, dt.time(), dt.UTC).timestamp()) - store.LOCAL_OFFSET
                 out.append({"vehicle_id": min(week_vehicles[(driver, monday)]), "kind": "weekly_driving",
                             "rule": rules.codes.get("weekly_driving", ""), "start": start, "end": start + 7 * 86400,
                             "duration_s": 7 * 86400, "value": float(secs), "limit": rules.weekly_max_s,

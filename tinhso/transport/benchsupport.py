@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tinhso.transport.textout import LOCAL_OFFSET
+
 
 def setup(prefix: str) -> Path:
     """Point Django at a fresh temporary data directory (SQLite) and migrate. Call before importing models."""
@@ -82,7 +84,7 @@ def base_days(n_base: int, start: dt.date, days: int, seed: int = 1):
     lut = np.array([plate_index[p] for p in enc.dictionary.to_pylist()])
     vidx = lut[enc.indices.to_numpy()]
     t = pc.cast(table["time"], pa.int64()).to_numpy()
-    local_day = (t + 7 * 3600) // 86400
+    local_day = (t + LOCAL_OFFSET) // 86400
     order = np.lexsort((t, vidx, local_day))
     out = {}
     day_sorted = local_day[order]

@@ -26,6 +26,8 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from tinhso.transport.textout import LOCAL_OFFSET
+
 MIN_TRIP_KM = 15
 CLUSTER_KM = 4.0
 REPEAT_SHARE = 0.5
@@ -68,7 +70,7 @@ def _place(centres: list[tuple[float, float]], point: tuple[float, float]) -> in
 
 
 def _minute_of_day(epoch_s: int) -> float:
-    return ((epoch_s + 7 * 3600) % 86400) / 60
+    return ((epoch_s + LOCAL_OFFSET) % 86400) / 60
 
 
 def score_vehicle(vehicle_id: int, trips: list[dict], window_days: int) -> CoachScore:

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
+from tinhso.transport.textout import LOCAL_OFFSET
+
 TOWNS: dict[str, tuple[str, float, float]] = {
     # key: (name, lat, lon)
     "hanoi": ("Hà Nội", 21.0285, 105.8542),
@@ -306,7 +308,7 @@ def park(lat: float, lon: float, start: int, end: int, rng: np.random.Generator,
 
 
 def _local(day: dt.date, hour: float) -> int:
-    return int(dt.datetime.combine(day, dt.time(), dt.UTC).timestamp() - 7 * 3600 + hour * 3600)
+    return int(dt.datetime.combine(day, dt.time(), dt.UTC).timestamp() - LOCAL_OFFSET + hour * 3600)
 
 
 def _stops_along(rng, count: int, lo: int = 60, hi: int = 240) -> list[tuple[float, int]]:

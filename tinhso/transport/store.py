@@ -18,6 +18,7 @@ reads only the row groups whose min/max statistics contain it.
 
 import datetime as dt
 import fcntl
+import functools
 import io
 import itertools
 import json
@@ -39,6 +40,9 @@ import pyarrow.csv as pacsv
 import pyarrow.json as pajson
 import pyarrow.parquet as pq
 from django.conf import settings
+
+from tinhso.transport import textout
+from tinhso.transport.textout import LOCAL_OFFSET, UNITS_PER_S
 
 TZ = "Asia/Ho_Chi_Minh"
 ROW_GROUP_SIZE = 4_096
@@ -215,8 +219,7 @@ REASONS["row_malformed"] = ("row", "dòng sai cấu trúc (số cột hoặc JSO
                             "the row is malformed (wrong number of columns or invalid JSON)")
 REASON_ORDER = list(dict.fromkeys(["row_malformed", *REASONS]))  # index + 1 is the reason's small-int code
 CODE = {name: i + 1 for i, name in enumerate(REASON_ORDER)}
-EPOCH_2015 = int(dt.datetime(2015, 1, 1, tzinfo=dt.UTC).timestamp()) - 7 * 3600
-LOCAL_OFFSET = 7 * 3600
+EPOCH_2015 = int(dt.datetime(2015, 1, 1, tzinfo=dt.UTC).timestamp()) - LOCAL_OFFSET
 
 
 @dataclass
@@ -812,9 +815,6 @@ def _file_index(path: Path):
     return meta, lo, hi
 
 
-_UNITS_PER_S = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
-
-
 def _vehicle_slice(table: pa.Table, vehicle_id: int) -> pa.Table:
     """The rows of one vehicle in row groups of a file sorted by vehicle: a zero-copy slice found by
     binary search (a filter kernel per file costs more than the read on a month of 30 files)."""
@@ -826,33 +826,37 @@ def _vehicle_slice(table: pa.Table, vehicle_id: int) -> pa.Table:
     return table.slice(int(a), int(b - a))
 
 
+def _vehicle_part(vehicle_id: int, path: Path) -> pa.Table | None:
+    """The vehicle's rows in one day file, read from the row groups whose statistics contain it."""
+    try:
+        meta, lo, hi = _file_index(path)
+        hit = (lo <= vehicle_id) & (hi >= vehicle_id)
+        groups = np.flatnonzero(hit).tolist()
+        if not groups:
+            return None
+        # groups holding only this vehicle (the usual case with vehicle-aligned groups) need no vehicle
+        # column and no slicing; single-threaded decoding is faster for a few small groups
+        alone = bool((lo[hit] == hi[hit]).all())
+        table = pq.ParquetFile(path, metadata=meta).read_row_groups(
+            groups, columns=EXTRACT_COLUMNS if alone else ["vehicle_id", *EXTRACT_COLUMNS], use_threads=False)
+    except FileNotFoundError:  # compacted away meanwhile: its rows are in the compacted file
+        return None
+    part = table if alone else _vehicle_slice(table, vehicle_id).select(EXTRACT_COLUMNS)
+    return part if part.num_rows else None
+
+
 def vehicle_points(vehicle_id: int, start: dt.datetime, end: dt.datetime) -> pa.Table:
     """One vehicle's points in [start, end), deduplicated and sorted by time. Reads only the row groups
     whose statistics contain the vehicle (files are sorted by vehicle), with cached footers."""
     files = files_between(start.astimezone(_zone()).date(), end.astimezone(_zone()).date())
-    parts = []
-    for path in files:
-        try:
-            meta, lo, hi = _file_index(path)
-            hit = (lo <= vehicle_id) & (hi >= vehicle_id)
-            groups = np.flatnonzero(hit).tolist()
-            if not groups:
-                continue
-            # groups holding only this vehicle (the usual case with vehicle-aligned groups) need no vehicle
-            # column and no slicing; single-threaded decoding is faster for a few small groups
-            alone = bool((lo[hit] == hi[hit]).all())
-            table = pq.ParquetFile(path, metadata=meta).read_row_groups(
-                groups, columns=EXTRACT_COLUMNS if alone else ["vehicle_id", *EXTRACT_COLUMNS], use_threads=False)
-        except FileNotFoundError:  # compacted away meanwhile: its rows are in the compacted file
-            continue
-        part = table if alone else _vehicle_slice(table, vehicle_id).select(EXTRACT_COLUMNS)
-        if part.num_rows:
-            parts.append(part)
+    read = functools.partial(_vehicle_part, vehicle_id)
+    found = textout.thread_pool().map(read, files) if len(files) > 1 else map(read, files)
+    parts = [part for part in found if part is not None]
     if not parts:
         return POSITION_SCHEMA.empty_table().select(EXTRACT_COLUMNS)
     table = pa.concat_tables(parts).select(EXTRACT_COLUMNS)
     ts = _column(table, "ts")
-    per_s = _UNITS_PER_S[ts.type.unit]  # Parquet keeps milliseconds: compare in the file's unit
+    per_s = UNITS_PER_S[ts.type.unit]  # Parquet keeps milliseconds: compare in the file's unit
     ts = ts.cast(pa.int64()).to_numpy()
     lo_s, hi_s = int(start.timestamp()) * per_s, int(end.timestamp()) * per_s
     step = np.diff(ts)
@@ -880,94 +884,8 @@ def _column(table: pa.Table, name: str) -> pa.Array:
     return col.chunk(0) if col.num_chunks == 1 else col.combine_chunks()
 
 
-def _text_by_value(values: pa.Array, render, null: str) -> pa.Array:
-    """Strings of a low-cardinality column (the driver licence) rendered in Python once per distinct
-    value (exact escaping), then spread over the rows by dictionary index."""
-    enc = pc.dictionary_encode(values, null_encoding="encode")
-    texts = [null if s is None else render(s) for s in enc.dictionary.to_pylist()]
-    return pa.array(texts, pa.string()).take(enc.indices)
-
-
-def _bool_text(values: pa.Array, null: str) -> pa.Array:
-    return pc.fill_null(pc.if_else(values, "true", "false"), null)
-
-
-def _number_text(values: pa.Array, null: str) -> pa.Array:
-    return pc.fill_null(pc.cast(values, pa.string()), null)
-
-
-_CLOCK: np.ndarray | None = None
-
-
-def _clock_texts() -> np.ndarray:
-    """`HH:MM:SS` of every second of a day, 86.400 × 8 bytes, built once."""
-    global _CLOCK
-    if _CLOCK is None:
-        sod = np.arange(86400)
-        digits = np.stack([sod // 36000, sod // 3600 % 10, sod // 600 % 6, sod // 60 % 10,
-                           sod // 10 % 6, sod % 10], axis=1).astype(np.uint8) + ord("0")
-        clock = np.full((86400, 8), ord(":"), np.uint8)
-        clock[:, [0, 1, 3, 4, 6, 7]] = digits
-        _CLOCK = clock
-    return _CLOCK
-
-
-def _local_time_text(ts: pa.Array) -> pa.Array:
-    """ISO 8601 local time with offset, `2025-09-01T07:00:30+07:00`, assembled with numpy into fixed-width
-    strings from a per-day date text and a table of the day's 86.400 clock texts (Arrow's strftime costs
-    ~2,5 µs a value, 200 ms on a month). Vietnam keeps UTC+7 all year, so no tz database is needed."""
-    seconds = ts.cast(pa.int64()).to_numpy(zero_copy_only=False)
-    if ts.type.unit != "s":  # whole seconds (Parquet stores milliseconds); times are after 2015, positive
-        seconds = seconds // _UNITS_PER_S[ts.type.unit]
-    local = seconds + LOCAL_OFFSET
-    days, second_of_day = np.divmod(local, 86400)
-    unique_days, day_index = np.unique(days, return_inverse=True)
-    dates = np.frombuffer("".join(str(np.datetime64(int(d), "D")) + "T" for d in unique_days).encode("ascii"),
-                          np.uint8).reshape(-1, 11)
-    n = len(local)
-    out = np.empty((n, 25), np.uint8)
-    out[:, :11] = dates[day_index]
-    out[:, 11:19] = _clock_texts()[second_of_day]
-    out[:, 19:] = np.frombuffer(b"+07:00", np.uint8)
-    offsets = np.arange(0, (n + 1) * 25, 25, dtype=np.int32)
-    return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(out))
-
-
-def _text_columns(table: pa.Table, null: str, quote) -> list[pa.Array]:
-    """The extraction columns as text: time, lat, lon (float32 shortest form, ≤ 6 decimals of precision),
-    speed (0,1 km/h), heading, ignition, door, driver."""
-    return [
-        _local_time_text(_column(table, "ts")),
-        _number_text(_column(table, "lat"), null),
-        _number_text(_column(table, "lon"), null),
-        _number_text(pc.round(_column(table, "speed"), 1, round_mode="half_towards_infinity"), null),
-        _number_text(_column(table, "heading"), null),
-        _bool_text(_column(table, "ignition"), null),
-        _bool_text(_column(table, "door"), null),
-        _text_by_value(_column(table, "driver"), quote, null),
-    ]
-
-
-def _joined(pieces: list, n: int) -> bytes:
-    """Concatenate literal strings and string columns row-wise, every row ending with the last literal,
-    and return all rows as one byte string (the string array's value buffer, no Python per row)."""
-    literal = [pa.scalar(p, pa.string()) if isinstance(p, str) else p for p in pieces]
-    rows = pc.binary_join_element_wise(*literal, "")
-    buffers = rows.buffers()
-    width = 8 if pa.types.is_large_string(rows.type) else 4
-    offsets = np.frombuffer(buffers[1], np.int32 if width == 4 else np.int64, count=n + 1, offset=rows.offset * width)
-    return buffers[2].slice(int(offsets[0]), int(offsets[-1] - offsets[0])).to_pybytes()
-
-
-def _csv_quote(value: str) -> str:
-    if any(c in value for c in ',"\r\n'):
-        return '"' + value.replace('"', '""') + '"'
-    return value
-
-
 def extract(vehicle_id: int, start: dt.datetime, end: dt.datetime, fmt: str = "json") -> tuple[bytes, int]:
-    """One vehicle's points in [start, end) as JSON (array of objects), CSV or Parquet bytes.
-    Text formats are built column by column with Arrow kernels: no Python object per row."""
+    """One vehicle's points in [start, end) as JSON (array of objects), CSV or Parquet bytes."""
     table = vehicle_points(vehicle_id, start, end)
     n = table.num_rows
     if fmt == "parquet":
@@ -975,19 +893,7 @@ def extract(vehicle_id: int, start: dt.datetime, end: dt.datetime, fmt: str = "j
         sink = pa.BufferOutputStream()  # ~4 ms faster than io.BytesIO on a month
         pq.write_table(table, sink, compression="lz4", use_dictionary=["driver"], write_statistics=False)
         return sink.getvalue().to_pybytes(), n
-    header = "time,lat,lon,speed,heading,ignition,door,driver\n"
-    if fmt == "csv":
-        if n == 0:
-            return header.encode(), 0
-        t, lat, lon, speed, heading, ign, door, driver = _text_columns(table, "", _csv_quote)
-        body = _joined([t, ",", lat, ",", lon, ",", speed, ",", heading, ",", ign, ",", door, ",", driver, "\n"], n)
-        return header.encode() + body, n
-    if n == 0:
-        return b"[]", 0
-    t, lat, lon, speed, heading, ign, door, driver = _text_columns(table, "null", json.dumps)
-    body = _joined(['{"time":"', t, '","lat":', lat, ',"lon":', lon, ',"speed":', speed, ',"heading":', heading,
-                    ',"ignition":', ign, ',"door":', door, ',"driver":', driver, "},"], n)
-    return b"[" + body[:-1] + b"]", n
+    return (textout.to_csv if fmt == "csv" else textout.to_json)(table), n
 
 
 def _tmp_root() -> Path:
