@@ -20,6 +20,7 @@ province's rate is Σnumerator / Σdenominator, never an average of commune rate
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import threading
@@ -34,7 +35,15 @@ from django.conf import settings
 from django.db import connection
 
 from tinhso.indicators import expressions, periods
-from tinhso.indicators.models import Aggregation, AnalyticsChange, DataValue, Indicator, Status, ValueType
+from tinhso.indicators.models import (
+    Aggregation,
+    AnalyticsChange,
+    DataValue,
+    Indicator,
+    IndicatorRevision,
+    Status,
+    ValueType,
+)
 from tinhso.units.models import Unit
 from tinhso.units.services import current_successors
 
@@ -98,7 +107,8 @@ class Store:
         self.units_key: tuple | None = None
         self.units: dict[int, tuple[str, int]] = {}
         self.indicators_key: tuple | None = None
-        self.indicators: dict[str, dict] = {}
+        self.history: dict[str, list[tuple[dt.date, dict]]] = {}
+        self.catalogues: dict[dt.date, dict[str, dict]] = {}
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         cur = getattr(self.local, "cursor", None)
@@ -136,17 +146,19 @@ def store() -> Store:
 # ---------------------------------------------------------------- keeping the copy consistent
 
 def _signature() -> tuple:
-    """One round trip: the change log head (id and token) and the versions of units and indicators."""
+    """One round trip: the change log head (id and token) and the versions of units and of indicators
+    with their revisions."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT h.id, h.token,"
             " (SELECT COUNT(*) FROM units_unit), (SELECT MAX(updated_at) FROM units_unit),"
             " (SELECT COUNT(*) FROM units_succession), (SELECT MAX(id) FROM units_succession),"
-            " (SELECT COUNT(*) FROM indicators_indicator), (SELECT MAX(updated_at) FROM indicators_indicator)"
+            " (SELECT COUNT(*) FROM indicators_indicator), (SELECT MAX(updated_at) FROM indicators_indicator),"
+            " (SELECT COUNT(*) FROM indicators_indicatorrevision), (SELECT MAX(id) FROM indicators_indicatorrevision)"
             " FROM (SELECT 1 AS one) AS o LEFT JOIN (SELECT id, token FROM indicators_analyticschange"
             " ORDER BY id DESC LIMIT 1) AS h ON 1 = 1")
         row = cursor.fetchone()
-    return (row[0] or 0, row[1] or ""), tuple(str(v) for v in row[2:6]), tuple(str(v) for v in row[6:8])
+    return (row[0] or 0, row[1] or ""), tuple(str(v) for v in row[2:6]), tuple(str(v) for v in row[6:10])
 
 
 def sync(st: Store | None = None) -> tuple[Store, tuple, tuple]:
@@ -229,15 +241,84 @@ def _units(st: Store, units_key: tuple) -> dict[int, tuple[str, int]]:
     return st.units
 
 
-def _indicators(st: Store, indicators_key: tuple) -> dict[str, dict]:
+def _spec(indicator_id: int, code: str, definition: dict) -> dict:
+    """What analytics needs of one definition of an indicator."""
+    return {"id": indicator_id, "code": code, "aggregation": definition["aggregation"],
+            "time": definition["time_aggregation"], "numerator": definition.get("numerator") or "",
+            "denominator": definition.get("denominator") or "", "factor": Decimal(str(definition.get("factor") or 100)),
+            "formula": definition.get("formula") or "", "value_type": definition["value_type"]}
+
+
+def _history(st: Store, indicators_key: tuple) -> dict[str, list[tuple[dt.date, dict]]]:
+    """Every definition of every indicator with the day it applies from, oldest first. An indicator
+    without revisions (never saved through the services) has its current definition from the start."""
     if st.indicators_key != indicators_key:
-        st.indicators = {
-            i.code: {"id": i.pk, "code": i.code, "aggregation": i.aggregation, "time": i.time_aggregation,
-                     "numerator": i.numerator, "denominator": i.denominator, "factor": i.factor,
-                     "formula": i.formula, "value_type": i.value_type}
-            for i in Indicator.objects.all()}
+        history: dict[str, list[tuple[dt.date, dict]]] = {}
+        codes = {}
+        for indicator in Indicator.objects.all():
+            codes[indicator.pk] = indicator.code
+            current = {name: getattr(indicator, name) for name in
+                       ("aggregation", "time_aggregation", "numerator", "denominator", "factor", "formula",
+                        "value_type")}
+            history[indicator.code] = [(dt.date.min, _spec(indicator.pk, indicator.code, current))]
+        revisions = IndicatorRevision.objects.order_by("indicator_id", "valid_from", "version").values_list(
+            "indicator_id", "valid_from", "definition")
+        seen: set[int] = set()
+        for indicator_id, valid_from, definition in revisions:
+            code = codes[indicator_id]
+            if indicator_id not in seen:  # the first revision also covers the days before it
+                seen.add(indicator_id)
+                history[code] = []
+                valid_from = dt.date.min
+            entries = history[code]
+            if entries and entries[-1][0] == valid_from:
+                entries.pop()  # a later version from the same day replaces the earlier one
+            entries.append((valid_from, _spec(indicator_id, code, definition)))
+        st.history = history
+        st.catalogues = {}
         st.indicators_key = indicators_key
-    return st.indicators
+    return st.history
+
+
+def catalogue_on(st: Store, indicators_key: tuple, day: dt.date) -> dict[str, dict]:
+    """{code: definition in force on `day`} — the figures of a period are computed with the definitions
+    in force on the period's first day, so changing a definition does not rewrite history."""
+    history = _history(st, indicators_key)
+    catalogue = st.catalogues.get(day)
+    if catalogue is None:
+        catalogue = {}
+        for code, entries in history.items():
+            at = bisect.bisect_right([start for start, _ in entries], day) - 1
+            catalogue[code] = entries[max(at, 0)][1]
+        if len(st.catalogues) > 64:
+            st.catalogues.clear()
+        st.catalogues[day] = catalogue
+    return catalogue
+
+
+def _segments(st: Store, indicators_key: tuple, codes: list[str], bucket: str, start: dt.date,
+              end: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """Split [start, end] where a definition that `codes` depend on changes. A change takes effect from
+    the first period (of the bucket size) starting on or after its day."""
+    history = _history(st, indicators_key)
+    relevant, pending = set(), list(codes)
+    while pending:  # every code any definition of `codes` refers to, under any of its revisions
+        code = pending.pop()
+        if code in relevant or code not in history:
+            continue
+        relevant.add(code)
+        for _, spec in history[code]:
+            pending.extend(_components(code, {code: spec}, direct=True))
+    cuts = set()
+    for code in relevant:
+        for valid_from, _ in history[code][1:]:
+            period = periods.containing(valid_from, bucket)
+            first = period.start if period.start == valid_from else period.next().start
+            if start < first <= end:
+                cuts.add(first)
+    bounds = [start, *sorted(cuts)]
+    return [(a, (bounds[i + 1] - dt.timedelta(days=1)) if i + 1 < len(bounds) else end)
+            for i, a in enumerate(bounds)]
 
 
 def mapping_table(st: Store, units_key: tuple, as_of: dt.date, targets: list[int]) -> str:
@@ -276,13 +357,18 @@ def mapping_table(st: Store, units_key: tuple, as_of: dt.date, targets: list[int
         return name
 
 
-def _components(code: str, catalogue: dict[str, dict], seen: set[str] | None = None) -> set[str]:
-    """Raw indicator codes an indicator is computed from (itself when raw)."""
+def _components(code: str, catalogue: dict[str, dict], seen: set[str] | None = None,
+                direct: bool = False) -> set[str]:
+    """Raw indicator codes an indicator is computed from (itself when raw); with `direct`, only the codes
+    its own definition names."""
     seen = seen or set()
     spec = catalogue.get(code)
     if spec is None or code in seen:
         return set()
     seen.add(code)
+    if direct:
+        named = [spec["numerator"], spec["denominator"], *expressions.codes_in(spec["formula"] or "")]
+        return {c for c in named if c}
     if spec["numerator"]:
         return _components(spec["numerator"], catalogue, seen) | _components(spec["denominator"], catalogue, seen)
     if spec["formula"]:
@@ -327,10 +413,13 @@ def build_sql(raw: list[dict], map_table: str, bucket: str) -> str:
     )
 
 
-def prepare(query: Query) -> tuple[Store, str | None, list, dict[str, dict]]:
-    """Sync, resolve indicators and the unit mapping; returns (store, sql, params, catalogue)."""
+def prepare(query: Query, catalogue: dict[str, dict] | None = None
+            ) -> tuple[Store, str | None, list, dict[str, dict]]:
+    """Sync, resolve indicators (as defined on `query.start` unless a catalogue is given) and the unit
+    mapping; returns (store, sql, params, catalogue)."""
     st, units_key, indicators_key = sync()
-    catalogue = _indicators(st, indicators_key)
+    if catalogue is None:
+        catalogue = catalogue_on(st, indicators_key, query.start)
     raw_codes = set().union(*(_components(c, catalogue) for c in query.codes)) if query.codes else set()
     raw = [catalogue[c] for c in sorted(raw_codes) if catalogue[c]["aggregation"] in UNIT_SQL]
     if not raw or not query.targets:
@@ -342,7 +431,9 @@ def prepare(query: Query) -> tuple[Store, str | None, list, dict[str, dict]]:
 
 def aggregate(query: Query) -> dict[tuple[str, int, dt.date], float]:
     """{(indicator code, target unit id, bucket start): value} for raw and derived indicators.
-    Without `as_of`, each target is read as of today, or as of its last day when it has ended."""
+    Without `as_of`, each target is read as of today, or as of its last day when it has ended. Each
+    period is computed with the definitions in force on its first day (one query per stretch of
+    periods sharing the same definitions)."""
     if query.as_of is None:
         today = dt.date.today()
         groups: dict[dt.date, list[int]] = defaultdict(list)
@@ -352,21 +443,25 @@ def aggregate(query: Query) -> dict[tuple[str, int, dt.date], float]:
         for as_of, targets in groups.items():
             result.update(aggregate(Query(query.codes, targets, query.bucket, query.start, query.end, as_of)))
         return result
-    st, sql, params, catalogue = prepare(query)
-    if sql is None:
-        return {}
-    rows = st.cursor().execute(sql, params).fetchall()
-    by_id = {spec["id"]: code for code, spec in catalogue.items()}
-    raw_values: dict[tuple[int, dt.date], dict[str, float]] = defaultdict(dict)
-    for ind, tgt, bucket, value in rows:
-        if value is not None:
-            raw_values[(tgt, bucket)][by_id[ind]] = value
+    st, _, indicators_key = sync()
     result = {}
-    for (tgt, bucket), values in raw_values.items():
-        for code in query.codes:
-            value = _value(code, catalogue, values, {})
+    for first, last in _segments(st, indicators_key, query.codes, query.bucket, query.start, query.end):
+        catalogue = catalogue_on(st, indicators_key, first)
+        part = Query(query.codes, query.targets, query.bucket, first, last, query.as_of)
+        st, sql, params, catalogue = prepare(part, catalogue)
+        if sql is None:
+            continue
+        rows = st.cursor().execute(sql, params).fetchall()
+        by_id = {spec["id"]: code for code, spec in catalogue.items()}
+        raw_values: dict[tuple[int, dt.date], dict[str, float]] = defaultdict(dict)
+        for ind, tgt, bucket, value in rows:
             if value is not None:
-                result[(code, tgt, bucket)] = value
+                raw_values[(tgt, bucket)][by_id[ind]] = value
+        for (tgt, bucket), values in raw_values.items():
+            for code in query.codes:
+                value = _value(code, catalogue, values, {})
+                if value is not None:
+                    result[(code, tgt, bucket)] = value
     return result
 
 
@@ -401,19 +496,22 @@ def to_decimal(value: float | None, places: int = 4) -> Decimal | None:
 
 # ---------------------------------------------------------------- public helpers
 
-def approved_values(codes: list[str], unit_ids: list[int], year: int) -> dict[tuple[str, int], Decimal]:
-    """See services.approved_values. Each unit is read as of the end of `year`, or as of its last day
-    when it ended during the year, so a unit's figures include units merged into it by then."""
-    year_start, year_end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+def approved_values(codes: list[str], unit_ids: list[int], year: int, period: periods.Period | None = None
+                    ) -> dict[tuple[str, int], Decimal]:
+    """See services.approved_values. The value of `year`, or of one `period` within it (a month,
+    quarter or half). Each unit is read as of the period's last day, or as of its own last day when it
+    ended during the period, so a unit's figures include units merged into it by then."""
+    first, last = (period.start, period.end) if period else (dt.date(year, 1, 1), dt.date(year, 12, 31))
+    bucket = period.type if period else periods.YEAR
     units = Unit.objects.filter(pk__in=unit_ids).values_list("pk", "valid_from", "valid_to")
     groups: dict[dt.date, list[int]] = defaultdict(list)
     for pk, valid_from, valid_to in units:
-        if (valid_from and valid_from > year_end) or (valid_to and valid_to < year_start):
+        if (valid_from and valid_from > last) or (valid_to and valid_to < first):
             continue
-        groups[min(valid_to, year_end) if valid_to else year_end].append(pk)
+        groups[min(valid_to, last) if valid_to else last].append(pk)
     result: dict[tuple[str, int], Decimal] = {}
     for as_of, targets in groups.items():
-        values = aggregate(Query(codes, targets, periods.YEAR, year_start, year_end, as_of))
+        values = aggregate(Query(codes, targets, bucket, first, last, as_of))
         for (code, tgt, _), value in values.items():
             result[(code, tgt)] = to_decimal(value)
     return result

@@ -207,6 +207,7 @@ class AchievementOut(Schema):
 class AchievementSummaryOut(Schema):
     unit_id: int
     year: int
+    period: str = Field("", description="trống = cả năm / empty = the whole year")
     summary: str
     met_or_exceeded: int
     rows: list[AchievementOut]
@@ -535,10 +536,14 @@ def import_targets(request: HttpRequest, file: UploadedFile = File(...)):
 
 @router.get("/indicators/achievement", response={200: AchievementSummaryOut, **ERROR_RESPONSES},
             summary="Kết quả thực hiện so với kế hoạch / Achievement against targets")
-def achievement(request: HttpRequest, unit_id: int, year: int = Query(..., ge=1990, le=2100)):
+def achievement(request: HttpRequest, unit_id: int, year: int = Query(..., ge=1990, le=2100), period: str = ""):
+    """Targets of the whole year, or of one `period` of it (2025-Q2, 2025-06, 2025-H1), against the
+    approved figures of that span."""
     unit = unit_for_field(unit_id, "unit_id")
-    rows = services.achievements(unit, year)
-    return {"unit_id": unit.pk, "year": year, "summary": services.plan_summary(rows),
+    period = services.target_period_key(period, year) if period else ""
+    rows = services.achievements(unit, year, period)
+    return {"unit_id": unit.pk, "year": year, "period": period,
+            "summary": services.plan_summary(rows),
             "met_or_exceeded": sum(r.status in (services.MET, services.EXCEEDED) for r in rows),
             "rows": [{"indicator": r.indicator.code, "name": r.indicator.name, "target": r.target.value,
                       "actual": analytics.to_decimal(float(r.actual)) if r.actual is not None else None,

@@ -108,7 +108,7 @@ def containing(day: dt.date, period_type: str) -> Period:
 
 def parse(key: str, field: str = "period") -> Period:
     """'2025-03' → March 2025, '2025-Q1', '2025-H2', '2025'. Bad keys name the field."""
-    match = _KEY.match((key or "").strip())
+    match = _KEY.match((key or "").strip().upper())
     if not match:
         raise ValidationFailed(FieldError(
             field, f"kỳ báo cáo '{key}' không hợp lệ; dùng YYYY-MM, YYYY-Qn, YYYY-Hn hoặc YYYY",

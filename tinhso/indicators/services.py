@@ -1036,10 +1036,12 @@ def mark_read(user: User, reminder_id: int) -> Reminder:
 
 # ---------------------------------------------------------------- analytics (delegates to DuckDB)
 
-def approved_values(indicator_codes: list[str], unit_ids: list[int], year: int) -> dict[tuple[str, int], Decimal]:
+def approved_values(indicator_codes: list[str], unit_ids: list[int], year: int, period: str = ""
+                    ) -> dict[tuple[str, int], Decimal]:
     """Public contract for other apps (e.g. DTI).
 
-    For each (indicator code, unit id) the value of `year` computed only from APPROVED reports and
+    For each (indicator code, unit id) the value of `year` (or of one `period` key within it, such as
+    2025-Q2 or 2025-06) computed only from APPROVED reports and
     aggregated up the unit tree by the indicator's rule: a unit's value includes its descendants
     (and units that merged into them, re-aggregated through the succession links); derived rates are
     ratios of sums (Σnumerator / Σdenominator × factor), never averages of rates; periods within the
@@ -1048,7 +1050,8 @@ def approved_values(indicator_codes: list[str], unit_ids: list[int], year: int) 
     """
     from tinhso.indicators import analytics
 
-    return analytics.approved_values(list(indicator_codes), list(unit_ids), int(year))
+    return analytics.approved_values(list(indicator_codes), list(unit_ids), int(year),
+                                     periods.parse(period) if period else None)
 
 
 # ---------------------------------------------------------------- targets and achievement
@@ -1069,9 +1072,7 @@ def set_target(user: User, indicator_code: str, unit: Unit, year: int, value, pe
         errors.append(FieldError("year", "năm phải từ 1990 đến 2100", "year must be 1990–2100", row))
     if period:
         try:
-            if periods.parse(period).year != int(year):
-                errors.append(FieldError("period", "kỳ phải thuộc năm của chỉ tiêu", "period must lie in the year",
-                                         row))
+            period = target_period_key(period, int(year or 0))
         except ValidationFailed as exc:
             errors += [FieldError(e.field, e.vi, e.en, row) for e in exc.errors]
     try:
@@ -1184,11 +1185,27 @@ def _display_decimals(indicator: Indicator) -> int:
     return indicator.decimals
 
 
-def achievements(unit: Unit, year: int) -> list[AchievementRow]:
-    targets = list(Target.objects.filter(unit=unit, year=year, period="").select_related("indicator", "unit"))
+def target_period_key(key: str, year: int) -> str:
+    """The canonical key of a period (2025-Q2, 2025-06, 2025-H1) that must lie within `year`."""
+    period = periods.parse(key, "period")
+    if period.year != year:
+        raise ValidationFailed(FieldError("period", "kỳ phải thuộc năm của chỉ tiêu", "period must lie in the year"))
+    return period.key
+
+
+def target_periods(unit: Unit, year: int) -> list[periods.Period]:
+    """The periods within `year` that have targets of their own for `unit` (besides the whole year)."""
+    keys = Target.objects.filter(unit=unit, year=year).exclude(period="").values_list("period", flat=True)
+    return sorted({periods.parse(key) for key in keys})
+
+
+def achievements(unit: Unit, year: int, period: str = "") -> list[AchievementRow]:
+    """Targets of the whole year (or of one period of it) against the approved figures of that span."""
+    period = target_period_key(period, year) if period else ""
+    targets = list(Target.objects.filter(unit=unit, year=year, period=period).select_related("indicator", "unit"))
     codes = [t.indicator.code for t in targets]
     extra = [c for t in targets for c in (t.indicator.numerator, t.indicator.denominator) if c]
-    actuals = approved_values(codes + extra, [unit.pk], year)
+    actuals = approved_values(codes + extra, [unit.pk], year, period)
     rows = []
     for target in sorted(targets, key=lambda t: t.indicator.code):
         ind = target.indicator

@@ -276,9 +276,11 @@ def _ancestors(unit: Unit | None) -> list[Unit]:
 @require_http_methods(["GET", "POST"])
 def targets(request: HttpRequest) -> HttpResponse:
     year = _int(request.GET.get("year"), timezone.localdate().year)
+    period = request.GET.get("period", "")
     unit = Unit.objects.filter(pk=_int(request.GET.get("unit"))).first() or request.user.unit or \
         Unit.objects.live().filter(kind=UnitKind.PROVINCE).order_by("name").first()
     errors = []
+    here = f"{reverse('indicators:targets')}?unit={unit.pk if unit else ''}&year={year}"
     if request.method == "POST":
         try:
             if request.FILES.get("file"):
@@ -286,17 +288,27 @@ def targets(request: HttpRequest) -> HttpResponse:
                 saved = services.import_targets(request.user, read_table(upload.read(), upload.name,
                                                                          services.TARGET_ALIASES))
                 messages.success(request, f"Đã nhập {saved} chỉ tiêu kế hoạch / Imported {saved} targets")
-            else:
-                services.set_target(request.user, request.POST.get("indicator", ""), unit, year,
-                                    request.POST.get("value", ""), note=request.POST.get("note", ""))
-                messages.success(request, "Đã lưu chỉ tiêu kế hoạch / Target saved")
-            return redirect(f"{reverse('indicators:targets')}?unit={unit.pk}&year={year}")
+                return redirect(here)
+            target = services.set_target(request.user, request.POST.get("indicator", ""), unit, year,
+                                         request.POST.get("value", ""), period=request.POST.get("period", ""),
+                                         note=request.POST.get("note", ""))
+            messages.success(request, "Đã lưu chỉ tiêu kế hoạch / Target saved")
+            return redirect(f"{here}&period={target.period}")
         except DomainError as exc:
             errors = [message(e) for e in exc.errors] or [f"{exc.vi} / {exc.en}"]
-    rows = services.achievements(unit, year) if unit else []
+    try:
+        rows = services.achievements(unit, year, period) if unit else []
+    except DomainError as exc:
+        errors += [message(e) for e in exc.errors]
+        period, rows = "", services.achievements(unit, year)
+    chosen = periods.parse(period) if period else None
     return render(request, "indicators/targets.html", {
         "unit": unit, "year": year, "rows": rows, "summary": services.plan_summary(rows) if rows else "",
-        "errors": errors, "years": range(timezone.localdate().year - 4, timezone.localdate().year + 2),
+        "period": chosen, "errors": errors,
+        "years": range(timezone.localdate().year - 4, timezone.localdate().year + 2),
+        "target_periods": services.target_periods(unit, year) if unit else [],
+        "settable_periods": [p for kind in (periods.HALF, periods.QUARTER, periods.MONTH)
+                             for p in periods.Period(dt.date(year, 1, 1), periods.YEAR).children(kind)],
         "can_set": unit is not None and (services.is_dx_office(request.user, unit)),
         "indicators": [i for i in Indicator.objects.filter(active=True) if i.is_numeric],
         "units": Unit.objects.filter(kind=UnitKind.PROVINCE).order_by("-valid_from", "name"),

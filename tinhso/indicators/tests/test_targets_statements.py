@@ -81,3 +81,36 @@ def test_target_import_is_all_or_nothing(catalogue, root_admin, province):
     assert sorted(e.row for e in failure.value.errors) == [3, 4]
     assert not Target.objects.exists()
     assert services.import_targets(root_admin, rows[:1]) == 1
+
+
+def test_a_quarter_target_is_compared_with_that_quarter_only(monthly, fill, root_admin, province, commune):
+    fill(monthly, commune, "2024-02", monthly_values(100, 60))
+    fill(monthly, commune, "2024-05", monthly_values(100, 90))
+    services.set_target(root_admin, "TL_HS_TRUC_TUYEN", province, 2024, 80, period="2024-q2")
+    services.set_target(root_admin, "TL_HS_TRUC_TUYEN", province, 2024, 80)
+    assert [p.key for p in services.target_periods(province, 2024)] == ["2024-Q2"]
+    (quarter,) = services.achievements(province, 2024, "2024-Q2")
+    assert (quarter.target.period, quarter.actual, quarter.status) == ("2024-Q2", Decimal(90), EXCEEDED)
+    (year,) = services.achievements(province, 2024)
+    assert (year.actual, year.status) == (Decimal(75), NOT_MET)  # 150 of 200 over the year
+    with pytest.raises(ValidationFailed) as failure:
+        services.achievements(province, 2024, "2025-Q1")
+    assert failure.value.errors[0].field == "period"
+
+
+def test_the_achievement_api_and_page_take_a_period(monthly, fill, root_admin, api_as, client, province, commune):
+    fill(monthly, commune, "2024-05", monthly_values(100, 90))
+    services.set_target(root_admin, "TL_HS_TRUC_TUYEN", province, 2024, 80, period="2024-05")
+    api = api_as(root_admin)
+    answer = api.get("/indicators/achievement", {"unit_id": province.pk, "year": 2024, "period": "2024-05"}).json()
+    assert answer["period"] == "2024-05" and answer["rows"][0]["status"] == EXCEEDED
+    assert answer["summary"] == "1 chỉ tiêu đạt và vượt kế hoạch"
+    bad = api.get("/indicators/achievement", {"unit_id": province.pk, "year": 2024, "period": "2024-13"})
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "period"
+    client.force_login(root_admin)
+    page = client.get(f"/indicators/targets/?unit={province.pk}&year=2024&period=2024-05").content.decode()
+    assert "tháng 05/2024: 1 chỉ tiêu đạt và vượt kế hoạch" in page and "đạt 113%" in page
+    saved = client.post(f"/indicators/targets/?unit={province.pk}&year=2024",
+                        {"indicator": "HS_TONG", "value": "1.200", "period": "2024-Q3"})
+    assert saved.status_code == 302 and saved["Location"].endswith("period=2024-Q3")
+    assert Target.objects.get(indicator__code="HS_TONG", unit=province, period="2024-Q3").value == 1200
