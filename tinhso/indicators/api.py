@@ -101,8 +101,58 @@ class FormOut(Schema):
     deadline_days: int
     reminder_offsets: list[int]
     approval_by: str
+    description: str
+    active: bool
+    version: int
     items: list[FormItemOut]
     derived: list[str]
+
+
+class FormItemIn(Schema):
+    code: str = Field(max_length=40)
+    required: bool = True
+
+
+class FormIn(Schema):
+    code: str = Field(min_length=2, max_length=40)
+    name: str = Field(max_length=300)
+    period_type: str
+    unit_kinds: list[str] = []
+    deadline_days: int = Field(15, ge=0, le=365)
+    reminder_offsets: list[int] = []
+    approval_by: str = "either"
+    description: str = Field("", max_length=5000)
+    active: bool = True
+    indicators: list[FormItemIn] = Field(..., max_length=500)
+    version: int | None = Field(None, description="Phiên bản đã đọc (bắt buộc khi sửa) / version you read")
+
+
+class RuleOut(Schema):
+    code: str
+    form: str | None
+    left: str
+    operator: str
+    right: str
+    severity: str
+    message_vi: str
+    message_en: str
+    cell: str
+    active: bool
+    version: int
+
+
+class RuleIn(Schema):
+    code: str = Field(min_length=2, max_length=60)
+    form: str | None = Field(None, max_length=40)
+    left: str = Field(max_length=500)
+    operator: str = Field(max_length=2)
+    right: str = Field(max_length=500)
+    severity: str = "error"
+    message_vi: str = Field(max_length=300)
+    message_en: str = Field(max_length=300)
+    cell: str = Field("", max_length=40)
+    active: bool = True
+    version: int | None = Field(None, description="Phiên bản đã đọc (bắt buộc khi sửa) / version you read")
 
 
 class ReportOut(Schema):
@@ -237,6 +287,7 @@ def _form_out(form) -> dict:
     return {"id": form.pk, "code": form.code, "name": form.name, "period_type": form.period_type,
             "unit_kinds": form.unit_kinds, "deadline_days": form.deadline_days,
             "reminder_offsets": form.reminder_offsets, "approval_by": form.approval_by,
+            "description": form.description, "active": form.active, "version": form.version,
             "items": [{"code": i.indicator.code, "name": i.indicator.name,
                        "unit_of_measure": i.indicator.unit_of_measure, "value_type": i.indicator.value_type,
                        "required": i.required} for i in items],
@@ -281,21 +332,57 @@ def indicator_revisions(request: HttpRequest, code: str):
 def save_indicator(request: HttpRequest, payload: IndicatorIn):
     data = payload.dict(exclude_unset=True, exclude={"version", "valid_from", "reason"})
     data = {k: v for k, v in data.items() if v is not None or k in ("min_value", "max_value")}
-    exists = services.Indicator.objects.filter(code=payload.code).exists()
-    if exists and payload.version is None:
-        raise ValidationFailed(FieldError("version", "cần phiên bản đã đọc để sửa", "the version you read is required"))
+    _require_version(services.Indicator.objects.filter(code=payload.code).exists(), payload.version)
     indicator = services.save_indicator(request.user, data, payload.version, payload.valid_from, payload.reason)
     return _indicator_out(indicator)
 
 
+def _require_version(exists: bool, version: int | None) -> None:
+    """Changing an existing object needs the version the client read, so no edit silently overwrites another."""
+    if exists and version is None:
+        raise ValidationFailed(FieldError("version", "cần phiên bản đã đọc để sửa", "the version you read is required"))
+
+
 @router.get("/indicators/forms", response=list[FormOut], summary="Biểu mẫu báo cáo / Reporting forms")
-def list_forms(request: HttpRequest):
-    return [_form_out(f) for f in services.Form.objects.filter(active=True)]
+def list_forms(request: HttpRequest, include_inactive: bool = False):
+    forms = services.Form.objects.all() if include_inactive else services.Form.objects.filter(active=True)
+    return [_form_out(f) for f in forms]
 
 
 @router.get("/indicators/forms/{code}", response={200: FormOut, **ERROR_RESPONSES}, summary="Một biểu mẫu / One form")
 def get_form(request: HttpRequest, code: str):
     return _form_out(services.get_form(code))
+
+
+@router.put("/indicators/forms", response={200: FormOut, **ERROR_RESPONSES},
+            summary="Tạo hoặc sửa biểu mẫu (cơ quan CĐS) / Create or change a form (DX office)")
+def save_form(request: HttpRequest, payload: FormIn):
+    """The indicators are listed in their order on the form; each may be optional (`required: false`)."""
+    _require_version(services.Form.objects.filter(code=payload.code).exists(), payload.version)
+    form, _ = services.save_form(request.user, payload.dict(exclude={"version"}), payload.version)
+    return _form_out(form)
+
+
+def _rule_out(rule) -> dict:
+    return {"code": rule.code, "form": rule.form.code if rule.form else None, "left": rule.left,
+            "operator": rule.operator, "right": rule.right, "severity": rule.severity,
+            "message_vi": rule.message_vi, "message_en": rule.message_en, "cell": rule.cell,
+            "active": rule.active, "version": rule.version}
+
+
+@router.get("/indicators/rules", response=list[RuleOut], summary="Quy tắc kiểm tra / Validation rules")
+def list_rules(request: HttpRequest, form: str | None = None):
+    rules = services.ValidationRule.objects.select_related("form")
+    return [_rule_out(r) for r in (rules.filter(form__code=form) if form else rules)]
+
+
+@router.put("/indicators/rules", response={200: RuleOut, **ERROR_RESPONSES},
+            summary="Tạo hoặc sửa quy tắc kiểm tra (cơ quan CĐS) / Create or change a validation rule (DX office)")
+def save_rule(request: HttpRequest, payload: RuleIn):
+    """`left operator right` over indicator codes in braces, e.g. `{HS_TRUC_TUYEN} <= {HS_TONG}`."""
+    _require_version(services.ValidationRule.objects.filter(code=payload.code).exists(), payload.version)
+    rule, _ = services.save_rule(request.user, payload.dict(exclude={"version"}), payload.version)
+    return _rule_out(rule)
 
 
 # ---------------------------------------------------------------- reports

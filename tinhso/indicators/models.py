@@ -195,7 +195,8 @@ class ValidationRule(models.Model):
     message_vi = models.CharField("Thông báo / Message (vi)", max_length=300)
     message_en = models.CharField("Message (en)", max_length=300)
     cell = models.CharField("Ô báo lỗi (mã chỉ tiêu) / Cell to flag", max_length=40, blank=True)
-    active = models.BooleanField(default=True)
+    active = models.BooleanField("Đang dùng / Active", default=True)
+    version = models.PositiveIntegerField("Phiên bản / Version", default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -102,6 +102,11 @@ def require_approve(user: User, report: Report) -> None:
                         "Only the parent unit or the DX office may approve, return or reopen this report")
 
 
+def is_catalogue_editor(user: User) -> bool:
+    """Who may change the catalogue, forms and rules: the DX office."""
+    return user.is_authenticated and user.is_active and (is_system_admin(user) or user.role == Role.ADMIN)
+
+
 def require_dx_office(user: User, unit: Unit | None = None) -> None:
     ok = is_system_admin(user) or (user.role == Role.ADMIN and (unit is None or can_edit_unit(user, unit)))
     if not ok:
@@ -118,7 +123,8 @@ def get_indicator(code: str, field_name: str = "indicator") -> Indicator:
     return indicator
 
 
-def _definition(indicator: Indicator) -> dict:
+def indicator_definition(indicator: Indicator) -> dict:
+    """The definition fields of an indicator as plain values (what a revision freezes)."""
     data = {}
     for name in DEFINITION_FIELDS:
         value = getattr(indicator, name)
@@ -208,7 +214,7 @@ def save_indicator(user: User | None, data: dict, expected_version: int | None =
         indicator = Indicator.objects.select_for_update().filter(code=data.get("code")).first()
         defaults = {"aggregation": Aggregation.SUM, "time_aggregation": TimeAggregation.SUM,
                     "direction": Direction.HIGHER, "periodicity": PeriodType.MONTH, "unit_kinds": []}
-        merged = ({**_definition(indicator), "code": indicator.code} if indicator else defaults) | data
+        merged = ({**indicator_definition(indicator), "code": indicator.code} if indicator else defaults) | data
         merged.setdefault("unit_kinds", [])
         errors = validate_indicator(merged, known | {str(data.get("code"))})
         if errors:
@@ -220,9 +226,9 @@ def save_indicator(user: User | None, data: dict, expected_version: int | None =
         else:
             if expected_version is not None and expected_version != indicator.version:
                 raise Conflict(indicator.version)
-            before = _definition(indicator)
+            before = indicator_definition(indicator)
             _apply_definition(indicator, merged)
-            changed = _definition(indicator) != before
+            changed = indicator_definition(indicator) != before
             if changed:
                 indicator.version += 1
         if not changed:
@@ -234,14 +240,14 @@ def save_indicator(user: User | None, data: dict, expected_version: int | None =
         if indicator.version == 1:
             start = dt.date(1990, 1, 1)
         IndicatorRevision.objects.create(indicator=indicator, version=indicator.version, valid_from=start,
-                                         definition=_definition(indicator), reason=reason, created_by=user)
+                                         definition=indicator_definition(indicator), reason=reason, created_by=user)
     return indicator
 
 
 def definition_on(indicator: Indicator, day: dt.date) -> dict:
     """The definition in force on `day` (the latest revision starting on or before it)."""
     revision = indicator.revisions.filter(valid_from__lte=day).order_by("-valid_from", "-version").first()
-    return revision.definition if revision else _definition(indicator)
+    return revision.definition if revision else indicator_definition(indicator)
 
 
 def load_catalogue(path: Path | None = None, user: User | None = None) -> dict[str, int]:
@@ -261,9 +267,9 @@ def load_catalogue(path: Path | None = None, user: User | None = None) -> dict[s
             indicator = save_indicator(None, item, reason="Danh mục chỉ tiêu / Catalogue")
             counts["indicators"] += before != indicator.version
         for item in data.get("forms", []):
-            counts["forms"] += _load_form(item)
+            counts["forms"] += save_form(None, item)[1]
         for item in data.get("rules", []):
-            counts["rules"] += _load_rule(item)
+            counts["rules"] += save_rule(None, item)[1]
     return counts
 
 
@@ -285,18 +291,44 @@ def _bulk_create_indicators(items: list[dict], user: User | None) -> int:
     created = {i.code: i for i in Indicator.objects.all()}
     IndicatorRevision.objects.bulk_create([
         IndicatorRevision(indicator=created[i.code], version=1, valid_from=dt.date(1990, 1, 1),
-                          definition=_definition(created[i.code]), reason="Danh mục chỉ tiêu / Catalogue",
+                          definition=indicator_definition(created[i.code]), reason="Danh mục chỉ tiêu / Catalogue",
                           created_by=user) for i in indicators])
     return len(indicators)
 
 
-def _load_form(item: dict) -> int:
+FORM_FIELDS = ("name", "period_type", "unit_kinds", "deadline_days", "reminder_offsets", "approval_by",
+               "description", "active")
+
+
+def _form_errors(item: dict) -> tuple[list[FieldError], dict[str, Indicator]]:
     errors = []
+    if not re.fullmatch(r"[A-Z0-9_\-]{2,40}", str(item.get("code") or "")):
+        errors.append(FieldError("code", "mã chỉ gồm chữ in hoa, số, - và _ (2–40 ký tự)",
+                                 "code must be A–Z, 0–9, - and _ (2–40 characters)"))
+    if "name" in item and not str(item.get("name") or "").strip():
+        errors.append(FieldError("name", "bắt buộc nhập", "is required"))
     if item.get("period_type") not in PeriodType.values:
         errors.append(FieldError("period_type", "loại kỳ không hợp lệ", "invalid period type"))
     if item.get("approval_by", ApprovalBy.EITHER) not in ApprovalBy.values:
         errors.append(FieldError("approval_by", "giá trị không hợp lệ", "invalid value"))
-    codes = [c if isinstance(c, str) else c["code"] for c in item.get("indicators", [])]
+    kinds = item.get("unit_kinds", [])
+    if not isinstance(kinds, list) or any(k not in UnitKind.values for k in kinds):
+        errors.append(FieldError("unit_kinds", f"loại đơn vị phải thuộc {', '.join(UnitKind.values)}",
+                                 f"unit kinds must be among {', '.join(UnitKind.values)}"))
+    deadline = item.get("deadline_days", 15)
+    if not isinstance(deadline, int) or isinstance(deadline, bool) or not 0 <= deadline <= 365:
+        errors.append(FieldError("deadline_days", "hạn nộp là số ngày từ 0 đến 365", "the deadline is 0–365 days"))
+    offsets = item.get("reminder_offsets", [])
+    if not isinstance(offsets, list) or any(not isinstance(o, int) or isinstance(o, bool) or abs(o) > 365
+                                            for o in offsets):
+        errors.append(FieldError("reminder_offsets", "lời nhắc là danh sách số ngày (−365…365) so với hạn",
+                                 "reminders are a list of days (−365…365) from the deadline"))
+    entries = item.get("indicators", [])
+    entries = entries if isinstance(entries, list) else []
+    codes = [c if isinstance(c, str) else str(c.get("code") or "") if isinstance(c, dict) else "" for c in entries]
+    if not codes:
+        errors.append(FieldError("indicators", "biểu mẫu cần ít nhất một chỉ tiêu",
+                                 "a form needs at least one indicator"))
     indicators = Indicator.objects.in_bulk(codes, field_name="code")
     for code in codes:
         if code not in indicators:
@@ -304,42 +336,80 @@ def _load_form(item: dict) -> int:
         elif indicators[code].is_derived:
             errors.append(FieldError("indicators", f"{code} là chỉ tiêu tính toán, không nhập",
                                      f"{code} is derived and cannot be entered"))
+    if len(set(codes)) != len(codes):
+        errors.append(FieldError("indicators", "một chỉ tiêu có mặt hai lần", "an indicator is listed twice"))
+    return errors, indicators
+
+
+def save_form(user: User | None, item: dict, expected_version: int | None = None) -> tuple[Form, bool]:
+    """Create or change a reporting form and its ordered indicators (DX office only; `user=None` is the
+    catalogue loader). Returns (form, changed). A change of an existing form is version-checked."""
+    if user is not None:
+        require_dx_office(user)
+    errors, indicators = _form_errors(item)
     if errors:
         raise ValidationFailed(errors, vi=f"Biểu mẫu {item.get('code')} không hợp lệ",
                                en=f"Form {item.get('code')} is invalid")
-    fields = {k: item[k] for k in ("name", "period_type", "unit_kinds", "deadline_days", "reminder_offsets",
-                                   "approval_by", "description") if k in item}
-    form = Form.objects.filter(code=item["code"]).first()
-    created = form is None
-    if created:
-        form = Form(code=item["code"], **fields)
-    else:
-        changed = any(getattr(form, k) != v for k, v in fields.items())
-        if not changed and [fi.indicator.code for fi in form.items.select_related("indicator")] == codes:
-            return 0
-        for k, v in fields.items():
-            setattr(form, k, v)
-        form.version += 1
-    form._change_reason = "Danh mục chỉ tiêu / Catalogue"
-    form.save()
-    form.items.exclude(indicator__code__in=codes).delete()
-    for order, entry in enumerate(item.get("indicators", [])):
-        code = entry if isinstance(entry, str) else entry["code"]
-        required = True if isinstance(entry, str) else entry.get("required", True)
-        FormIndicator.objects.update_or_create(form=form, indicator=indicators[code],
-                                               defaults={"order": order, "required": required})
-    return 1
+    codes = [c if isinstance(c, str) else c["code"] for c in item["indicators"]]
+    fields = {k: item[k] for k in FORM_FIELDS if k in item}
+    with transaction.atomic():
+        form = Form.objects.select_for_update().filter(code=item["code"]).first()
+        if form is None:
+            form = Form(code=item["code"], **fields)
+        else:
+            if expected_version is not None and expected_version != form.version:
+                raise Conflict(form.version)
+            current = [(fi.indicator.code, fi.required) for fi in form.items.select_related("indicator")]
+            wanted = [(c if isinstance(c, str) else c["code"], True if isinstance(c, str) else c.get("required", True))
+                      for c in item["indicators"]]
+            if all(getattr(form, k) == v for k, v in fields.items()) and current == wanted:
+                return form, False
+            for k, v in fields.items():
+                setattr(form, k, v)
+            form.version += 1
+        form._history_user = user
+        form._change_reason = "Danh mục chỉ tiêu / Catalogue" if user is None else ""
+        form.save()
+        form.items.exclude(indicator__code__in=codes).delete()
+        for order, entry in enumerate(item["indicators"]):
+            code = entry if isinstance(entry, str) else entry["code"]
+            required = True if isinstance(entry, str) else bool(entry.get("required", True))
+            FormIndicator.objects.update_or_create(form=form, indicator=indicators[code],
+                                                   defaults={"order": order, "required": required})
+    return form, True
 
 
-def _load_rule(item: dict) -> int:
+RULE_FIELDS = ("left", "operator", "right", "message_vi", "message_en", "cell", "severity", "active")
+
+
+def save_rule(user: User | None, item: dict, expected_version: int | None = None) -> tuple[ValidationRule, bool]:
+    """Create or change a cross-field validation rule `left operator right` (DX office only; `user=None`
+    is the catalogue loader). Returns (rule, changed)."""
+    if user is not None:
+        require_dx_office(user)
     errors = []
+    if not re.fullmatch(r"[A-Z0-9_\-]{2,60}", str(item.get("code") or "")):
+        errors.append(FieldError("code", "mã chỉ gồm chữ in hoa, số, - và _ (2–60 ký tự)",
+                                 "code must be A–Z, 0–9, - and _ (2–60 characters)"))
+    known = set(Indicator.objects.values_list("code", flat=True))
     for side in ("left", "right"):
         try:
             expressions.check(item.get(side, ""))
+            unknown = [c for c in expressions.codes_in(item.get(side, "")) if c not in known]
+            if unknown:
+                errors.append(FieldError(side, f"không có chỉ tiêu {', '.join(unknown)}",
+                                         f"no indicator {', '.join(unknown)}"))
         except expressions.ExpressionError as exc:
             errors.append(FieldError(side, str(exc), str(exc)))
     if item.get("operator") not in expressions.OPERATORS:
         errors.append(FieldError("operator", "phép so sánh không hợp lệ", "invalid operator"))
+    if item.get("severity", Severity.ERROR) not in Severity.values:
+        errors.append(FieldError("severity", "mức độ là error hoặc warning", "severity is error or warning"))
+    for name in ("message_vi", "message_en"):
+        if not str(item.get(name) or "").strip():
+            errors.append(FieldError(name, "bắt buộc nhập", "is required"))
+    if item.get("cell") and item["cell"] not in known:
+        errors.append(FieldError("cell", f"không có chỉ tiêu {item['cell']}", f"no indicator {item['cell']}"))
     form = Form.objects.filter(code=item["form"]).first() if item.get("form") else None
     if item.get("form") and form is None:
         errors.append(FieldError("form", f"không có biểu mẫu {item['form']}", f"no form {item['form']}"))
@@ -347,17 +417,23 @@ def _load_rule(item: dict) -> int:
         raise ValidationFailed(errors, vi=f"Quy tắc {item.get('code')} không hợp lệ",
                                en=f"Rule {item.get('code')} is invalid")
     fields = {k: item.get(k, "") for k in ("left", "operator", "right", "message_vi", "message_en", "cell")}
-    fields["severity"] = item.get("severity", Severity.ERROR)
-    rule, created = ValidationRule.objects.get_or_create(code=item["code"], defaults={**fields, "form": form})
-    if created:
-        return 1
-    if any(getattr(rule, k) != v for k, v in fields.items()) or rule.form_id != (form.pk if form else None):
-        for k, v in fields.items():
-            setattr(rule, k, v)
-        rule.form = form
+    fields |= {"severity": item.get("severity", Severity.ERROR), "active": bool(item.get("active", True)),
+               "form": form}
+    with transaction.atomic():
+        rule = ValidationRule.objects.select_for_update().filter(code=item["code"]).first()
+        if rule is None:
+            rule = ValidationRule(code=item["code"], **fields)
+        else:
+            if expected_version is not None and expected_version != rule.version:
+                raise Conflict(rule.version)
+            if all(getattr(rule, k) == v for k, v in fields.items()):
+                return rule, False
+            for k, v in fields.items():
+                setattr(rule, k, v)
+            rule.version += 1
+        rule._history_user = user
         rule.save()
-        return 1
-    return 0
+    return rule, True
 
 
 def search_indicators(query: str = "", active_only: bool = True) -> list[Indicator]:

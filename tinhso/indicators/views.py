@@ -15,12 +15,13 @@ from pygal.style import Style
 
 from tinhso.accounts.services import can_edit_unit
 from tinhso.core.audit import history_of
-from tinhso.core.errors import DomainError, ValidationFailed
+from tinhso.core.errors import DomainError, NotFound, ValidationFailed
 from tinhso.core.formatting import vn_number
-from tinhso.core.forms import message
+from tinhso.core.forms import apply_errors, message
 from tinhso.core.tabular import read_table, to_xlsx
 from tinhso.core.text import vi_sort_key
 from tinhso.indicators import analytics, periods, services
+from tinhso.indicators.forms import IndicatorForm, ReportingFormForm, RuleForm, offsets_text
 from tinhso.indicators.models import Form, Indicator, ValueType
 from tinhso.units.models import Unit, UnitKind
 
@@ -59,7 +60,8 @@ def index(request: HttpRequest) -> HttpResponse:
 def catalogue(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     return render(request, "indicators/catalogue.html", {
-        "q": query, "indicators": services.search_indicators(query), "forms": Form.objects.filter(active=True)})
+        "q": query, "indicators": services.search_indicators(query, active_only=False),
+        "can_edit": services.is_catalogue_editor(request.user)})
 
 
 @login_required
@@ -67,7 +69,121 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     indicator = services.get_indicator(code)
     return render(request, "indicators/indicator.html", {
         "indicator": indicator, "revisions": indicator.revisions.all(), "entries": history_of(indicator),
-        "forms": indicator.forms.all()})
+        "forms": indicator.forms.all(), "can_edit": services.is_catalogue_editor(request.user)})
+
+
+# ---------------------------------------------------------------- catalogue editing (DX office)
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    services.require_dx_office(request.user)
+    indicator = services.get_indicator(code) if code else None
+    initial = services.indicator_definition(indicator) | {"code": indicator.code, "version": indicator.version} \
+        if indicator else {}
+    form = IndicatorForm(request.POST or None, initial=initial)
+    if indicator:
+        form.fields["code"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "valid_from", "reason")}
+        try:
+            saved = services.save_indicator(request.user, data, form.cleaned_data["version"],
+                                            form.cleaned_data["valid_from"], form.cleaned_data["reason"])
+        except DomainError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"Đã lưu chỉ tiêu / Saved: {saved.code} (phiên bản {saved.version})")
+            return redirect("indicators:indicator", saved.code)
+    return render(request, "core/form.html", {
+        "form": form, "back": reverse("indicators:indicator", args=[code]) if code else reverse("indicators:catalogue"),
+        "title": f"Sửa chỉ tiêu / Edit indicator {code}" if code else "Thêm chỉ tiêu / New indicator"})
+
+
+def _checklist(form: Form | None, post: dict | None) -> list[dict]:
+    """Rows of the form editor's indicator table: every enterable indicator, ticked if on the form, with
+    its order and whether it is required (from the posted table when there is one)."""
+    items = {i.indicator_id: i for i in form.items.all()} if form else {}
+    rows = []
+    for indicator in Indicator.objects.order_by("code"):
+        if indicator.is_derived or not (indicator.active or indicator.pk in items):
+            continue
+        item = items.get(indicator.pk)
+        if post is not None:
+            on, order, required = (f"on_{indicator.code}" in post, post.get(f"order_{indicator.code}", ""),
+                                   f"required_{indicator.code}" in post)
+        else:
+            on, order, required = item is not None, (item.order + 1 if item else ""), (item.required if item else True)
+        rows.append({"indicator": indicator, "on": on, "order": order, "required": required})
+    return rows
+
+
+def _chosen(rows: list[dict]) -> list[dict]:
+    def position(row: dict) -> tuple:
+        order = _int(row["order"])
+        return (order is None, order or 0, row["indicator"].code)
+
+    return [{"code": r["indicator"].code, "required": r["required"]} for r in sorted(rows, key=position) if r["on"]]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def form_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    services.require_dx_office(request.user)
+    existing = services.get_form(code) if code else None
+    initial = {f: getattr(existing, f) for f in services.FORM_FIELDS} | {
+        "code": existing.code, "version": existing.version,
+        "reminder_offsets": offsets_text(existing.reminder_offsets)} if existing else {}
+    form = ReportingFormForm(request.POST or None, initial=initial)
+    if existing:
+        form.fields["code"].disabled = True
+    rows = _checklist(existing, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"} | {"indicators": _chosen(rows)}
+        try:
+            saved, _ = services.save_form(request.user, data, form.cleaned_data["version"])
+        except DomainError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"Đã lưu biểu mẫu / Saved: {saved.code} (phiên bản {saved.version})")
+            return redirect("indicators:forms")
+    return render(request, "indicators/form_edit.html", {
+        "form": form, "rows": rows, "back": reverse("indicators:forms"),
+        "title": f"Sửa biểu mẫu / Edit form {code}" if code else "Thêm biểu mẫu / New form"})
+
+
+@login_required
+def forms_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "indicators/forms.html", {
+        "forms": Form.objects.prefetch_related("items__indicator"),
+        "rules": services.ValidationRule.objects.select_related("form"),
+        "can_edit": services.is_catalogue_editor(request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rule_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    services.require_dx_office(request.user)
+    rule = services.ValidationRule.objects.filter(code=code).select_related("form").first() if code else None
+    if code and rule is None:
+        raise NotFound(f"Quy tắc {code}", f"Rule {code}")
+    initial = {f: getattr(rule, f) for f in services.RULE_FIELDS} | {
+        "code": rule.code, "form": rule.form.code if rule.form else "", "version": rule.version} if rule else {}
+    form = RuleForm(request.POST or None, initial=initial,
+                    form_codes=list(Form.objects.values_list("code", flat=True)))
+    if rule:
+        form.fields["code"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved, _ = services.save_rule(request.user, {k: v for k, v in form.cleaned_data.items() if k != "version"},
+                                          form.cleaned_data["version"])
+        except DomainError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"Đã lưu quy tắc / Saved: {saved.code}")
+            return redirect(f"{reverse('indicators:forms')}#rules")
+    return render(request, "core/form.html", {
+        "form": form, "back": f"{reverse('indicators:forms')}#rules",
+        "title": f"Sửa quy tắc kiểm tra / Edit rule {code}" if code else "Thêm quy tắc kiểm tra / New rule"})
 
 
 def _grid(form: Form, values: dict, errors: dict[str, list[str]], warnings: dict[str, list[str]]) -> list[dict]:

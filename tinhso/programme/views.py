@@ -103,7 +103,7 @@ def scheme_edit(request: HttpRequest, scheme_id: int | None = None) -> HttpRespo
         else:
             messages.success(request, f"Đã lưu Đề án / Saved: {scheme.name}")
             return redirect("programme:index")
-    return render(request, "programme/form.html", {
+    return render(request, "core/form.html", {
         "form": form, "title": f"Sửa Đề án / Edit scheme: {scheme.name}" if scheme else "Tạo Đề án / New scheme",
         "back": reverse("programme:index")})
 
@@ -134,7 +134,7 @@ def plan_edit(request: HttpRequest, plan_id: int | None = None) -> HttpResponse:
         else:
             messages.success(request, f"Đã lưu kế hoạch / Saved: {plan.name}")
             return redirect("programme:plan", plan_id=plan.pk)
-    return render(request, "programme/form.html", {
+    return render(request, "core/form.html", {
         "form": form, "title": f"Sửa kế hoạch / Edit plan: {plan.name}" if plan else "Tạo kế hoạch / New plan",
         "back": reverse("programme:plan", args=[plan.pk]) if plan else reverse("programme:index")})
 
