@@ -260,6 +260,11 @@ def _targets(province_lc_old: Unit, new_provinces: list[Unit], today: dt.date) -
                                 ("TL_TO_CNS", 100), ("TL_OCOP_TMDT", 75), ("ATTT_SU_CO", 800)):
                 objects.append(Target(indicator=Indicator.objects.get(code=code), unit=province, year=year,
                                       value=value, note=f"Kế hoạch chuyển đổi số năm {year}"))
+            # quarterly milestones of the online-dossier rate, rising through the year
+            for quarter, value in enumerate((50, 55, 60, 65), start=1):
+                objects.append(Target(indicator=Indicator.objects.get(code="TL_HS_TRUC_TUYEN"), unit=province,
+                                      year=year, period=f"{year}-Q{quarter}", value=value,
+                                      note=f"Mốc quý {quarter} của kế hoạch năm {year}"))
     Target.objects.bulk_create(objects, ignore_conflicts=True)
 
 

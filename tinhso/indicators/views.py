@@ -94,8 +94,9 @@ def indicator_edit(request: HttpRequest, code: str | None = None) -> HttpRespons
         else:
             messages.success(request, f"Đã lưu chỉ tiêu / Saved: {saved.code} (phiên bản {saved.version})")
             return redirect("indicators:indicator", saved.code)
-    return render(request, "core/form.html", {
-        "form": form, "back": reverse("indicators:indicator", args=[code]) if code else reverse("indicators:catalogue"),
+    return render(request, "indicators/edit.html", {
+        "form": form, "active": "catalogue",
+        "back": reverse("indicators:indicator", args=[code]) if code else reverse("indicators:catalogue"),
         "title": f"Sửa chỉ tiêu / Edit indicator {code}" if code else "Thêm chỉ tiêu / New indicator"})
 
 
@@ -114,15 +115,17 @@ def _checklist(form: Form | None, post: dict | None) -> list[dict]:
         else:
             on, order, required = item is not None, (item.order + 1 if item else ""), (item.required if item else True)
         rows.append({"indicator": indicator, "on": on, "order": order, "required": required})
-    return rows
+    return sorted(rows, key=_position)
+
+
+def _position(row: dict) -> tuple:
+    """Ticked rows first in their given order (unnumbered ones after), then the others by code."""
+    order = _int(row["order"])
+    return (not row["on"], order is None, order or 0, row["indicator"].code)
 
 
 def _chosen(rows: list[dict]) -> list[dict]:
-    def position(row: dict) -> tuple:
-        order = _int(row["order"])
-        return (order is None, order or 0, row["indicator"].code)
-
-    return [{"code": r["indicator"].code, "required": r["required"]} for r in sorted(rows, key=position) if r["on"]]
+    return [{"code": r["indicator"].code, "required": r["required"]} for r in sorted(rows, key=_position) if r["on"]]
 
 
 @login_required
@@ -147,7 +150,7 @@ def form_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
             messages.success(request, f"Đã lưu biểu mẫu / Saved: {saved.code} (phiên bản {saved.version})")
             return redirect("indicators:forms")
     return render(request, "indicators/form_edit.html", {
-        "form": form, "rows": rows, "back": reverse("indicators:forms"),
+        "form": form, "rows": rows, "active": "forms", "back": reverse("indicators:forms"),
         "title": f"Sửa biểu mẫu / Edit form {code}" if code else "Thêm biểu mẫu / New form"})
 
 
@@ -181,8 +184,8 @@ def rule_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
         else:
             messages.success(request, f"Đã lưu quy tắc / Saved: {saved.code}")
             return redirect(f"{reverse('indicators:forms')}#rules")
-    return render(request, "core/form.html", {
-        "form": form, "back": f"{reverse('indicators:forms')}#rules",
+    return render(request, "indicators/edit.html", {
+        "form": form, "active": "forms", "back": f"{reverse('indicators:forms')}#rules",
         "title": f"Sửa quy tắc kiểm tra / Edit rule {code}" if code else "Thêm quy tắc kiểm tra / New rule"})
 
 
