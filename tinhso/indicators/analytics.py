@@ -413,20 +413,22 @@ def build_sql(raw: list[dict], map_table: str, bucket: str) -> str:
     )
 
 
-def prepare(query: Query, catalogue: dict[str, dict] | None = None
-            ) -> tuple[Store, str | None, list, dict[str, dict]]:
-    """Sync, resolve indicators (as defined on `query.start` unless a catalogue is given) and the unit
-    mapping; returns (store, sql, params, catalogue)."""
+def prepare(query: Query) -> tuple[Store, str | None, list, dict[str, dict]]:
+    """Sync, then resolve the indicators (as defined on `query.start`) and the unit mapping; returns
+    (store, sql, params, catalogue). The benchmark runs the same SQL directly in DuckDB."""
     st, units_key, indicators_key = sync()
-    if catalogue is None:
-        catalogue = catalogue_on(st, indicators_key, query.start)
+    catalogue = catalogue_on(st, indicators_key, query.start)
+    sql, params = _statement(st, units_key, query, catalogue)
+    return st, sql, params, catalogue
+
+
+def _statement(st: Store, units_key: tuple, query: Query, catalogue: dict[str, dict]) -> tuple[str | None, list]:
     raw_codes = set().union(*(_components(c, catalogue) for c in query.codes)) if query.codes else set()
     raw = [catalogue[c] for c in sorted(raw_codes) if catalogue[c]["aggregation"] in UNIT_SQL]
     if not raw or not query.targets:
-        return st, None, [], catalogue
-    as_of = query.as_of or dt.date.today()
-    table = mapping_table(st, units_key, as_of, query.targets)
-    return st, build_sql(raw, table, query.bucket), [query.start, query.end], catalogue
+        return None, []
+    table = mapping_table(st, units_key, query.as_of or dt.date.today(), query.targets)
+    return build_sql(raw, table, query.bucket), [query.start, query.end]
 
 
 def aggregate(query: Query) -> dict[tuple[str, int, dt.date], float]:
@@ -443,12 +445,12 @@ def aggregate(query: Query) -> dict[tuple[str, int, dt.date], float]:
         for as_of, targets in groups.items():
             result.update(aggregate(Query(query.codes, targets, query.bucket, query.start, query.end, as_of)))
         return result
-    st, _, indicators_key = sync()
+    st, units_key, indicators_key = sync()
     result = {}
     for first, last in _segments(st, indicators_key, query.codes, query.bucket, query.start, query.end):
         catalogue = catalogue_on(st, indicators_key, first)
         part = Query(query.codes, query.targets, query.bucket, first, last, query.as_of)
-        st, sql, params, catalogue = prepare(part, catalogue)
+        sql, params = _statement(st, units_key, part, catalogue)
         if sql is None:
             continue
         rows = st.cursor().execute(sql, params).fetchall()
