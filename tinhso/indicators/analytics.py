@@ -106,6 +106,7 @@ class Store:
         self.mappings: OrderedDict[tuple, str] = OrderedDict()
         self.units_key: tuple | None = None
         self.units: dict[int, tuple[str, int]] = {}
+        self.unit_lists: dict[tuple, list[int]] = {}
         self.indicators_key: tuple | None = None
         self.history: dict[str, list[tuple[dt.date, dict]]] = {}
         self.catalogues: dict[dt.date, dict[str, dict]] = {}
@@ -238,6 +239,7 @@ def _units(st: Store, units_key: tuple) -> dict[int, tuple[str, int]]:
         st.units = {pk: (path, depth) for pk, path, depth in Unit.objects.values_list("pk", "path", "depth")}
         st.units_key = units_key
         st.mappings.clear()
+        st.unit_lists.clear()
     return st.units
 
 
@@ -278,6 +280,32 @@ def _history(st: Store, indicators_key: tuple) -> dict[str, list[tuple[dt.date, 
         st.catalogues = {}
         st.indicators_key = indicators_key
     return st.history
+
+
+def known_codes(synced: tuple) -> set[str]:
+    """Every indicator code, from the registry cached with the copy (`synced` is what `sync()` returned)."""
+    st, _, indicators_key = synced
+    return set(_history(st, indicators_key))
+
+
+def units_on(synced: tuple, day: dt.date, parent: int | None = None, kind: str | None = None) -> list[int]:
+    """Ids of the units valid on `day`, children of `parent` and/or of `kind`, cached while the unit
+    registry is unchanged."""
+    st, units_key, _ = synced
+    _units(st, units_key)  # clears the caches when the registry changed
+    key = (day, parent, kind)
+    found = st.unit_lists.get(key)
+    if found is None:
+        query = Unit.objects.as_of(day)
+        if parent is not None:
+            query = query.filter(parent_id=parent)
+        if kind:
+            query = query.filter(kind=kind)
+        found = list(query.values_list("pk", flat=True))
+        if len(st.unit_lists) > 256:
+            st.unit_lists.clear()
+        st.unit_lists[key] = found
+    return found
 
 
 def catalogue_on(st: Store, indicators_key: tuple, day: dt.date) -> dict[str, dict]:
@@ -431,11 +459,12 @@ def _statement(st: Store, units_key: tuple, query: Query, catalogue: dict[str, d
     return build_sql(raw, table, query.bucket), [query.start, query.end]
 
 
-def aggregate(query: Query) -> dict[tuple[str, int, dt.date], float]:
+def aggregate(query: Query, synced: tuple | None = None) -> dict[tuple[str, int, dt.date], float]:
     """{(indicator code, target unit id, bucket start): value} for raw and derived indicators.
     Without `as_of`, each target is read as of today, or as of its last day when it has ended. Each
     period is computed with the definitions in force on its first day (one query per stretch of
-    periods sharing the same definitions)."""
+    periods sharing the same definitions). `synced` is what `sync()` returned at the start of the same
+    request, to check consistency once per request."""
     if query.as_of is None:
         today = dt.date.today()
         groups: dict[dt.date, list[int]] = defaultdict(list)
@@ -443,9 +472,9 @@ def aggregate(query: Query) -> dict[tuple[str, int, dt.date], float]:
             groups[min(valid_to, today) if valid_to else today].append(pk)
         result: dict[tuple[str, int, dt.date], float] = {}
         for as_of, targets in groups.items():
-            result.update(aggregate(Query(query.codes, targets, query.bucket, query.start, query.end, as_of)))
+            result.update(aggregate(Query(query.codes, targets, query.bucket, query.start, query.end, as_of), synced))
         return result
-    st, units_key, indicators_key = sync()
+    st, units_key, indicators_key = synced or sync()
     result = {}
     for first, last in _segments(st, indicators_key, query.codes, query.bucket, query.start, query.end):
         catalogue = catalogue_on(st, indicators_key, first)
@@ -520,7 +549,7 @@ def approved_values(codes: list[str], unit_ids: list[int], year: int, period: pe
 
 
 def series(codes: list[str], targets: list[int], bucket: str, start: dt.date, end: dt.date,
-           as_of: dt.date | None = None) -> dict[tuple[str, int, str], float]:
+           as_of: dt.date | None = None, synced: tuple | None = None) -> dict[tuple[str, int, str], float]:
     """Values keyed by (code, unit id, period key) for every bucket between start and end."""
-    values = aggregate(Query(codes, targets, bucket, start, end, as_of))
+    values = aggregate(Query(codes, targets, bucket, start, end, as_of), synced)
     return {(code, tgt, periods.Period(b, bucket).key): v for (code, tgt, b), v in values.items()}

@@ -15,9 +15,8 @@ from tinhso.core.api import ERROR_RESPONSES
 from tinhso.core.audit import history_of
 from tinhso.core.errors import FieldError, ValidationFailed
 from tinhso.core.tabular import read_table, to_xlsx
-from tinhso.indicators import analytics, periods, services
+from tinhso.indicators import analytics, services
 from tinhso.indicators.models import Report, Status
-from tinhso.units.models import Unit
 from tinhso.units.services import unit_for_field
 
 # Bearer token first, then the session: with the session first, ninja's CSRF check of the session
@@ -520,45 +519,6 @@ def read_reminder(request: HttpRequest, reminder_id: int):
 
 # ---------------------------------------------------------------- analytics
 
-def _codes(text: str) -> list[str]:
-    codes = [c.strip().upper() for c in text.split(",") if c.strip()]
-    if not codes or len(codes) > 200:
-        raise ValidationFailed(FieldError("indicators", "cần 1–200 mã chỉ tiêu, cách nhau bởi dấu phẩy",
-                                          "give 1–200 indicator codes separated by commas"))
-    known = set(services.Indicator.objects.filter(code__in=codes).values_list("code", flat=True))
-    unknown = [c for c in codes if c not in known]
-    if unknown:
-        raise ValidationFailed(FieldError("indicators", f"không có chỉ tiêu {', '.join(unknown)}",
-                                          f"unknown indicators {', '.join(unknown)}"))
-    return codes
-
-
-def _targets(units: str, parent: int | None, level: str | None, as_of: dt.date) -> list[int]:
-    if units:
-        try:
-            ids = [int(u) for u in units.split(",") if u.strip()]
-        except ValueError as exc:
-            raise ValidationFailed(FieldError("units", "mã đơn vị phải là số", "unit ids must be numbers")) from exc
-        if not ids or len(ids) > 5000:
-            raise ValidationFailed(FieldError("units", "cần 1–5.000 đơn vị", "give 1–5,000 units"))
-        return ids
-    if parent is not None:
-        return list(Unit.objects.as_of(as_of).filter(parent_id=parent).values_list("pk", flat=True))
-    if level:
-        return list(Unit.objects.as_of(as_of).filter(kind=level).values_list("pk", flat=True))
-    raise ValidationFailed(FieldError("units", "chọn units, parent hoặc level", "give units, parent or level"))
-
-
-def _range(period_type: str, start: str, end: str) -> tuple[dt.date, dt.date]:
-    first, last = periods.parse(start, "start"), periods.parse(end or start, "end")
-    if last.end < first.start:
-        raise ValidationFailed(FieldError("end", "kỳ cuối trước kỳ đầu", "end is before start"))
-    if period_type not in periods.MONTHS_IN:
-        raise ValidationFailed(FieldError("period_type", "dùng month, quarter, half hoặc year",
-                                          "use month, quarter, half or year"))
-    return first.start, last.end
-
-
 @router.get("/indicators/analytics", response={200: list[ValueOut], **ERROR_RESPONSES},
             summary="Số liệu đã duyệt theo đơn vị và kỳ / Approved figures by unit and period")
 def analytics_values(request: HttpRequest, indicators: str, start: str, end: str = "", period_type: str = "year",
@@ -568,24 +528,7 @@ def analytics_values(request: HttpRequest, indicators: str, start: str, end: str
     `level` (province, commune…) valid on `as_of` (default today); old units' figures are
     re-aggregated to them. `period_type` buckets (month → quarter → half → year) between `start` and
     `end` (period keys like 2025-03, 2025-Q1, 2025). `compare=true` adds the same period last year."""
-    codes = _codes(indicators)
-    day = as_of or dt.date.today()
-    targets = _targets(units, parent, level, day)
-    first, last = _range(period_type, start, end)
-    values = analytics.series(codes, targets, period_type, first, last, day)
-    previous = {}
-    if compare:
-        prior = analytics.series(codes, targets, period_type, first.replace(year=first.year - 1),
-                                 last.replace(year=last.year - 1, day=28 if last.month == 2 else last.day), day)
-        previous = {(c, u, str(int(p[:4]) + 1) + p[4:]): v for (c, u, p), v in prior.items()}
-    rows = []
-    for (code, unit_id, period), value in sorted(values.items(), key=lambda kv: (kv[0][0], kv[0][2], kv[0][1])):
-        row = {"indicator": code, "unit_id": unit_id, "period": period, "value": round(value, 4)}
-        if compare:
-            before = previous.get((code, unit_id, period))
-            row["previous"] = None if before is None else round(before, 4)
-            row["change_pct"] = round(value / before * 100, 2) if before else None
-        rows.append(row)
+    rows = services.analytics_rows(indicators, start, end, period_type, units, parent, level, as_of, compare)
     # Serialised here rather than validated row by row: this endpoint answers analytics at scale.
     return HttpResponse(json.dumps(rows, ensure_ascii=False), content_type="application/json")
 

@@ -1130,6 +1130,64 @@ def approved_values(indicator_codes: list[str], unit_ids: list[int], year: int, 
                                      periods.parse(period) if period else None)
 
 
+def analytics_rows(indicators: str, start: str, end: str = "", period_type: str = "year", units: str = "",
+                   parent: int | None = None, level: str | None = None, as_of: dt.date | None = None,
+                   compare: bool = False) -> list[dict]:
+    """Approved figures as rows {indicator, unit_id, period, value[, previous, change_pct]} for the
+    analytics API. `indicators` are comma-separated codes; the units are `units` (comma-separated ids),
+    the children of `parent`, or every unit of kind `level`, valid on `as_of` (default today); `start`
+    and `end` are period keys bucketed by `period_type`; `compare` adds the same period last year.
+    Inputs are checked against the analytics copy's cached registry, so a warm query costs one
+    consistency check and the DuckDB statement."""
+    from tinhso.indicators import analytics
+
+    synced = analytics.sync()
+    codes = [c.strip().upper() for c in indicators.split(",") if c.strip()]
+    if not codes or len(codes) > 200:
+        raise ValidationFailed(FieldError("indicators", "cần 1–200 mã chỉ tiêu, cách nhau bởi dấu phẩy",
+                                          "give 1–200 indicator codes separated by commas"))
+    unknown = [c for c in codes if c not in analytics.known_codes(synced)]
+    if unknown:
+        raise ValidationFailed(FieldError("indicators", f"không có chỉ tiêu {', '.join(unknown)}",
+                                          f"unknown indicators {', '.join(unknown)}"))
+    if period_type not in periods.MONTHS_IN:
+        raise ValidationFailed(FieldError("period_type", "dùng month, quarter, half hoặc year",
+                                          "use month, quarter, half or year"))
+    first, last = periods.parse(start, "start"), periods.parse(end or start, "end")
+    if last.end < first.start:
+        raise ValidationFailed(FieldError("end", "kỳ cuối trước kỳ đầu", "end is before start"))
+    day = as_of or dt.date.today()
+    if units:
+        try:
+            targets = [int(u) for u in units.split(",") if u.strip()]
+        except ValueError as exc:
+            raise ValidationFailed(FieldError("units", "mã đơn vị phải là số", "unit ids must be numbers")) from exc
+        if not targets or len(targets) > 5000:
+            raise ValidationFailed(FieldError("units", "cần 1–5.000 đơn vị", "give 1–5,000 units"))
+    elif parent is not None or level:
+        if level and level not in UnitKind.values:
+            raise ValidationFailed(FieldError("level", f"cấp đơn vị phải thuộc {', '.join(UnitKind.values)}",
+                                              f"the level must be one of {', '.join(UnitKind.values)}"))
+        targets = analytics.units_on(synced, day, parent=parent, kind=level)
+    else:
+        raise ValidationFailed(FieldError("units", "chọn units, parent hoặc level", "give units, parent or level"))
+    values = analytics.series(codes, targets, period_type, first.start, last.end, day, synced)
+    previous = {}
+    if compare:
+        prior = analytics.series(codes, targets, period_type, first.same_period_last_year().start,
+                                 last.same_period_last_year().end, day, synced)
+        previous = {(c, u, str(int(p[:4]) + 1) + p[4:]): v for (c, u, p), v in prior.items()}
+    rows = []
+    for (code, unit_id, period), value in sorted(values.items(), key=lambda kv: (kv[0][0], kv[0][2], kv[0][1])):
+        row = {"indicator": code, "unit_id": unit_id, "period": period, "value": round(value, 4)}
+        if compare:
+            before = previous.get((code, unit_id, period))
+            row["previous"] = None if before is None else round(before, 4)
+            row["change_pct"] = round(value / before * 100, 2) if before else None
+        rows.append(row)
+    return rows
+
+
 # ---------------------------------------------------------------- targets and achievement
 
 def set_target(user: User, indicator_code: str, unit: Unit, year: int, value, period: str = "", note: str = "",
