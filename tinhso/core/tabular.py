@@ -19,8 +19,22 @@ from tinhso.core.text import fold
 MAX_ROWS = 200_000
 
 
+class TableRow(dict):
+    """One row of an imported sheet, remembering its line in the file (the header is line 1)."""
+
+    line: int
+
+
+def numbered(rows: list[dict]):
+    """(line number as the user sees it in Excel, row) for rows read by `read_table`, which skips blank
+    lines; rows built in code count from line 2."""
+    for position, row in enumerate(rows, start=2):
+        yield getattr(row, "line", position), row
+
+
 def read_table(content: bytes, filename: str, aliases: dict[str, str]) -> list[dict]:
-    """Rows of the first sheet as dicts. `aliases` maps folded header text → canonical key."""
+    """Rows of the first sheet as dicts (`TableRow`, with their line number); blank lines are skipped.
+    `aliases` maps folded header text → canonical key."""
     name = filename.lower()
     try:
         if name.endswith(".xlsx"):
@@ -46,10 +60,12 @@ def read_table(content: bytes, filename: str, aliases: dict[str, str]) -> list[d
         raise ValidationFailed(FieldError(
             "file", f"quá {MAX_ROWS} dòng", f"more than {MAX_ROWS} rows"))
     rows = []
-    for values in raw_rows[1:]:
+    for line, values in enumerate(raw_rows[1:], start=2):
         if all(v is None or str(v).strip() == "" for v in values):
             continue
-        rows.append({key: _clean(v) for key, v in zip(header, values, strict=False) if key})
+        row = TableRow((key, _clean(v)) for key, v in zip(header, values, strict=False) if key)
+        row.line = line
+        rows.append(row)
     return rows
 
 

@@ -21,6 +21,7 @@ from tinhso.accounts.models import Role, User
 from tinhso.accounts.services import can_edit_unit, is_system_admin, require_edit_unit
 from tinhso.core.errors import Conflict, DomainError, FieldError, Forbidden, NotFound, ValidationFailed
 from tinhso.core.formatting import vn_number
+from tinhso.core.tabular import numbered
 from tinhso.core.text import fold
 from tinhso.indicators import expressions, periods
 from tinhso.indicators.models import (
@@ -893,7 +894,7 @@ def values_from_rows(form: Form, rows: list[dict]) -> tuple[dict, dict[str, int]
     the cell (column D, that row)."""
     values, row_of, errors = {}, {}, []
     codes = set(form.items.values_list("indicator__code", flat=True))
-    for number, row in enumerate(rows, start=2):
+    for number, row in numbered(rows):
         code = str(row.get("code") or "").strip().upper()
         if not code:
             continue
@@ -1244,7 +1245,7 @@ def import_targets(user: User, rows: list[dict]) -> int:
     errors: list[FieldError] = []
     saved = 0
     with transaction.atomic():
-        for number, row in enumerate(rows, start=2):
+        for number, row in numbered(rows):
             reference = str(row.get("unit") or "").strip()
             matches = sorted(Unit.objects.filter(Q(code=reference) | Q(stats_code=reference)) if reference else [],
                              key=lambda u: (u.valid_to is not None, -(u.valid_to or dt.date.max).toordinal()))

@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from tinhso.accounts.models import User
 from tinhso.core.errors import DomainError, FieldError, ValidationFailed, required
-from tinhso.core.tabular import parse_date, read_table
+from tinhso.core.tabular import numbered, parse_date, read_table
 from tinhso.core.text import fold
 from tinhso.programme import services
 from tinhso.programme.models import FundingSource, Origin, Pillar, Plan, Status, Task, TaskKind
@@ -169,7 +169,7 @@ def import_plan(user: User | None, plan: Plan, rows: list[dict]) -> ImportResult
     finder = _UnitFinder(plan)
     created: dict[str, Task] = {}
     with transaction.atomic():
-        for number, row in enumerate(rows, start=2):
+        for number, row in numbered(rows):
             code = _cell(row, "code")
             try:
                 budget = _budget_of(row, number)

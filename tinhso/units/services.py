@@ -15,7 +15,7 @@ from tinhso.accounts.models import User
 from tinhso.accounts.services import is_system_admin, require_edit_unit
 from tinhso.core.audit import AuditEntry, history_of
 from tinhso.core.errors import Conflict, DomainError, FieldError, NotFound, ValidationFailed, required
-from tinhso.core.tabular import parse_date, to_csv, to_xlsx
+from tinhso.core.tabular import numbered, parse_date, to_csv, to_xlsx
 from tinhso.core.text import fold, vi_sort_key
 from tinhso.units.codes import ElectronicCode, child_agrees_with_parent
 from tinhso.units.models import TERRITORIAL_KINDS, EventKind, Succession, Unit, UnitEvent, UnitKind
@@ -530,7 +530,7 @@ def import_units(user: User, rows: list[dict]) -> ImportResult:
     unless the whole file is valid."""
     result = ImportResult()
     with transaction.atomic():
-        for number, row in enumerate(rows, start=2):  # row 1 is the header, as the user sees it in Excel
+        for number, row in numbered(rows):  # line numbers as the user sees them in Excel
             try:
                 data = UnitData(
                     name=str(row.get("name") or ""), kind=str(row.get("kind") or "").strip().lower(),

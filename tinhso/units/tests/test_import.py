@@ -81,6 +81,16 @@ def test_a_file_with_bad_rows_writes_nothing_and_reports_every_row(db, root_admi
         assert error.vi and error.en and error.vi != error.en
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_error_rows_are_the_lines_the_user_sees_even_after_blank_lines(db, root_admin, fmt):
+    make = csv_bytes if fmt == "csv" else xlsx
+    blank = [""] * len(HEADER)
+    rows = [HEADER, GOOD_ROWS[0], blank, blank,  # lines 2–4
+            ["000.00.12.H38", "Sở Y tế Lào Cai", "", "galaxy", "000.00.00.H38", "", "", "", ""]]  # line 5
+    result = run_import(root_admin, make(rows), f"units.{fmt}")
+    assert {e.row for e in result.errors} == {5} and (5, "kind") in {(e.row, e.field) for e in result.errors}
+
+
 def test_rows_may_refer_to_parents_defined_earlier_in_the_file_by_stats_code(db, root_admin):
     rows = [HEADER, GOOD_ROWS[0], ["", "Xã Mường Hum", "", "commune", "15", "02840", "01/07/2025", "", ""]]
     result = run_import(root_admin, csv_bytes(rows), "units.csv")
