@@ -12,13 +12,11 @@ times
 """
 
 import argparse
-import os
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import _harness
+
 TARGET_SECONDS = 2.0
 RULES = [
     {"type": "linear", "min": 0, "max": 100},
@@ -73,16 +71,7 @@ def main() -> int:
     args = parser.parse_args()
     communes = 300 if args.small else 3321
 
-    workdir = tempfile.mkdtemp(prefix="tinhso-bench-dti-")
-    os.environ["TINHSO_DATA_DIR"] = workdir
-    os.environ.pop("TINHSO_DATABASE_URL", None)  # always a throw-away SQLite database, never a shared one
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tinhso.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    _harness.start_django("dti")
     from django.db import transaction
 
     from tinhso.dti import demo, frameworks, scoring, services
@@ -128,14 +117,14 @@ def main() -> int:
     end_to_end = time.perf_counter() - started
     assert stored == communes
 
-    size = f"{communes:,}".replace(",", ".")
-    scores_count = f"{len(specs) * communes:,}".replace(",", ".")
+    size, scores_count = _harness.fmt(communes), _harness.fmt(len(specs) * communes)
     print(f"DTI scoring + ranking: {size} communes × {len(specs)} components ({scores_count} component scores)")
     print(f"  engine (score, rank overall and per pillar, gap advice): {engine:.3f} s "
-          f"(best of 3; CPU {min(cpu):.3f} s; load average {os.getloadavg()[0]:.1f}; target < {TARGET_SECONDS:.0f} s "
+          f"(best of 3; CPU {min(cpu):.3f} s; target < {TARGET_SECONDS:.0f} s "
           f"at 3.321 communes) {'OK' if engine < TARGET_SECONDS else 'SLOWER THAN TARGET'}")
     print(f"  compute_round end to end on SQLite (read values, score, rank, compare, write results): "
           f"{end_to_end:.3f} s; inserting the values beforehand: {loading:.3f} s")
+    print(f"  {_harness.load_line()}")
     return 0
 
 

@@ -16,17 +16,11 @@ hours and is not what is measured. `--small` uses 340 communes × 20 indicators 
 """
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tinhso.settings")
-os.environ["TINHSO_DATA_DIR"] = tempfile.mkdtemp(prefix="tinhso-bench-indicators-")
-os.environ.pop("TINHSO_DATABASE_URL", None)
+import _harness
 
 
 def main() -> int:
@@ -37,10 +31,8 @@ def main() -> int:
     communes, indicator_count, months = (340, 20, 24) if args.small else (3321, 200, 60)
     provinces = 34
 
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    started = time.perf_counter()
+    _harness.start_django("indicators")
     from django.test import Client
 
     from tinhso.accounts.models import Role, User
@@ -49,8 +41,6 @@ def main() -> int:
     from tinhso.units.models import Unit, UnitKind
     from tinhso.units.services import bulk_create_units
 
-    started = time.perf_counter()
-    call_command("migrate", interactive=False, verbosity=0)
     units: list[Unit] = []
     province_units = []
     for p in range(provinces):
@@ -127,6 +117,7 @@ def main() -> int:
         print(f"{label}: API {api_ms:.1f} ms (mục tiêu / target < 100 ms) · DuckDB trực tiếp / direct "
               f"{duck_ms:.1f} ms · tỷ lệ / ratio {ratio:.2f}× (mục tiêu / goal < 2×) · {len(rows)} dòng / rows "
               f"({len(direct)} từ DuckDB) {'OK' if ok else 'CHẬM / SLOW'}")
+    print(_harness.load_line())
     return 1 if failed else 0
 
 

@@ -17,15 +17,14 @@ import random
 import socket
 import statistics
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import _harness
+
 BASE_URL = os.environ.get("TINHSO_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 DB_NAME = f"bench_indicators_{os.getpid()}"
 
@@ -67,13 +66,8 @@ def main() -> int:
 
 
 def run(count: int) -> int:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tinhso.settings"
-    os.environ["TINHSO_DATA_DIR"] = tempfile.mkdtemp(prefix="tinhso-bench-submissions-")
-    os.environ["TINHSO_DATABASE_URL"] = BASE_URL.rsplit("/", 1)[0] + f"/{DB_NAME}"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    started = time.perf_counter()
+    _harness.start_django("submissions", database_url=BASE_URL.rsplit("/", 1)[0] + f"/{DB_NAME}")
     from waitress.server import create_server
 
     from tinhso.accounts.models import ApiToken, Role, User
@@ -83,8 +77,6 @@ def run(count: int) -> int:
     from tinhso.units.services import bulk_create_units
     from tinhso.wsgi import application
 
-    started = time.perf_counter()
-    call_command("migrate", interactive=False, verbosity=0)
     services.load_catalogue()
     province = Unit(name="Tỉnh Thử nghiệm", kind=UnitKind.PROVINCE, stats_code="99")
     communes = [Unit(name=f"Xã Thử nghiệm {i:04d}", kind=UnitKind.COMMUNE, parent=province, stats_code=f"{i:05d}")

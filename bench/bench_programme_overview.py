@@ -14,20 +14,14 @@ and, for reference, the task list page filtered by a diacritic-free search.
 
 import argparse
 import datetime as dt
-import os
 import statistics
 import sys
-import tempfile
 import time
 from decimal import Decimal
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import _harness
+
 TARGET_MS = 200.0
-
-
-def _fmt(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
 
 
 def main() -> int:
@@ -39,19 +33,8 @@ def main() -> int:
     n_tasks = 500 if args.small else 5000
     updates_per_task = 10
 
-    workdir = tempfile.mkdtemp(prefix="tinhso-bench-programme-")
-    os.environ["TINHSO_DATA_DIR"] = workdir
-    os.environ.pop("TINHSO_DATABASE_URL", None)  # always a throw-away SQLite database, never a shared one
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tinhso.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.ALLOWED_HOSTS = ["*"]
-    call_command("migrate", verbosity=0)
+    _harness.start_django("programme", settings={
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"], "ALLOWED_HOSTS": ["*"]})
     from django.db import transaction
     from django.test import Client
 
@@ -134,17 +117,14 @@ def main() -> int:
     page = timed(f"/programme/plans/{plan.pk}/")
     api = timed(f"/api/v1/programme/plans/{plan.pk}/overview")
     search = timed(f"/programme/plans/{plan.pk}/tasks/?q=so+hoa+ho+so&state=overdue")
-    try:
-        load = f" · load average {os.getloadavg()[0]:.1f} on {os.cpu_count() or 1} CPUs"
-    except OSError:
-        load = ""
-
-    print(f"Plan overview: {_fmt(Task.objects.filter(plan=plan).count())} tasks, {_fmt(n_updates)} progress "
-          f"updates, SQLite (data built in {building:.1f} s{load})")
+    tasks = Task.objects.filter(plan=plan).count()
+    print(f"Plan overview: {_harness.fmt(tasks)} tasks, {_harness.fmt(n_updates)} progress updates, SQLite "
+          f"(data built in {building:.1f} s)")
+    print(f"  {_harness.load_line()}")
     for label, (wall, cpu, size) in (("overview page  GET /programme/plans/<id>/", page),
                                      ("overview API   GET /api/v1/programme/plans/<id>/overview", api)):
         verdict = "OK" if wall < TARGET_MS else "SLOWER THAN TARGET"
-        print(f"  {label}: {wall:.1f} ms wall, {cpu:.1f} ms CPU (median of {args.repeat}, {_fmt(size)} bytes; "
+        print(f"  {label}: {wall:.1f} ms wall, {cpu:.1f} ms CPU (median of {args.repeat}, {_harness.fmt(size)} bytes; "
               f"target < {TARGET_MS:.0f} ms at 5.000 tasks) {verdict}")
     print(f"  for reference, task search page (diacritic-free query + overdue filter): {search[0]:.1f} ms wall, "
           f"{search[1]:.1f} ms CPU")

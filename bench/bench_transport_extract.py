@@ -12,15 +12,15 @@ permission check, pyarrow read of the row groups, serialisation, response) for r
 
 import argparse
 import datetime as dt
-import os
 import random
 import shutil
 import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import _harness
+import _transport
+
 TARGET_MS = 50
 
 
@@ -33,27 +33,25 @@ def main() -> int:
     args = parser.parse_args()
     n = args.vehicles or (40 if args.small else 1160)
 
-    from tinhso.transport import benchsupport
-
-    root = benchsupport.setup("extract")
+    root = _harness.start_django("extract")
     from django.test import Client
 
     from tinhso.transport import store
 
     start = dt.date(2025, 9, 1)
     end = start + dt.timedelta(days=args.days - 1)
-    ids = benchsupport.register_vehicles(n)
-    with benchsupport.Timer() as build:
+    ids = _transport.register_vehicles(n)
+    with _harness.Timer() as build:
         n_base = min(n, 40)
-        _, base = benchsupport.base_days(n_base, start, args.days)
-        total = benchsupport.write_tiled_store(ids, base, n_base)
+        _, base = _transport.base_days(n_base, start, args.days)
+        total = _transport.write_tiled_store(ids, base, n_base)
         del base
     stats = store.store_stats()
-    print(f"Kho / store: {benchsupport.fmt(total)} điểm / points, {stats['files']} tệp / files, "
-          f"{benchsupport.fmt(stats['bytes'] / 2**20)} MiB, dựng trong / built in {build.seconds:.0f} s", flush=True)
+    print(f"Kho / store: {_harness.fmt(total)} điểm / points, {stats['files']} tệp / files, "
+          f"{_harness.fmt(stats['bytes'] / 2**20)} MiB, dựng trong / built in {build.seconds:.0f} s", flush=True)
 
     client = Client()
-    client.force_login(benchsupport.inspector())
+    client.force_login(_transport.inspector())
     rng = random.Random(1)
     results = {}
     for fmt in ("parquet", "csv", "json"):
@@ -76,12 +74,11 @@ def main() -> int:
     for fmt, (median, p95, cold, count, size, cpu_ms) in results.items():
         met = median < TARGET_MS
         ok &= met
-        print(f"{fmt.upper():8} {benchsupport.fmt(count)} điểm/xe/tháng / points per vehicle-month, "
-              f"{benchsupport.fmt(size / 1024)} KiB: trung vị / median {median:.1f} ms, p95 {p95:.1f} ms, "
+        print(f"{fmt.upper():8} {_harness.fmt(count)} điểm/xe/tháng / points per vehicle-month, "
+              f"{_harness.fmt(size / 1024)} KiB: trung vị / median {median:.1f} ms, p95 {p95:.1f} ms, "
               f"lần đầu / first touch {cold:.1f} ms, CPU {cpu_ms:.1f} ms — mục tiêu / target < {TARGET_MS} ms "
               f"{'ĐẠT / MET' if met else 'CHƯA ĐẠT / NOT MET'}")
-    load = os.getloadavg()
-    print(f"Tải máy / load average {load[0]:.1f} trên / on {os.cpu_count()} lõi / cores (máy dùng chung / shared)")
+    print(_harness.load_line())
     shutil.rmtree(root, ignore_errors=True)
     return 0  # figures are the output; a missed target is reported above, not a crash (CI runs these)
 

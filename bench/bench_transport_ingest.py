@@ -10,14 +10,13 @@ day written to staging and committed atomically. DuckDB's COPY only converts the
 
 import argparse
 import datetime as dt
-import os
 import shutil
 import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import _harness
+
 TARGET = 1_000_000  # points per second
 
 
@@ -29,9 +28,7 @@ def main() -> int:
     args = parser.parse_args()
     points = args.points or (1_000_000 if args.small else 10_000_000)
 
-    from tinhso.transport import benchsupport
-
-    root = benchsupport.setup("ingest")
+    root = _harness.start_django("ingest")
     import pyarrow.parquet as pq
 
     from tinhso.transport import generator, services, store
@@ -73,15 +70,14 @@ def main() -> int:
         best, copy_best = min(runs), min(copies)
         rate = n / best
         ok &= rate >= TARGET
-        print(f"{fmt.upper():8} {benchsupport.fmt(n)} điểm / points ({benchsupport.fmt(path.stat().st_size / 2**20, 1)}"
+        print(f"{fmt.upper():8} {_harness.fmt(n)} điểm / points ({_harness.fmt(path.stat().st_size / 2**20, 1)}"
               f" MiB): ingest tốt nhất / best {best:.2f} s (trung vị / median {statistics.median(runs):.2f} s) = "
-              f"{benchsupport.fmt(rate)} điểm/giây / points/s — mục tiêu / target ≥ {benchsupport.fmt(TARGET)} "
+              f"{_harness.fmt(rate)} điểm/giây / points/s — mục tiêu / target ≥ {_harness.fmt(TARGET)} "
               f"{'ĐẠT / MET' if rate >= TARGET else 'CHƯA ĐẠT / NOT MET'}")
         print(f"         DuckDB COPY cùng tệp → Parquet / of the same file: {copy_best:.2f} s "
-              f"({benchsupport.fmt(n / copy_best)} điểm/giây); ingest/COPY = {best / copy_best:.2f}× thời gian / time")
+              f"({_harness.fmt(n / copy_best)} điểm/giây); ingest/COPY = {best / copy_best:.2f}× thời gian / time")
     con.close()
-    load = os.getloadavg()
-    print(f"Tải máy / load average {load[0]:.1f} trên / on {os.cpu_count()} lõi / cores (máy dùng chung / shared)")
+    print(_harness.load_line())
     shutil.rmtree(root, ignore_errors=True)
     return 0  # figures are the output; a missed target is reported above, not a crash (CI runs these)
 

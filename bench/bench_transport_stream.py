@@ -20,7 +20,8 @@ import threading
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import _harness
+import _transport
 
 
 def _free_port() -> int:
@@ -38,15 +39,13 @@ def main() -> int:
     args = parser.parse_args()
     n_batches = args.batches or (60 if args.small else 600)
 
-    from tinhso.transport import benchsupport
-
-    root = benchsupport.setup("stream")
+    root = _harness.start_django("stream")
     from tinhso.accounts.models import ApiToken
     from tinhso.transport import generator, services
 
     fleet = generator.make_fleet(50, 5)
     services.register_fleet(fleet)
-    _, token = ApiToken.issue(benchsupport.inspector(), "bench")
+    _, token = ApiToken.issue(_transport.inspector(), "bench")
     days = max(1, -(-n_batches * args.batch_size // (50 * 2880)))
     table = generator.generate_table(fleet, dt.date(2025, 9, 1), days, 5, parked_interval=30)
     table = table.sort_by([("time", "ascending")])  # a provider forwards points as they arrive
@@ -116,12 +115,11 @@ def main() -> int:
 
     stats = store.store_stats()
     print(f"{n_batches} lô × {args.batch_size} điểm, {args.clients} luồng gửi / batches × points, client threads: "
-          f"{benchsupport.fmt(points / wall)} điểm/giây duy trì / sustained points/s; độ trễ một lô / batch latency "
+          f"{_harness.fmt(points / wall)} điểm/giây duy trì / sustained points/s; độ trễ một lô / batch latency "
           f"p50 {statistics.median(lat) * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, max {lat[-1] * 1000:.0f} ms")
-    print(f"Kho sau khi nhận / store after: {benchsupport.fmt(stats['points'])} điểm / points trong / in "
+    print(f"Kho sau khi nhận / store after: {_harness.fmt(stats['points'])} điểm / points trong / in "
           f"{stats['files']} tệp / files")
-    load = os.getloadavg()
-    print(f"Tải máy / load average {load[0]:.1f} trên / on {os.cpu_count()} lõi / cores (máy dùng chung / shared)")
+    print(_harness.load_line())
     shutil.rmtree(root, ignore_errors=True)
     return 0
 

@@ -1,5 +1,5 @@
-"""Shared set-up of the journey-monitoring benchmarks (bench/bench_transport_*.py): a temporary data
-directory and database, a registered fleet, and large position stores built quickly.
+"""Data of the journey-monitoring benchmarks (bench/bench_transport_*.py): a registered fleet, an
+inspector account, and large position stores built quickly.
 
 Large stores are built by generating a base fleet with the generator (every 30 s, parked included) and
 tiling it over N vehicles, written day by day in exactly the layout the ingest and compaction produce
@@ -9,30 +9,8 @@ of points one by one would take longer than the benchmark itself.
 """
 
 import datetime as dt
-import os
-import resource
-import sys
-import tempfile
-import time
-from pathlib import Path
 
 from tinhso.transport.textout import LOCAL_OFFSET
-
-
-def setup(prefix: str) -> Path:
-    """Point Django at a fresh temporary data directory (SQLite) and migrate. Call before importing models."""
-    root = Path(os.environ.get("TINHSO_BENCH_DIR") or tempfile.mkdtemp(prefix=f"tinhso-bench-{prefix}-"))
-    os.environ["TINHSO_DATA_DIR"] = str(root)
-    os.environ.pop("TINHSO_DATABASE_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tinhso.settings")
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    return root
 
 
 def inspector():
@@ -138,22 +116,3 @@ def write_tiled_store(vehicle_ids: list[int], base: dict, n_base: int) -> int:
         store.write_positions(table, directory / "c-bench.parquet")
         total += table.num_rows
     return total
-
-
-def peak_rss_gib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
-
-
-def fmt(n: float, decimals: int = 0) -> str:
-    from tinhso.core.formatting import vn_number
-
-    return vn_number(n, decimals)
-
-
-class Timer:
-    def __enter__(self):
-        self.start = time.perf_counter()
-        return self
-
-    def __exit__(self, *exc):
-        self.seconds = time.perf_counter() - self.start

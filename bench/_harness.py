@@ -1,0 +1,63 @@
+"""What every benchmark needs: a throw-away data directory and database with the schema migrated, the
+machine's load (figures on a shared 2-core machine mean little without it), timing and number format.
+
+The scripts are run from anywhere as `python bench/bench_x.py`; Python puts bench/ on the path, so
+`import _harness` works, and `start_django` puts the repository first so the checkout is what runs."""
+
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def start_django(prefix: str, database_url: str | None = None, settings: dict | None = None) -> Path:
+    """Point Django at a fresh temporary data directory — SQLite unless `database_url` names a
+    (throw-away) PostgreSQL database, never the user's own — set it up and migrate. Call before
+    importing models. `TINHSO_BENCH_DIR` keeps the data somewhere chosen (e.g. to inspect it)."""
+    root = Path(os.environ.get("TINHSO_BENCH_DIR") or tempfile.mkdtemp(prefix=f"tinhso-bench-{prefix}-"))
+    os.environ["TINHSO_DATA_DIR"] = str(root)
+    if database_url:
+        os.environ["TINHSO_DATABASE_URL"] = database_url
+    else:
+        os.environ.pop("TINHSO_DATABASE_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tinhso.settings")
+    sys.path.insert(0, str(REPO))
+    import django
+
+    django.setup()
+    from django.conf import settings as django_settings
+    from django.core.management import call_command
+
+    for name, value in (settings or {}).items():
+        setattr(django_settings, name, value)
+    call_command("migrate", interactive=False, verbosity=0)
+    return root
+
+
+def load_line() -> str:
+    load = os.getloadavg()[0]
+    return f"Tải máy / load average {load:.1f} trên / on {os.cpu_count()} lõi / cores (máy dùng chung / shared)"
+
+
+def peak_rss_gib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+
+
+def fmt(n: float, decimals: int = 0) -> str:
+    """Vietnamese number format: 1.562, 97,4."""
+    from tinhso.core.formatting import vn_number
+
+    return vn_number(n, decimals)
+
+
+class Timer:
+    def __enter__(self):
+        self.start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.start
