@@ -42,7 +42,7 @@ import pyarrow.parquet as pq
 from django.conf import settings
 
 from tinhso.transport import textout
-from tinhso.transport.textout import LOCAL_OFFSET, UNITS_PER_S
+from tinhso.transport.textout import LOCAL_OFFSET, UNITS_PER_S, column_array
 
 TZ = "Asia/Ho_Chi_Minh"
 ROW_GROUP_SIZE = 4_096
@@ -654,7 +654,7 @@ def position_writer(path: Path | str, schema: pa.Schema = None, compression: str
 
 def write_positions(table: pa.Table, path: Path | str, compression: str = "lz4") -> None:
     """Write positions sorted by (vehicle, time) in vehicle-aligned row groups with vehicle/time statistics."""
-    vehicle = _column(table, "vehicle_id").to_numpy()
+    vehicle = column_array(table, "vehicle_id").to_numpy()
     with position_writer(path, table.schema, compression) as writer:
         _write_groups(writer, table, vehicle_row_groups(vehicle))
 
@@ -727,7 +727,7 @@ def _write_streamed(reader: pa.RecordBatchReader, path: Path) -> None:
             table = pa.Table.from_batches([batch]).cast(POSITION_SCHEMA)
             if pending is not None:
                 table = pa.concat_tables([pending, table]).combine_chunks()
-            vehicle = _column(table, "vehicle_id").to_numpy()
+            vehicle = column_array(table, "vehicle_id").to_numpy()
             # the last vehicle may continue in the next batch: keep its run for then
             # and its group may still take vehicles from the next batch
             keep = int(np.searchsorted(vehicle, vehicle[-1], "left")) if len(vehicle) else 0
@@ -736,7 +736,7 @@ def _write_streamed(reader: pa.RecordBatchReader, path: Path) -> None:
             _write_groups(writer, table, groups[:-1])
             pending = table.slice(keep)
         if pending is not None and pending.num_rows:
-            _write_groups(writer, pending, vehicle_row_groups(_column(pending, "vehicle_id").to_numpy()))
+            _write_groups(writer, pending, vehicle_row_groups(column_array(pending, "vehicle_id").to_numpy()))
 
 
 def compact_day(day: dt.date, min_files: int = 2) -> int:
@@ -855,7 +855,7 @@ def vehicle_points(vehicle_id: int, start: dt.datetime, end: dt.datetime) -> pa.
     if not parts:
         return POSITION_SCHEMA.empty_table().select(EXTRACT_COLUMNS)
     table = pa.concat_tables(parts).select(EXTRACT_COLUMNS)
-    ts = _column(table, "ts")
+    ts = column_array(table, "ts")
     per_s = UNITS_PER_S[ts.type.unit]  # Parquet keeps milliseconds: compare in the file's unit
     ts = ts.cast(pa.int64()).to_numpy()
     lo_s, hi_s = int(start.timestamp()) * per_s, int(end.timestamp()) * per_s
@@ -877,11 +877,6 @@ def vehicle_points(vehicle_id: int, start: dt.datetime, end: dt.datetime) -> pa.
     keep = (sts >= lo_s) & (sts < hi_s)
     keep[1:] &= sts[1:] != sts[:-1]
     return table.take(pa.array(order[keep]))
-
-
-def _column(table: pa.Table, name: str) -> pa.Array:
-    col = table.column(name)
-    return col.chunk(0) if col.num_chunks == 1 else col.combine_chunks()
 
 
 def extract(vehicle_id: int, start: dt.datetime, end: dt.datetime, fmt: str = "json") -> tuple[bytes, int]:

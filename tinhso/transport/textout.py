@@ -4,8 +4,8 @@ Every column is rendered into a fixed-width cell (an `(n, w)` uint8 array) padde
 the value is shorter than the widest one; rows are the cells and the literal separators laid side by
 side, so the whole body is one array whose bytes are the answer. JSON pads with spaces (whitespace
 between tokens is valid JSON, and the body needs no further pass); CSV pads with NUL bytes that one
-vectorised pass removes, so CSV fields carry no padding. A month (~86.000 rows) takes a few
-milliseconds where Arrow's string kernels took ~50 ms and Python objects several hundred.
+vectorised pass removes, so CSV fields carry no padding. A vehicle-month (~86.000 rows) takes ~20 ms
+on two cores where Arrow's string kernels took ~80 ms and Python objects several hundred.
 """
 
 import json
@@ -22,7 +22,8 @@ UNITS_PER_S = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
 _CSV_HEADER = b"time,lat,lon,speed,heading,ignition,door,driver\n"
 
 
-def _array(table: pa.Table, name: str) -> pa.Array:
+def column_array(table: pa.Table, name: str) -> pa.Array:
+    """A table column as one Arrow array (chunks combined only when there are several)."""
     col = table.column(name)
     return col.chunk(0) if col.num_chunks == 1 else col.combine_chunks()
 
@@ -212,14 +213,14 @@ def _csv_quote(value: str) -> str:
 
 def _cells(table: pa.Table, null: bytes, pad: int, quote) -> list[np.ndarray]:
     return [
-        _time_cells(_array(table, "ts")),
-        _number_cells(_array(table, "lat"), COORD_DECIMALS, null, pad, shortest=True),
-        _number_cells(_array(table, "lon"), COORD_DECIMALS, null, pad, shortest=True),
-        _number_cells(_array(table, "speed"), SPEED_DECIMALS, null, pad),
-        _number_cells(_array(table, "heading"), 0, null, pad),
-        _bool_cells(_array(table, "ignition"), null, pad),
-        _bool_cells(_array(table, "door"), null, pad),
-        _text_cells(_array(table, "driver"), quote, null, pad),
+        _time_cells(column_array(table, "ts")),
+        _number_cells(column_array(table, "lat"), COORD_DECIMALS, null, pad, shortest=True),
+        _number_cells(column_array(table, "lon"), COORD_DECIMALS, null, pad, shortest=True),
+        _number_cells(column_array(table, "speed"), SPEED_DECIMALS, null, pad),
+        _number_cells(column_array(table, "heading"), 0, null, pad),
+        _bool_cells(column_array(table, "ignition"), null, pad),
+        _bool_cells(column_array(table, "door"), null, pad),
+        _text_cells(column_array(table, "driver"), quote, null, pad),
     ]
 
 
