@@ -4,12 +4,16 @@ A framework document is
 ```
 {"code", "edition", "name", "legal_basis", "applies_to": [...], "max_points", "source_note",
  "groups": [{"code", "name", "max_points"}], "pillars": [{"code", "name"}],
- "main_indicators": [{"code", "name", "group", "pillar", "max_points", "source_note",
+ "main_indicators": [{"code", "name", "group", "pillars": [...], "max_points", "source_note",
                       "components": [{"code", "name", "max_points", "rule", "source", "indicator_code",
                                       "pillar", "unit", "guidance", "source_note"}]}]}
 ```
 Every total must add up: components to their main indicator, main indicators to their group and
 to the framework's declared maximum. A framework that does not add up is rejected whole.
+
+A main indicator belongs to every pillar in its `pillars` list (in the national DTI the foundation
+indicators belong to all three); a single `"pillar": "X"` is still read as `["X"]`. A component's
+`pillar`, when given, overrides: the component then counts towards that pillar only.
 """
 
 import json
@@ -80,6 +84,36 @@ def parse_document(content: bytes | str, filename: str = "framework.json") -> di
     if not isinstance(doc, dict):
         raise ValidationFailed(FieldError("file", "tệp phải chứa một đối tượng", "the file must hold one object"))
     return doc
+
+
+def main_pillars(main: dict) -> list[str]:
+    """The pillars of a main indicator document: its `pillars` list, plus a single `pillar` (the
+    older form, still read so documents written before lists keep loading)."""
+    codes = list(main.get("pillars") or [])
+    if main.get("pillar") and main["pillar"] not in codes:
+        codes.insert(0, main["pillar"])
+    return codes
+
+
+def _check_main_pillars(main: dict, where: str, pillar_codes: set[str], errors: list[FieldError]) -> None:
+    if main.get("pillar") and (not isinstance(main["pillar"], str) or main["pillar"] not in pillar_codes):
+        errors.append(FieldError(f"{where}.pillar", f"trụ cột '{main['pillar']}' chưa khai báo",
+                                 f"pillar '{main['pillar']}' is not declared"))
+    listed = main.get("pillars")
+    if listed is None:
+        return
+    if not isinstance(listed, list):
+        errors.append(FieldError(f"{where}.pillars", "phải là danh sách mã trụ cột", "must be a list of pillar codes"))
+        return
+    seen: set[str] = set()
+    for index, code in enumerate(listed):
+        field = f"{where}.pillars[{index}]"
+        if not isinstance(code, str) or code not in pillar_codes:
+            errors.append(FieldError(field, f"trụ cột '{code}' chưa khai báo", f"pillar '{code}' is not declared"))
+            continue
+        if code in seen:
+            errors.append(FieldError(field, f"trụ cột '{code}' lặp lại", f"pillar '{code}' is listed twice"))
+        seen.add(code)
 
 
 def check_document(doc: dict) -> list[FieldError]:
@@ -155,9 +189,7 @@ def check_document(doc: dict) -> list[FieldError]:
         elif groups and group not in group_max:
             errors.append(FieldError(f"{where}.group", f"nhóm '{group}' không có trong 'groups'",
                                      f"group '{group}' is not declared in 'groups'"))
-        if main.get("pillar") and (not isinstance(main["pillar"], str) or main["pillar"] not in pillar_codes):
-            errors.append(FieldError(f"{where}.pillar", f"trụ cột '{main['pillar']}' chưa khai báo",
-                                     f"pillar '{main['pillar']}' is not declared"))
+        _check_main_pillars(main, where, pillar_codes, errors)
         if max_points is not None:
             main_total += max_points
             if group in group_totals:
@@ -253,13 +285,14 @@ def import_framework(user: User | None, doc: dict, status: str = FrameworkStatus
         for m_index, main_doc in enumerate(doc["main_indicators"]):
             main = MainIndicator.objects.create(
                 framework=framework, code=main_doc["code"], name=main_doc["name"], group=main_doc.get("group") or "",
-                pillar=pillars.get(main_doc.get("pillar") or ""), max_points=Decimal(str(main_doc["max_points"])),
-                order=m_index, source_note=main_doc.get("source_note", ""))
+                max_points=Decimal(str(main_doc["max_points"])), order=m_index,
+                source_note=main_doc.get("source_note", ""))
+            main.pillars.set([pillars[code] for code in main_pillars(main_doc)])
             for c_doc in main_doc["components"]:
                 order += 1
                 components.append(Component(
                     framework=framework, main=main, code=c_doc["code"], name=c_doc["name"],
-                    pillar=pillars.get(c_doc.get("pillar") or "") or main.pillar,
+                    pillar=pillars.get(c_doc.get("pillar") or ""),  # only an override; else the main's pillars
                     max_points=Decimal(str(c_doc["max_points"])), rule=c_doc["rule"], source=c_doc["source"],
                     indicator_code=c_doc.get("indicator_code") or "", unit_label=c_doc.get("unit") or "",
                     guidance=c_doc.get("guidance") or "", source_note=c_doc.get("source_note") or "", order=order))
@@ -282,19 +315,40 @@ def get_framework(framework_id: int) -> Framework:
     return framework
 
 
+def _pillar_codes(main: MainIndicator) -> list[str]:
+    return [p.code for p in sorted(main.pillars.all(), key=lambda p: p.order)]
+
+
+def _components_with_pillars(framework: Framework) -> list[tuple[Component, tuple[str, ...]]]:
+    """Every component with the pillars it counts towards: its own override if it has one, else all
+    of its main indicator's pillars."""
+    components = framework.components.select_related("main", "pillar").prefetch_related("main__pillars")
+    return [(c, (c.pillar.code,) if c.pillar else tuple(_pillar_codes(c.main))) for c in components.order_by("order")]
+
+
 def component_specs(framework: Framework) -> list[ComponentSpec]:
     return [ComponentSpec(code=c.code, main=c.main.code, max_points=float(c.max_points), rule=c.rule,
-                          pillar=c.pillar.code if c.pillar else "", group=c.main.group)
-            for c in framework.components.select_related("main", "pillar").order_by("order")]
+                          pillars=pillars, group=c.main.group)
+            for c, pillars in _components_with_pillars(framework)]
+
+
+def pillar_maxima(framework: Framework) -> dict[str, Decimal]:
+    """The maximum points of each pillar, in the pillars' order: the sum of the maxima of the
+    components counting towards it, so an indicator in several pillars counts in each (DTI 922:
+    CQS = 500 foundation + 200 activity)."""
+    maxima = {p.code: Decimal(0) for p in framework.pillars.order_by("order")}
+    for component, pillars in _components_with_pillars(framework):
+        for code in pillars:
+            maxima[code] += component.max_points
+    return maxima
 
 
 def export_document(framework: Framework) -> dict:
     """The framework as a document that `import_framework` reads back (to copy it into a new edition)."""
     mains = []
-    for main in framework.main_indicators.select_related("pillar").order_by("order"):
+    for main in framework.main_indicators.prefetch_related("pillars").order_by("order"):
         mains.append({
-            "code": main.code, "name": main.name, "group": main.group,
-            "pillar": main.pillar.code if main.pillar else None,
+            "code": main.code, "name": main.name, "group": main.group, "pillars": _pillar_codes(main),
             "max_points": float(main.max_points), "source_note": main.source_note,
             "components": [{
                 "code": c.code, "name": c.name, "max_points": float(c.max_points), "rule": c.rule, "source": c.source,

@@ -71,7 +71,8 @@ class MainIndicator(models.Model):
     code = models.CharField(max_length=20)
     name = models.CharField(max_length=255)
     group = models.CharField(max_length=40, blank=True)
-    pillar = models.ForeignKey(Pillar, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # several: in the national DTI each foundation indicator belongs to all three pillars
+    pillars = models.ManyToManyField(Pillar, blank=True, related_name="main_indicators")
     max_points = models.DecimalField(max_digits=8, decimal_places=2)
     order = models.PositiveSmallIntegerField(default=0)
     source_note = models.TextField(blank=True)
@@ -94,6 +95,7 @@ class ValueSource(models.TextChoices):
 class Component(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="components")
     main = models.ForeignKey(MainIndicator, on_delete=models.CASCADE, related_name="components")
+    # an override: set, the component belongs to this pillar only; empty, to its main indicator's pillars
     pillar = models.ForeignKey(Pillar, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     code = models.CharField(max_length=20)
     name = models.TextField()

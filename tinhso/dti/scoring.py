@@ -34,7 +34,7 @@ class ComponentSpec:
     main: str
     max_points: float
     rule: dict
-    pillar: str = ""
+    pillars: tuple[str, ...] = ()  # every pillar the points count towards (a foundation indicator: all)
     group: str = ""
 
 
@@ -198,8 +198,9 @@ def _column(rule: dict, maximum: float, column: Sequence[float | None], bests: l
 
 def score_units(components: list[ComponentSpec], values: dict[int, dict[str, float | None]],
                 peer_groups: dict[int, str]) -> dict[int, UnitScore]:
-    """Score every unit: component points, totals by main indicator, pillar and group, rank among
-    the units of its peer group (overall and per pillar), and the largest-gap advice."""
+    """Score every unit: component points, totals by main indicator, pillar (a component counts in
+    every pillar it belongs to) and group, rank among the units of its peer group (overall and per
+    pillar), and the largest-gap advice."""
     unit_ids = list(values)
     groups = [peer_groups.get(u, "") for u in unit_ids]
     members: dict[str, list[int]] = defaultdict(list)
@@ -222,15 +223,18 @@ def score_units(components: list[ComponentSpec], values: dict[int, dict[str, flo
             bests = [best_of[g] for g in groups]
         columns.append(_column(component.rule, component.max_points, column, bests))
 
-    def totals_by(attribute: str) -> dict[str, list[float]]:
+    def totals_by(keys_of: Callable[[ComponentSpec], Iterable[str]]) -> dict[str, list[float]]:
         keys: dict[str, list[int]] = defaultdict(list)
         for index, component in enumerate(components):
-            if key := getattr(component, attribute):
-                keys[key].append(index)
+            for key in keys_of(component):
+                if key:
+                    keys[key].append(index)
         return {key: [sum(row) for row in zip(*(columns[i] for i in indexes), strict=True)]
                 for key, indexes in keys.items()}
 
-    by_main, by_pillar, by_group = totals_by("main"), totals_by("pillar"), totals_by("group")
+    # a component in several pillars adds its points to each of them
+    by_main, by_pillar = totals_by(lambda c: (c.main,)), totals_by(lambda c: c.pillars)
+    by_group = totals_by(lambda c: (c.group,))
     maxima = [c.max_points for c in components]
     results: dict[int, UnitScore] = {}
     rows = zip(*columns, strict=True) if columns else ([] for _ in unit_ids)

@@ -80,8 +80,10 @@ def round_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def framework_detail(request: HttpRequest, framework_id: int) -> HttpResponse:
     framework = frameworks.get_framework(framework_id)
-    mains = list(framework.main_indicators.select_related("pillar").prefetch_related("components").order_by("order"))
-    return render(request, "dti/framework.html", {"framework": framework, "mains": mains,
+    mains = list(framework.main_indicators.prefetch_related("pillars", "components").order_by("order"))
+    maxima = frameworks.pillar_maxima(framework)
+    pillars = [(p, maxima[p.code]) for p in framework.pillars.order_by("order")]
+    return render(request, "dti/framework.html", {"framework": framework, "mains": mains, "pillars": pillars,
                                                   "rounds": framework.rounds.all()})
 
 
@@ -143,8 +145,13 @@ def scorecard(request: HttpRequest, round_id: int, unit_id: int) -> HttpResponse
     if card.result and card.result.previous_points is not None:
         change = f"{'+' if card.result.points >= card.result.previous_points else ''}" + vn_number(
             card.result.points - card.result.previous_points, 2)
+    pillars = []
+    if card.result:  # points per pillar out of the pillar's maximum (the sum of its members' maxima)
+        maxima = frameworks.pillar_maxima(card.round.framework)
+        pillars = [(code, card.result.by_pillar.get(code, 0), maximum, card.result.pillar_ranks.get(code))
+                   for code, maximum in maxima.items() if code in card.result.by_pillar]
     return render(request, "dti/scorecard.html", {"card": card, "chart": chart, "previous_label": previous_label,
-                                                  "change": change,
+                                                  "change": change, "pillars": pillars,
                                                   "statuses": RoundStatus})
 
 

@@ -79,8 +79,8 @@ def test_ties_share_a_rank_and_the_next_rank_skips():
 
 
 def test_score_units_totals_and_ranks_per_pillar():
-    specs = [ComponentSpec("a", "M1", 60.0, {"type": "manual"}, pillar="P1", group="g"),
-             ComponentSpec("b", "M2", 40.0, {"type": "manual"}, pillar="P2", group="g")]
+    specs = [ComponentSpec("a", "M1", 60.0, {"type": "manual"}, pillars=("P1",), group="g"),
+             ComponentSpec("b", "M2", 40.0, {"type": "manual"}, pillars=("P2",), group="g")]
     scores = score_units(specs, {1: {"a": 60, "b": 0}, 2: {"a": 30, "b": 40}, 3: {"a": 30, "b": 40}},
                          {1: "x", 2: "x", 3: "x"})
     assert [scores[u].rank for u in (1, 2, 3)] == [3, 1, 1]  # 1, 1, then 3
