@@ -156,8 +156,22 @@ def api_as():
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+@pytest.fixture(scope="session")
+def _end_live_server_sessions(django_db_setup, django_db_blocker):
+    """After the last test, end database sessions a live-server request thread may still hold (a request
+    the browser abandoned when it closed), so PostgreSQL lets the test database be dropped instead of
+    warning that it is in use. Torn down before `django_db_setup`, which it depends on."""
+    yield
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+
 @pytest.fixture
-def browser_page(django_db_serialized_rollback, live_server):
+def browser_page(_end_live_server_sessions, django_db_serialized_rollback, live_server):
     """A Playwright page in headless Debian Chromium. Skipped where Chromium is not installed,
     unless TINHSO_REQUIRE_BROWSER=1 (CI), where its absence is a failure. The live server needs a
     transactional database, which is flushed afterwards; serialized rollback restores what data
