@@ -109,7 +109,7 @@ class Store:
         self.unit_lists: dict[tuple, list[int]] = {}
         self.indicators_key: tuple | None = None
         self.history: dict[str, list[tuple[dt.date, dict]]] = {}
-        self.catalogues: dict[dt.date, dict[str, dict]] = {}
+        self.catalogues: dict[tuple, dict[str, dict]] = {}
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         cur = getattr(self.local, "cursor", None)
@@ -275,7 +275,9 @@ def _history(st: Store, indicators_key: tuple) -> dict[str, list[tuple[dt.date, 
             entries = history[code]
             if entries and entries[-1][0] == valid_from:
                 entries.pop()  # a later version from the same day replaces the earlier one
-            entries.append((valid_from, _spec(indicator_id, code, definition)))
+            spec = _spec(indicator_id, code, definition)
+            if not entries or entries[-1][1] != spec:  # a new name or description changes no figure
+                entries.append((valid_from, spec))
         st.history = history
         st.catalogues = {}
         st.indicators_key = indicators_key
@@ -293,7 +295,7 @@ def units_on(synced: tuple, day: dt.date, parent: int | None = None, kind: str |
     registry is unchanged."""
     st, units_key, _ = synced
     _units(st, units_key)  # clears the caches when the registry changed
-    key = (day, parent, kind)
+    key = (units_key, day, parent, kind)
     found = st.unit_lists.get(key)
     if found is None:
         query = Unit.objects.as_of(day)
@@ -312,7 +314,7 @@ def catalogue_on(st: Store, indicators_key: tuple, day: dt.date) -> dict[str, di
     """{code: definition in force on `day`} — the figures of a period are computed with the definitions
     in force on the period's first day, so changing a definition does not rewrite history."""
     history = _history(st, indicators_key)
-    catalogue = st.catalogues.get(day)
+    catalogue = st.catalogues.get((indicators_key, day))
     if catalogue is None:
         catalogue = {}
         for code, entries in history.items():
@@ -320,7 +322,7 @@ def catalogue_on(st: Store, indicators_key: tuple, day: dt.date) -> dict[str, di
             catalogue[code] = entries[max(at, 0)][1]
         if len(st.catalogues) > 64:
             st.catalogues.clear()
-        st.catalogues[day] = catalogue
+        st.catalogues[(indicators_key, day)] = catalogue  # keyed by the registry too: another thread may rebuild
     return catalogue
 
 
@@ -336,7 +338,7 @@ def _segments(st: Store, indicators_key: tuple, codes: list[str], bucket: str, s
             continue
         relevant.add(code)
         for _, spec in history[code]:
-            pending.extend(_components(code, {code: spec}, direct=True))
+            pending.extend(_named(spec))
     cuts = set()
     for code in relevant:
         for valid_from, _ in history[code][1:]:
@@ -385,18 +387,18 @@ def mapping_table(st: Store, units_key: tuple, as_of: dt.date, targets: list[int
         return name
 
 
-def _components(code: str, catalogue: dict[str, dict], seen: set[str] | None = None,
-                direct: bool = False) -> set[str]:
-    """Raw indicator codes an indicator is computed from (itself when raw); with `direct`, only the codes
-    its own definition names."""
+def _named(spec: dict) -> set[str]:
+    """The codes one definition refers to (its numerator, denominator or formula)."""
+    return {c for c in (spec["numerator"], spec["denominator"], *expressions.codes_in(spec["formula"] or "")) if c}
+
+
+def _components(code: str, catalogue: dict[str, dict], seen: set[str] | None = None) -> set[str]:
+    """Raw indicator codes an indicator is computed from (itself when raw)."""
     seen = seen or set()
     spec = catalogue.get(code)
     if spec is None or code in seen:
         return set()
     seen.add(code)
-    if direct:
-        named = [spec["numerator"], spec["denominator"], *expressions.codes_in(spec["formula"] or "")]
-        return {c for c in named if c}
     if spec["numerator"]:
         return _components(spec["numerator"], catalogue, seen) | _components(spec["denominator"], catalogue, seen)
     if spec["formula"]:
@@ -477,7 +479,8 @@ def aggregate(query: Query, synced: tuple | None = None) -> dict[tuple[str, int,
     st, units_key, indicators_key = synced or sync()
     result = {}
     for first, last in _segments(st, indicators_key, query.codes, query.bucket, query.start, query.end):
-        catalogue = catalogue_on(st, indicators_key, first)
+        # a range may start inside a bucket: the bucket's figures follow the definitions of its first day
+        catalogue = catalogue_on(st, indicators_key, periods.containing(first, query.bucket).start)
         part = Query(query.codes, query.targets, query.bucket, first, last, query.as_of)
         sql, params = _statement(st, units_key, part, catalogue)
         if sql is None:

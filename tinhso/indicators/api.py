@@ -331,6 +331,7 @@ def indicator_revisions(request: HttpRequest, code: str):
 def save_indicator(request: HttpRequest, payload: IndicatorIn):
     data = payload.dict(exclude_unset=True, exclude={"version", "valid_from", "reason"})
     data = {k: v for k, v in data.items() if v is not None or k in ("min_value", "max_value")}
+    services.require_dx_office(request.user)  # a refusal before any other complaint
     _require_version(services.Indicator.objects.filter(code=payload.code).exists(), payload.version)
     indicator = services.save_indicator(request.user, data, payload.version, payload.valid_from, payload.reason)
     return _indicator_out(indicator)
@@ -357,6 +358,7 @@ def get_form(request: HttpRequest, code: str):
             summary="Tạo hoặc sửa biểu mẫu (cơ quan CĐS) / Create or change a form (DX office)")
 def save_form(request: HttpRequest, payload: FormIn):
     """The indicators are listed in their order on the form; each may be optional (`required: false`)."""
+    services.require_dx_office(request.user)  # a refusal before any other complaint
     _require_version(services.Form.objects.filter(code=payload.code).exists(), payload.version)
     form, _ = services.save_form(request.user, payload.dict(exclude={"version"}), payload.version)
     return _form_out(form)
@@ -379,6 +381,7 @@ def list_rules(request: HttpRequest, form: str | None = None):
             summary="Tạo hoặc sửa quy tắc kiểm tra (cơ quan CĐS) / Create or change a validation rule (DX office)")
 def save_rule(request: HttpRequest, payload: RuleIn):
     """`left operator right` over indicator codes in braces, e.g. `{HS_TRUC_TUYEN} <= {HS_TONG}`."""
+    services.require_dx_office(request.user)  # a refusal before any other complaint
     _require_version(services.ValidationRule.objects.filter(code=payload.code).exists(), payload.version)
     rule, _ = services.save_rule(request.user, payload.dict(exclude={"version"}), payload.version)
     return _rule_out(rule)

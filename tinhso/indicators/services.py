@@ -104,12 +104,18 @@ def require_approve(user: User, report: Report) -> None:
 
 
 def is_catalogue_editor(user: User) -> bool:
-    """Who may change the catalogue, forms and rules: the DX office."""
-    return user.is_authenticated and user.is_active and (is_system_admin(user) or user.role == Role.ADMIN)
+    """Who may change the catalogue, forms and rules, shared by the whole province: the provincial DX
+    office (a system administrator, or an administrator of a province), not an agency's or a commune's."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return is_system_admin(user) or (user.role == Role.ADMIN and user.unit is not None
+                                     and user.unit.kind == UnitKind.PROVINCE)
 
 
 def require_dx_office(user: User, unit: Unit | None = None) -> None:
-    ok = is_system_admin(user) or (user.role == Role.ADMIN and (unit is None or can_edit_unit(user, unit)))
+    """The DX office: for `unit`, an administrator whose scope covers it; without one, a catalogue editor."""
+    ok = is_catalogue_editor(user) if unit is None else (
+        is_system_admin(user) or (user.role == Role.ADMIN and can_edit_unit(user, unit)))
     if not ok:
         raise Forbidden("Chỉ cơ quan chuyên trách chuyển đổi số (quản trị) được làm việc này",
                         "Only the DX office (administrators) may do this")
@@ -234,20 +240,48 @@ def save_indicator(user: User | None, data: dict, expected_version: int | None =
                 indicator.version += 1
         if not changed:
             return indicator
-        indicator._history_user = user
-        indicator._change_reason = reason
-        indicator.save()
-        start = valid_from or dt.date(timezone.localdate().year, 1, 1)
+        latest = indicator.revisions.order_by("-valid_from").values_list("valid_from", flat=True).first() \
+            if indicator.pk else None
+        start = _revision_start(valid_from, latest)
         if indicator.version == 1:
             start = dt.date(1990, 1, 1)
+        indicator._history_user = user
+        indicator._change_reason = reason
+        _save_new_or_conflict(indicator)
         IndicatorRevision.objects.create(indicator=indicator, version=indicator.version, valid_from=start,
                                          definition=indicator_definition(indicator), reason=reason, created_by=user)
     return indicator
 
 
+def _revision_start(valid_from: dt.date | None, latest: dt.date | None) -> dt.date:
+    """The day a new definition applies from: as given (not before the latest revision's day, which
+    would leave that one in force after it), else 1 January of this year or the latest revision's day."""
+    if valid_from is None:
+        return max(dt.date(timezone.localdate().year, 1, 1), latest or dt.date.min)
+    if not dt.date(1990, 1, 1) <= valid_from <= dt.date(2100, 12, 31):
+        raise ValidationFailed(FieldError("valid_from", "ngày áp dụng phải trong khoảng 1990–2100",
+                                          "the date must be within 1990–2100"))
+    if latest and valid_from < latest:
+        raise ValidationFailed(FieldError(
+            "valid_from", f"ngày áp dụng không được trước ngày của phiên bản gần nhất ({latest:%d/%m/%Y})",
+            f"the date may not precede the latest revision's ({latest:%d/%m/%Y})"))
+    return valid_from
+
+
+def _save_new_or_conflict(obj) -> None:
+    """Save; two people creating the same code at once: the second gets a conflict, not a server error."""
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError as exc:
+        raise Conflict(getattr(obj, "version", 1), "code") from exc
+
+
 def definition_on(indicator: Indicator, day: dt.date) -> dict:
-    """The definition in force on `day` (the latest revision starting on or before it)."""
-    revision = indicator.revisions.filter(valid_from__lte=day).order_by("-valid_from", "-version").first()
+    """The definition in force on `day`: the latest revision starting on or before it; before the first
+    revision, the first (as analytics reads it)."""
+    revisions = indicator.revisions.order_by("-valid_from", "-version")
+    revision = revisions.filter(valid_from__lte=day).first() or revisions.last()
     return revision.definition if revision else indicator_definition(indicator)
 
 
@@ -360,6 +394,10 @@ def save_form(user: User | None, item: dict, expected_version: int | None = None
         else:
             if expected_version is not None and expected_version != form.version:
                 raise Conflict(form.version)
+            if fields.get("period_type", form.period_type) != form.period_type and form.reports.exists():
+                raise ValidationFailed(FieldError(
+                    "period_type", "biểu mẫu đã có báo cáo nên không đổi được loại kỳ; hãy tạo biểu mẫu mới",
+                    "the form already has reports, so its period type cannot change; create a new form"))
             current = [(fi.indicator.code, fi.required) for fi in form.items.select_related("indicator")]
             wanted = [(c if isinstance(c, str) else c["code"], True if isinstance(c, str) else c.get("required", True))
                       for c in item["indicators"]]
@@ -370,7 +408,7 @@ def save_form(user: User | None, item: dict, expected_version: int | None = None
             form.version += 1
         form._history_user = user
         form._change_reason = "Danh mục chỉ tiêu / Catalogue" if user is None else ""
-        form.save()
+        _save_new_or_conflict(form)
         form.items.exclude(indicator__code__in=codes).delete()
         for order, entry in enumerate(item["indicators"]):
             code = entry if isinstance(entry, str) else entry["code"]
@@ -417,9 +455,10 @@ def save_rule(user: User | None, item: dict, expected_version: int | None = None
     if errors:
         raise ValidationFailed(errors, vi=f"Quy tắc {item.get('code')} không hợp lệ",
                                en=f"Rule {item.get('code')} is invalid")
-    fields = {k: item.get(k, "") for k in ("left", "operator", "right", "message_vi", "message_en", "cell")}
-    fields |= {"severity": item.get("severity", Severity.ERROR), "active": bool(item.get("active", True)),
-               "form": form}
+    fields = {k: item.get(k, "") for k in RULE_FIELDS if k not in ("severity", "active")}
+    fields |= {"severity": item.get("severity", Severity.ERROR), "form": form}
+    if "active" in item:  # the catalogue file does not say: reloading it keeps a rule the office switched off
+        fields["active"] = bool(item["active"])
     with transaction.atomic():
         rule = ValidationRule.objects.select_for_update().filter(code=item["code"]).first()
         if rule is None:
@@ -433,7 +472,7 @@ def save_rule(user: User | None, item: dict, expected_version: int | None = None
                 setattr(rule, k, v)
             rule.version += 1
         rule._history_user = user
-        rule.save()
+        _save_new_or_conflict(rule)
     return rule, True
 
 
@@ -1136,7 +1175,8 @@ def analytics_rows(indicators: str, start: str, end: str = "", period_type: str 
                    compare: bool = False) -> list[dict]:
     """Approved figures as rows {indicator, unit_id, period, value[, previous, change_pct]} for the
     analytics API. `indicators` are comma-separated codes; the units are `units` (comma-separated ids),
-    the children of `parent`, or every unit of kind `level`, valid on `as_of` (default today); `start`
+    or the units valid on `as_of` (default today) that are children of `parent` and/or of kind `level`;
+    `change_pct` is this period as a percentage of the same period last year (102,8 = 2,8% more); `start`
     and `end` are period keys bucketed by `period_type`; `compare` adds the same period last year.
     Inputs are checked against the analytics copy's cached registry, so a warm query costs one
     consistency check and the DuckDB statement."""
@@ -1147,7 +1187,8 @@ def analytics_rows(indicators: str, start: str, end: str = "", period_type: str 
     if not codes or len(codes) > 200:
         raise ValidationFailed(FieldError("indicators", "cần 1–200 mã chỉ tiêu, cách nhau bởi dấu phẩy",
                                           "give 1–200 indicator codes separated by commas"))
-    unknown = [c for c in codes if c not in analytics.known_codes(synced)]
+    known = analytics.known_codes(synced)
+    unknown = [c for c in codes if c not in known]
     if unknown:
         raise ValidationFailed(FieldError("indicators", f"không có chỉ tiêu {', '.join(unknown)}",
                                           f"unknown indicators {', '.join(unknown)}"))

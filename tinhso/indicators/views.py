@@ -394,7 +394,7 @@ def _ancestors(unit: Unit | None) -> list[Unit]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def targets(request: HttpRequest) -> HttpResponse:
-    year = _int(request.GET.get("year"), timezone.localdate().year)
+    year = min(max(_int(request.GET.get("year"), timezone.localdate().year), 1990), 2100)
     period = request.GET.get("period", "")
     unit = Unit.objects.filter(pk=_int(request.GET.get("unit"))).first() or request.user.unit or \
         Unit.objects.live().filter(kind=UnitKind.PROVINCE).order_by("name").first()

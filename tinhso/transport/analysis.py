@@ -32,6 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tinhso.transport import store
+from tinhso.transport.columnar import LOCAL_OFFSET
 
 MOVING_KMH = 5.0
 STOP_MIN_S = 60
@@ -97,7 +98,7 @@ class Result:
 
 
 def local_day(epoch_s: np.ndarray | int) -> np.ndarray | int:
-    return (epoch_s + store.LOCAL_OFFSET) // 86400
+    return (epoch_s + LOCAL_OFFSET) // 86400
 
 
 def day_number(day: dt.date) -> int:
@@ -344,7 +345,7 @@ def driver_limits(driver_days: list[dict], rules: RuleSet, start_day: dt.date, e
     if "daily_driving" in rules.active:
         for (driver, day), secs in sorted(per_day.items()):
             if secs > rules.daily_max_s:
-                start = int(dt.datetime.combine(day, dt.time(), dt.UTC).timestamp()) - store.LOCAL_OFFSET
+                start = int(dt.datetime.combine(day, dt.time(), dt.UTC).timestamp()) - LOCAL_OFFSET
                 vid = min(vehicles_of[(driver, day)])
                 out.append({"vehicle_id": vid, "kind": "daily_driving", "rule": rules.codes.get("daily_driving", ""),
                             "start": start, "end": start + 86400, "duration_s": 86400, "value": float(secs),
@@ -361,7 +362,7 @@ def driver_limits(driver_days: list[dict], rules: RuleSet, start_day: dt.date, e
             week_vehicles.setdefault((driver, monday), set()).update(vehicles_of[(driver, day)])
         for (driver, monday), secs in sorted(weeks.items()):
             if secs > rules.weekly_max_s:
-                start = int(dt.datetime.combine(monday, dt.time(), dt.UTC).timestamp()) - store.LOCAL_OFFSET
+                start = int(dt.datetime.combine(monday, dt.time(), dt.UTC).timestamp()) - LOCAL_OFFSET
                 out.append({"vehicle_id": min(week_vehicles[(driver, monday)]), "kind": "weekly_driving",
                             "rule": rules.codes.get("weekly_driving", ""), "start": start, "end": start + 7 * 86400,
                             "duration_s": 7 * 86400, "value": float(secs), "limit": rules.weekly_max_s,

@@ -26,7 +26,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from tinhso.transport.textout import LOCAL_OFFSET
+from tinhso.transport.columnar import LOCAL_OFFSET
 
 MIN_TRIP_KM = 15
 CLUSTER_KM = 4.0

@@ -42,7 +42,7 @@ import pyarrow.parquet as pq
 from django.conf import settings
 
 from tinhso.transport import textout
-from tinhso.transport.textout import LOCAL_OFFSET, UNITS_PER_S, column_array
+from tinhso.transport.columnar import LOCAL_OFFSET, UNITS_PER_S, column_array, thread_pool
 
 TZ = "Asia/Ho_Chi_Minh"
 ROW_GROUP_SIZE = 4_096
@@ -850,7 +850,7 @@ def vehicle_points(vehicle_id: int, start: dt.datetime, end: dt.datetime) -> pa.
     whose statistics contain the vehicle (files are sorted by vehicle), with cached footers."""
     files = files_between(start.astimezone(_zone()).date(), end.astimezone(_zone()).date())
     read = functools.partial(_vehicle_part, vehicle_id)
-    found = textout.thread_pool().map(read, files) if len(files) > 1 else map(read, files)
+    found = thread_pool().map(read, files) if len(files) > 1 else map(read, files)
     parts = [part for part in found if part is not None]
     if not parts:
         return POSITION_SCHEMA.empty_table().select(EXTRACT_COLUMNS)

@@ -9,23 +9,15 @@ on two cores where Arrow's string kernels took ~80 ms and Python objects several
 """
 
 import json
-import os
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pyarrow as pa
 
-LOCAL_OFFSET = 7 * 3600  # Vietnam keeps UTC+7 all year: no tz database needed
+from tinhso.transport.columnar import LOCAL_OFFSET, UNITS_PER_S, WORKERS, column_array, thread_pool
+
 COORD_DECIMALS = 7  # enough to read back any float32 from 1 to 128 exactly (9 significant digits)
 SPEED_DECIMALS = 1
-UNITS_PER_S = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
 _CSV_HEADER = b"time,lat,lon,speed,heading,ignition,door,driver\n"
-
-
-def column_array(table: pa.Table, name: str) -> pa.Array:
-    """A table column as one Arrow array (chunks combined only when there are several)."""
-    col = table.column(name)
-    return col.chunk(0) if col.num_chunks == 1 else col.combine_chunks()
 
 
 def _valid(values: pa.Array) -> np.ndarray:
@@ -67,7 +59,7 @@ def _shortest_decimals(magnitude: np.ndarray, as_float32: np.ndarray, decimals: 
     while (active := low < high).any():
         mid = (low + high) // 2
         scale = powers[mid]
-        exact = (np.floor(magnitude * scale + 0.5) / scale).astype(np.float32) == as_float32
+        exact = (np.rint(magnitude * scale) / scale).astype(np.float32) == as_float32
         high = np.where(active & exact, mid, high)
         low = np.where(active & ~exact, mid + 1, low)
     return low
@@ -110,7 +102,7 @@ def _number_cells(values: pa.Array, decimals: int, null: bytes, pad: int, shorte
     """Decimal text of a numeric column rounded half away from zero to `decimals` places, trailing zeros
     (and a bare point) dropped: 42.3, 250, -3.25; `null` where missing or not finite. With `shortest`,
     each float32 value gets the fewest decimals (up to `decimals`) that read back as the same float32,
-    the shortest form a float32 printer gives (105.8, not 105.800003). A column with few possible texts
+    ties to even: the shortest form a float32 printer gives (105.8, not 105.800003). A column with few possible texts
     (speed in tenths of km/h, heading in degrees) renders each possible text once and gathers them."""
     raw = values.to_numpy(zero_copy_only=False)
     valid = _valid(values) & np.isfinite(raw)
@@ -119,7 +111,8 @@ def _number_cells(values: pa.Array, decimals: int, null: bytes, pad: int, shorte
     if shortest:
         shown_decimals = _shortest_decimals(magnitude, np.abs(raw.astype(np.float32)), decimals)
         scale = 10 ** shown_decimals
-        scaled = np.floor(magnitude * scale + 0.5).astype(np.int64) * (10**decimals // scale)
+        # ties to even, as a float32 printer does (17,9453125 → 17.945312); float32 × 10^d is exact here
+        scaled = np.rint(magnitude * scale).astype(np.int64) * (10**decimals // scale)
     else:
         shown_decimals = None
         scaled = np.floor(magnitude * 10**decimals + 0.5).astype(np.int64)
@@ -239,17 +232,6 @@ def _csv_rows(table: pa.Table) -> np.ndarray:
 
 
 MIN_CHUNK_ROWS = 16_384
-WORKERS = min(4, os.cpu_count() or 1)
-_POOL: ThreadPoolExecutor | None = None
-
-
-def thread_pool() -> ThreadPoolExecutor:
-    """A small pool for one request's numpy/Arrow work (both release the GIL): reading a month's day
-    files and rendering its rows use every core."""
-    global _POOL
-    if _POOL is None:
-        _POOL = ThreadPoolExecutor(WORKERS, thread_name_prefix="tinhso-transport")
-    return _POOL
 
 
 def _in_chunks(table: pa.Table, render) -> list:

@@ -127,3 +127,54 @@ def test_a_rule_saved_on_screen_checks_the_next_report(catalogue, client, root_a
                              monthly_values(100, 50, solved=10, digitised=20))
     assert "values.HS_SO_HOA_KQ" in {e.field for e in failure.value.errors}
     assert "Số hồ sơ số hóa không vượt số đã giải quyết" in str(failure.value.errors)
+
+
+def test_a_form_with_reports_keeps_its_period_type(monthly, fill, root_admin, commune):
+    fill(monthly, commune, "2024-03", monthly_values(10, 5))
+    item = {"code": monthly.code, "name": monthly.name, "period_type": "quarter",
+            "indicators": [i.indicator.code for i in monthly.items.select_related("indicator")]}
+    with pytest.raises(ValidationFailed) as failure:
+        services.save_form(root_admin, item, monthly.version)
+    assert failure.value.errors[0].field == "period_type"
+    monthly.refresh_from_db()
+    assert monthly.period_type == "month"
+
+
+def test_a_new_definition_cannot_start_before_the_latest_one(catalogue, root_admin):
+    services.save_indicator(root_admin, {"code": "HS_TONG", "name": "Tên A"}, valid_from=dt.date(2025, 7, 1))
+    for day in (dt.date(2025, 3, 1), dt.date(1025, 1, 1)):
+        with pytest.raises(ValidationFailed) as failure:
+            services.save_indicator(root_admin, {"code": "HS_TONG", "name": "Tên B"}, valid_from=day)
+        assert failure.value.errors[0].field == "valid_from"
+    assert services.get_indicator("HS_TONG").name == "Tên A"
+    # no date given: from the latest revision's day when that is later than 1 January
+    services.save_indicator(root_admin, {"code": "HS_TONG", "name": "Tên C"})
+    latest = services.get_indicator("HS_TONG").revisions.order_by("-version").first()
+    assert latest.valid_from >= dt.date(2025, 7, 1)
+
+
+def test_only_the_provincial_dx_office_edits_the_shared_catalogue(catalogue, api_as, department, focal_user):
+    from tinhso.accounts.models import Role, User
+
+    agency_admin = User.objects.create_user("agency-admin", role=Role.ADMIN, unit=department)
+    assert not services.is_catalogue_editor(agency_admin)
+    existing = {"code": "HS_TONG", "name": "Đổi tên"}
+    assert api_as(agency_admin).put("/indicators/catalogue", existing).status_code == 403
+    assert api_as(focal_user).put("/indicators/catalogue", existing).status_code == 403  # 403 before "version"
+
+
+def test_reloading_the_catalogue_keeps_a_rule_switched_off(catalogue, root_admin):
+    rule = ValidationRule.objects.order_by("code").first()
+    item = {"code": rule.code, "form": rule.form.code if rule.form else None, "left": rule.left,
+            "operator": rule.operator, "right": rule.right, "message_vi": rule.message_vi,
+            "message_en": rule.message_en, "cell": rule.cell, "severity": rule.severity, "active": False}
+    services.save_rule(root_admin, item, rule.version)
+    services.load_catalogue()
+    rule.refresh_from_db()
+    assert rule.active is False
+
+
+def test_the_targets_page_survives_an_impossible_year(catalogue, client, root_admin, province):
+    client.force_login(root_admin)
+    assert client.get(f"/indicators/targets/?unit={province.pk}&year=0").status_code == 200
+    assert client.get(f"/indicators/targets/?unit={province.pk}&year=99999").status_code == 200

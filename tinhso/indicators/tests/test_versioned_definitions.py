@@ -62,3 +62,15 @@ def test_the_analytics_api_follows_the_revision(monthly, fill, root_admin, api_a
     assert response.status_code == 200, response.content
     values = {row["period"]: row["value"] for row in response.json()}
     assert values == {"2024": 75, "2025": 0.75}
+
+
+def test_a_range_starting_inside_a_bucket_reads_the_buckets_first_day(monthly, fill, root_admin, province, commune):
+    _fill_two_years(fill, monthly, commune)
+    fill(monthly, commune, "2025-03", monthly_values(total=200, online=150, solved=100))
+    services.save_indicator(root_admin, {"code": "TL_HS_TRUC_TUYEN", "factor": 1}, valid_from=dt.date(2025, 2, 1))
+    from_january = analytics.series(["TL_HS_TRUC_TUYEN"], [province.pk], periods.YEAR, dt.date(2025, 1, 1),
+                                    dt.date(2025, 12, 31))
+    from_march = analytics.series(["TL_HS_TRUC_TUYEN"], [province.pk], periods.YEAR, dt.date(2025, 3, 1),
+                                  dt.date(2025, 12, 31))
+    assert {k[2]: round(v, 4) for k, v in from_january.items()} == {"2025": 75.0}  # definition of 01/01/2025
+    assert {k[2]: round(v, 4) for k, v in from_march.items()} == {"2025": 75.0}  # not 0,75: same year, same rule

@@ -91,3 +91,11 @@ def test_empty_tables_and_the_stored_schema():
                                                   "driver"])
     assert textout.to_json(empty) == b"[]"
     assert textout.to_csv(empty) == b"time,lat,lon,speed,heading,ignition,door,driver\n"
+
+
+def test_a_month_sized_table_rendered_in_parallel_ranges_matches_too(monkeypatch):
+    monkeypatch.setattr(textout, "WORKERS", 3)  # the parallel path even on a one-core machine
+    table = _random_table(random.Random(5), 70_000)
+    assert json.loads(textout.to_json(table)) == _expected(table)
+    rows = list(csv.reader(io.StringIO(textout.to_csv(table).decode(), newline="")))
+    assert len(rows) == 70_001 and rows[1][0] == _expected(table)[0]["time"]
