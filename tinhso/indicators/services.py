@@ -277,6 +277,13 @@ def _save_new_or_conflict(obj) -> None:
         raise Conflict(getattr(obj, "version", 1), "code") from exc
 
 
+def as_defined_on(indicator: Indicator, day: dt.date) -> Indicator:
+    """An unsaved copy of the indicator carrying the definition in force on `day`."""
+    copy = Indicator(pk=indicator.pk, code=indicator.code, version=indicator.version)
+    _apply_definition(copy, definition_on(indicator, day))
+    return copy
+
+
 def definition_on(indicator: Indicator, day: dt.date) -> dict:
     """The definition in force on `day`: the latest revision starting on or before it; before the first
     revision, the first (as analytics reads it)."""
@@ -1379,12 +1386,15 @@ def achievements(unit: Unit, year: int, period: str = "") -> list[AchievementRow
     """Targets of the whole year (or of one period of it) against the approved figures of that span."""
     period = target_period_key(period, year) if period else ""
     targets = list(Target.objects.filter(unit=unit, year=year, period=period).select_related("indicator", "unit"))
+    # the figures follow the definitions in force when the span began; so do the sentences about them
+    start = periods.parse(period).start if period else dt.date(year, 1, 1)
+    defined = {t.pk: as_defined_on(t.indicator, start) for t in targets}
     codes = [t.indicator.code for t in targets]
-    extra = [c for t in targets for c in (t.indicator.numerator, t.indicator.denominator) if c]
+    extra = [c for ind in defined.values() for c in (ind.numerator, ind.denominator) if c]
     actuals = approved_values(codes + extra, [unit.pk], year, period)
     rows = []
     for target in sorted(targets, key=lambda t: t.indicator.code):
-        ind = target.indicator
+        ind = defined[target.pk]
         actual = actuals.get((ind.code, unit.pk))
         pct, status = achievement(actual, target.value, ind.direction, _display_decimals(ind))
         num = actuals.get((ind.numerator, unit.pk)) if ind.numerator else None

@@ -74,3 +74,13 @@ def test_a_range_starting_inside_a_bucket_reads_the_buckets_first_day(monthly, f
                                   dt.date(2025, 12, 31))
     assert {k[2]: round(v, 4) for k, v in from_january.items()} == {"2025": 75.0}  # definition of 01/01/2025
     assert {k[2]: round(v, 4) for k, v in from_march.items()} == {"2025": 75.0}  # not 0,75: same year, same rule
+
+
+def test_achievement_sentences_use_the_definition_of_their_year(monthly, fill, root_admin, province, commune):
+    fill(monthly, commune, "2024-05", monthly_values(total=200, online=150, solved=100))
+    services.set_target(root_admin, "TL_HS_TRUC_TUYEN", province, 2024, 70)
+    services.save_indicator(root_admin, {"code": "TL_HS_TRUC_TUYEN", "name": "Tỷ lệ mới (từ 2025)",
+                                         "denominator": "HS_DA_GIAI_QUYET"}, valid_from=dt.date(2025, 1, 1))
+    (row,) = services.achievements(province, 2024)
+    assert (row.actual, row.denominator) == (Decimal(75), Decimal(200))  # 150 / 200 dossiers received
+    assert row.statement.startswith("Tỷ lệ hồ sơ thủ tục hành chính được tiếp nhận trực tuyến ở cấp tỉnh là 75%")
