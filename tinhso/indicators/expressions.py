@@ -24,7 +24,11 @@ OPERATORS = {
 
 
 class ExpressionError(ValueError):
-    pass
+    """What is wrong with an expression, in Vietnamese (`vi`) and English (`en`)."""
+
+    def __init__(self, vi: str, en: str):
+        super().__init__(f"{vi} / {en}")
+        self.vi, self.en = vi, en
 
 
 def codes_in(expression: str) -> list[str]:
@@ -41,7 +45,7 @@ def _to_python(expression: str) -> ast.Expression:
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
-        raise ExpressionError(f"cú pháp không hợp lệ / invalid syntax: {exc.msg}") from exc
+        raise ExpressionError(f"cú pháp không hợp lệ ({exc.msg})", f"invalid syntax ({exc.msg})") from exc
     for node in ast.walk(tree):
         if isinstance(node, ast.Expression | ast.Load | ast.Add | ast.Sub | ast.Mult | ast.Div | ast.USub | ast.UAdd):
             continue
@@ -57,15 +61,16 @@ def _to_python(expression: str) -> ast.Expression:
             continue
         if isinstance(node, ast.Constant) and isinstance(node.value, str):  # the code inside __v['X']
             continue
-        raise ExpressionError(f"chỉ cho phép số, mã chỉ tiêu {{MA}}, + - * / và ngoặc / only numbers, "
-                              f"{{CODE}}, + - * / and parentheses are allowed (found {type(node).__name__})")
+        raise ExpressionError("chỉ cho phép số, mã chỉ tiêu {MA}, + - * / và ngoặc",
+                              f"only numbers, {{CODE}}, + - * / and parentheses are allowed "
+                              f"(found {type(node).__name__})")
     return tree
 
 
 def check(expression: str) -> None:
     """Raise ExpressionError when the expression is not in the language."""
     if not (expression or "").strip():
-        raise ExpressionError("biểu thức trống / empty expression")
+        raise ExpressionError("biểu thức trống", "empty expression")
     _to_python(expression)
 
 

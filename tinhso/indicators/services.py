@@ -174,7 +174,7 @@ def validate_indicator(data: dict, known_codes: set[str], row: int | None = None
         try:
             expressions.check(formula)
         except expressions.ExpressionError as exc:
-            err("formula", str(exc), str(exc))
+            err("formula", exc.vi, exc.en)
         for ref in expressions.codes_in(formula):
             if ref not in known_codes or ref == code:
                 err("formula", f"công thức tham chiếu chỉ tiêu không hợp lệ {ref}", f"formula refers to invalid {ref}")
@@ -446,7 +446,7 @@ def save_rule(user: User | None, item: dict, expected_version: int | None = None
                 errors.append(FieldError(side, f"không có chỉ tiêu {', '.join(unknown)}",
                                          f"no indicator {', '.join(unknown)}"))
         except expressions.ExpressionError as exc:
-            errors.append(FieldError(side, str(exc), str(exc)))
+            errors.append(FieldError(side, exc.vi, exc.en))
     if item.get("operator") not in expressions.OPERATORS:
         errors.append(FieldError("operator", "phép so sánh không hợp lệ", "invalid operator"))
     if item.get("severity", Severity.ERROR) not in Severity.values:

@@ -111,6 +111,8 @@ def test_forms_and_rules_through_the_api(catalogue, api_as, root_admin, focal_us
             "message_en": "Online dossiers cannot exceed the total", "cell": "HS_TRUC_TUYEN"}
     bad = admin.put("/indicators/rules", {**rule, "left": "{KHONG_CO} +"})
     assert bad.status_code == 400 and {e["field"] for e in bad.json()["errors"]} == {"left"}
+    said = str(bad.json()["errors"])
+    assert "cú pháp không hợp lệ" in said and "invalid syntax" in said and said.count("invalid syntax") == 1
     assert admin.put("/indicators/rules", rule).json()["version"] == 1
     assert [r["code"] for r in admin.get("/indicators/rules", {"form": "BM-API"}).json()] == ["API_RULE"]
 

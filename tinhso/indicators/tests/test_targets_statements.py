@@ -109,7 +109,7 @@ def test_the_achievement_api_and_page_take_a_period(monthly, fill, root_admin, a
     assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "period"
     client.force_login(root_admin)
     page = client.get(f"/indicators/targets/?unit={province.pk}&year=2024&period=2024-05").content.decode()
-    assert "tháng 05/2024: 1 chỉ tiêu đạt và vượt kế hoạch" in page and "đạt 113%" in page
+    assert "Tháng 05/2024: 1 chỉ tiêu đạt và vượt kế hoạch" in page and "đạt 113%" in page
     saved = client.post(f"/indicators/targets/?unit={province.pk}&year=2024",
                         {"indicator": "HS_TONG", "value": "1.200", "period": "2024-Q3"})
     assert saved.status_code == 302 and saved["Location"].endswith("period=2024-Q3")
