@@ -45,7 +45,9 @@ def _to_python(expression: str) -> ast.Expression:
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
-        raise ExpressionError(f"cú pháp không hợp lệ ({exc.msg})", f"invalid syntax ({exc.msg})") from exc
+        # Python's own message names the rewritten text, not what the user typed: say it plainly
+        raise ExpressionError("cú pháp không hợp lệ (thiếu số hạng, thừa dấu hoặc ngoặc?)",
+                              "invalid syntax (a missing term, an extra operator or parenthesis?)") from exc
     for node in ast.walk(tree):
         if isinstance(node, ast.Expression | ast.Load | ast.Add | ast.Sub | ast.Mult | ast.Div | ast.USub | ast.UAdd):
             continue
