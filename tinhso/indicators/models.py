@@ -13,6 +13,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from tinhso.indicators import periods
+from tinhso.units.models import UnitKind
 
 
 class ValueType(models.TextChoices):
@@ -159,6 +160,12 @@ class Form(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
+
+    @property
+    def unit_kind_names(self) -> list[str]:
+        """The reporting unit kinds in Vietnamese ("Sở, ban, ngành"), for lists."""
+        labels = dict(UnitKind.choices)
+        return [labels.get(kind, kind).split(" / ")[0] for kind in self.unit_kinds]
 
 
 class FormIndicator(models.Model):
