@@ -1362,7 +1362,8 @@ class AchievementRow:
         return STATUS_LABELS[self.status]
 
 
-def _display_decimals(indicator: Indicator) -> int:
+def display_decimals(indicator: Indicator) -> int:
+    """Decimals a figure is shown with: rates at least one (97,4%)."""
     if indicator.value_type == ValueType.PERCENT or indicator.numerator:
         return max(indicator.decimals, 1)
     return indicator.decimals
@@ -1396,7 +1397,7 @@ def achievements(unit: Unit, year: int, period: str = "") -> list[AchievementRow
     for target in sorted(targets, key=lambda t: t.indicator.code):
         ind = defined[target.pk]
         actual = actuals.get((ind.code, unit.pk))
-        pct, status = achievement(actual, target.value, ind.direction, _display_decimals(ind))
+        pct, status = achievement(actual, target.value, ind.direction, display_decimals(ind))
         num = actuals.get((ind.numerator, unit.pk)) if ind.numerator else None
         den = actuals.get((ind.denominator, unit.pk)) if ind.denominator else None
         rows.append(AchievementRow(ind, unit, target, actual, pct, status,
@@ -1449,7 +1450,7 @@ def statement_for(indicator: Indicator, unit: Unit, actual: Decimal | None, targ
     if actual is None:
         return f"{name}: chưa có số liệu đã phê duyệt"
     is_rate = indicator.value_type == ValueType.PERCENT or bool(indicator.numerator)
-    decimals = _display_decimals(indicator)
+    decimals = display_decimals(indicator)
     if is_rate and target is not None:
         pct, _ = achievement(actual, target, indicator.direction, decimals)
         reached = f", đạt {vn_number(pct, 0)}%" if pct is not None else ""
@@ -1473,7 +1474,7 @@ def comparison_statement(indicator: Indicator, unit: Unit, current: Decimal | No
     if current is None:
         return f"{name}: chưa có số liệu đã phê duyệt"
     uom = f" {indicator.unit_of_measure}" if indicator.unit_of_measure else ""
-    shown = pct_text(current, _display_decimals(indicator)) if indicator.value_type == ValueType.PERCENT or \
+    shown = pct_text(current, display_decimals(indicator)) if indicator.value_type == ValueType.PERCENT or \
         indicator.numerator else amount_text(current) + uom
     if previous in (None, 0):
         return f"{name} đạt {shown}"

@@ -37,6 +37,11 @@ def _int(value, default=None):
         return default
 
 
+def _year(value, default: int) -> int:
+    """A year from the query string, kept within the years the platform covers (1990–2100)."""
+    return min(max(_int(value, default), 1990), 2100)
+
+
 def _date(value, default=None):
     try:
         return dt.date.fromisoformat(value or "")
@@ -325,7 +330,7 @@ def analytics_page(request: HttpRequest) -> HttpResponse:
         "TL_HS_TRUC_TUYEN"]
     as_of = _date(request.GET.get("as_of"), timezone.localdate())
     period_type = request.GET.get("period_type") if request.GET.get("period_type") in periods.MONTHS_IN else "quarter"
-    year = _int(request.GET.get("year"), as_of.year)
+    year = _year(request.GET.get("year"), as_of.year)
     parent = Unit.objects.filter(pk=_int(request.GET.get("parent"))).first()
     if parent is None:
         parent = request.user.unit if request.user.unit and request.user.unit.is_valid_on(as_of) else (
@@ -333,23 +338,20 @@ def analytics_page(request: HttpRequest) -> HttpResponse:
     children = sorted(Unit.objects.as_of(as_of).filter(parent=parent), key=lambda u: vi_sort_key(u.name)) \
         if parent else []
     targets = [parent.pk] + [c.pk for c in children] if parent else []
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    values = analytics.series(chosen, targets, period_type, start, end, as_of) if targets else {}
-    previous = analytics.series(chosen, targets, period_type, dt.date(year - 1, 1, 1), dt.date(year - 1, 12, 31),
-                                as_of) if targets else {}
-    buckets = periods.Period(start, periods.YEAR).children(period_type)
+    # this year and last in one query each: the periods of the chosen size, and the two whole years
+    first, end = dt.date(year - 1, 1, 1), dt.date(year, 12, 31)
+    values = analytics.series(chosen, targets, period_type, first, end, as_of) if targets else {}
     code = chosen[0]
+    years = analytics.series([code], targets, periods.YEAR, first, end, as_of) if targets else {}
+    buckets = periods.Period(dt.date(year, 1, 1), periods.YEAR).children(period_type)
     indicator = next(i for i in indicators if i.code == code)
-    decimals = 1 if indicator.value_type == ValueType.PERCENT or indicator.numerator else indicator.decimals
+    decimals = services.display_decimals(indicator)
     units = [parent, *children] if parent else []
     table = []
-    this_year = analytics.series([code], targets, periods.YEAR, start, end, as_of) if targets else {}
-    prior_year = analytics.series([code], targets, periods.YEAR, dt.date(year - 1, 1, 1), dt.date(year - 1, 12, 31),
-                                  as_of) if targets else {}
     for unit in units:
         cells = [values.get((code, unit.pk, b.key)) for b in buckets]
-        year_value = this_year.get((code, unit.pk, str(year)))
-        last_year = prior_year.get((code, unit.pk, str(year - 1)))
+        year_value = years.get((code, unit.pk, str(year)))
+        last_year = years.get((code, unit.pk, str(year - 1)))
         change = (year_value / last_year * 100) if (year_value is not None and last_year) else None
         table.append({"unit": unit, "cells": cells, "year": year_value, "last_year": last_year, "change": change})
     line = pygal.Line(style=CHART_STYLE, height=320, width=900, show_legend=True, legend_at_bottom=True,
@@ -358,7 +360,7 @@ def analytics_page(request: HttpRequest) -> HttpResponse:
     line.x_labels = [b.label.replace("Tháng ", "T") for b in buckets]
     for c in chosen:
         line.add(f"{c} {year}", [values.get((c, parent.pk, b.key)) if parent else None for b in buckets])
-        line.add(f"{c} {year - 1}", [previous.get((c, parent.pk, b.same_period_last_year().key)) if parent else None
+        line.add(f"{c} {year - 1}", [values.get((c, parent.pk, b.same_period_last_year().key)) if parent else None
                                      for b in buckets])
     line.value_formatter = lambda v: vn_number(v, decimals)
     bars = pygal.HorizontalBar(style=CHART_STYLE, height=max(220, 22 * len(children) + 80), width=900,
@@ -394,7 +396,7 @@ def _ancestors(unit: Unit | None) -> list[Unit]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def targets(request: HttpRequest) -> HttpResponse:
-    year = min(max(_int(request.GET.get("year"), timezone.localdate().year), 1990), 2100)
+    year = _year(request.GET.get("year"), timezone.localdate().year)
     period = request.GET.get("period", "")
     unit = Unit.objects.filter(pk=_int(request.GET.get("unit"))).first() or request.user.unit or \
         Unit.objects.live().filter(kind=UnitKind.PROVINCE).order_by("name").first()

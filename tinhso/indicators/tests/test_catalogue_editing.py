@@ -176,7 +176,8 @@ def test_reloading_the_catalogue_keeps_a_rule_switched_off(catalogue, root_admin
     assert rule.active is False
 
 
-def test_the_targets_page_survives_an_impossible_year(catalogue, client, root_admin, province):
+def test_the_targets_and_analytics_pages_survive_an_impossible_year(catalogue, client, root_admin, province):
     client.force_login(root_admin)
+    assert client.get(f"/indicators/analytics/?parent={province.pk}&year=0").status_code == 200
     assert client.get(f"/indicators/targets/?unit={province.pk}&year=0").status_code == 200
     assert client.get(f"/indicators/targets/?unit={province.pk}&year=99999").status_code == 200
