@@ -269,12 +269,7 @@ def unit_scorecard(request: HttpRequest, round_id: int, unit_id: int):
 @router.get("/dti/rounds/{round_id}/export", response={200: None, **ERROR_RESPONSES},
             summary="Xuất kết quả đã công bố (xlsx, pdf) / Export published results")
 def export(request: HttpRequest, round_id: int, format: str = "xlsx"):
-    if format == "xlsx":
-        content, filename, mime = exports.export_xlsx(round_id)
-    elif format == "pdf":
-        content, filename, mime = exports.export_pdf(round_id)
-    else:
-        raise ValidationFailed(FieldError("format", "chỉ hỗ trợ xlsx hoặc pdf", "only xlsx or pdf are supported"))
+    content, filename, mime = exports.export(round_id, format)
     response = HttpResponse(content, content_type=mime)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

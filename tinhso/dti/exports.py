@@ -127,3 +127,12 @@ def export_pdf(round_id: int) -> tuple[bytes, str, str]:
     pdf.multi_cell(0, 4, "Thay đổi = (chỉ số năm nay − chỉ số năm trước) × 100; đơn vị hình thành do sắp xếp được so "
                          "với trung bình các đơn vị tiền thân.", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output()), f"dti-{round_.year}-{round_.pk}.pdf", "application/pdf"
+
+
+def export(round_id: int, fmt: str) -> tuple[bytes, str, str]:
+    """The published results of a round as (content, file name, MIME type) in `fmt`: xlsx or pdf."""
+    if fmt == "xlsx":
+        return export_xlsx(round_id)
+    if fmt == "pdf":
+        return export_pdf(round_id)
+    raise ValidationFailed(FieldError("format", "chỉ hỗ trợ xlsx hoặc pdf", "only xlsx or pdf are supported"))

@@ -190,12 +190,7 @@ def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
 @login_required
 def export(request: HttpRequest, round_id: int, fmt: str) -> HttpResponse:
     try:
-        if fmt == "xlsx":
-            content, filename, mime = exports.export_xlsx(round_id)
-        elif fmt == "pdf":
-            content, filename, mime = exports.export_pdf(round_id)
-        else:
-            raise ValidationFailed(FieldError("format", "chỉ hỗ trợ xlsx hoặc pdf", "only xlsx or pdf"))
+        content, filename, mime = exports.export(round_id, fmt)
     except DomainError as exc:
         return render(request, "core/error.html", {"error": exc}, status=exc.status)
     response = HttpResponse(content, content_type=mime)
