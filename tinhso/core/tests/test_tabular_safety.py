@@ -79,3 +79,17 @@ def test_an_unrecognised_encoding_is_refused_in_both_languages():
     assert "decode" not in error.en and "codec" not in error.en
     with pytest.raises(ValidationFailed):
         decode_text(b"\x81\x8d\x8f\x90 not cp1258 either")
+
+
+def test_download_names_cannot_inject_headers_and_keep_vietnamese():
+    from django.http import HttpResponse
+
+    from tinhso.core.downloads import attach, content_type_for, safe_filename
+
+    assert safe_filename("KH\r\nSet-Cookie: x=1.xlsx") == "KH__Set-Cookie: x=1.xlsx"
+    assert not set('/\\"') & set(safe_filename('../..\\"etc"/passwd'))
+    assert safe_filename("\r\n") == "tep"
+    assert len(safe_filename("a" * 500 + ".xlsx")) <= 150 and safe_filename("a" * 500 + ".xlsx").endswith(".xlsx")
+    header = attach(HttpResponse(b""), "Kế hoạch\n2024.xlsx")["Content-Disposition"]
+    assert "\n" not in header and header.startswith("attachment; filename*=utf-8''K%E1%BA%BF%20ho%E1%BA%A1ch_2024")
+    assert content_type_for("x.PDF") == "application/pdf" and content_type_for("x.html") == "application/octet-stream"

@@ -18,3 +18,9 @@ def test_template_writes_formula_like_text_as_text(db, monthly, api_as, root_adm
     cells = {cell.value: cell for row in sheet.iter_rows(min_row=2) for cell in row}
     for value in (HOSTILE, "+%"):
         assert cells[value].data_type == "s" and cells[value].quotePrefix, value
+
+
+def test_template_name_with_a_line_break_is_a_valid_header(db, monthly, api_as, root_admin):
+    response = api_as(root_admin).get(f"/indicators/template?form={monthly.code}&period=2025-01%0D%0AX-Evil:%201")
+    assert response.status_code == 200
+    assert "\n" not in response["Content-Disposition"] and "X-Evil" not in response
