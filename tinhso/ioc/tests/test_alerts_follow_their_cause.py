@@ -21,7 +21,8 @@ def test_an_overdue_task_alert_clears_when_the_task_is_done(catalogue, plan_2023
     alert = next(a for a in registry.alerts(ctx) if a.key == f"programme.overdue.{task.pk}")
     assert alert.where == district.name and alert.since == dt.date(2023, 3, 1)
     assert alert.url.endswith(f"/programme/tasks/{task.pk}/") and "92 ngày" in alert.what
-    programme.post_progress(root_admin, task.pk, "Đã hoàn thành", 100, TaskStatus.DONE, reported_on=dt.date(2023, 5, 30))
+    programme.post_progress(root_admin, task.pk, "Đã hoàn thành", 100, TaskStatus.DONE,
+                            reported_on=dt.date(2023, 5, 30))
     assert f"programme.overdue.{task.pk}" not in _keys(ctx)
 
 
