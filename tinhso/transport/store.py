@@ -29,6 +29,7 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,21 +126,37 @@ def _run(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> list[tuple]:
 
 # ---------------------------------------------------------------- commit and recovery
 
+# Set by the app (apps.ready): batch id → whether its ingest-batch record is committed in the database.
+# A journal written with "confirm" is only a prepared batch until that record exists: the database row is
+# the commit point, so the data and its log entry are committed together or not at all.
+BATCH_RECORDED: Callable[[str], bool] | None = None
+
+
 def recover() -> None:
     """Finish committed batches whose renames were interrupted; drop staging left by killed processes.
     A batch being written holds an exclusive lock on `_staging/<batch>.lock`, taken before its directory
     exists, so a live batch is never mistaken for an orphan."""
     base = positions_dir()
     journal_dir = base / "_journal"
+    staging = base / "_staging"
     if journal_dir.is_dir():
         for journal in journal_dir.glob("*.json"):
             try:
-                moves = json.loads(journal.read_text())["moves"]
+                entry = json.loads(journal.read_text())
+                moves = entry["moves"]
             except (OSError, ValueError, KeyError):
                 continue
+            if entry.get("confirm"):
+                batch = journal.stem
+                if not _unlocked(staging / f"{batch}.lock") or BATCH_RECORDED is None:
+                    continue  # being written by a live process, or no way to ask the database here
+                if not BATCH_RECORDED(batch):
+                    # prepared but its record never committed: the batch did not happen
+                    journal.unlink(missing_ok=True)
+                    shutil.rmtree(staging / batch, ignore_errors=True)
+                    continue
             _apply_moves(base, moves)
             journal.unlink(missing_ok=True)
-    staging = base / "_staging"
     if not staging.is_dir():
         return
     for entry in staging.iterdir():
@@ -171,15 +188,31 @@ def _unlocked(lock: Path) -> bool:
 
 
 def _apply_moves(base: Path, moves: list[list[str]]) -> None:
+    targets = set()
     for source, target in moves:
         src, dst = base / source, base / target
         if src.exists():
+            created = not dst.parent.exists()
             dst.parent.mkdir(parents=True, exist_ok=True)
             os.replace(src, dst)
+            targets.add(dst.parent)
+            if created:
+                targets.add(base)
+    # the renames must be on disk before the journal that could redo them is removed
+    for directory in sorted(targets, key=str):
+        _fsync_dir(directory)
     for source, _ in moves:
         parent = (base / source).parent
         if parent.name != "_staging" and parent.exists():
             shutil.rmtree(parent, ignore_errors=True)
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -193,24 +226,40 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _commit(batch_id: str, moves: list[list[str]]) -> None:
-    """Write the journal atomically (the commit point), then move the staged files into place. A batch of
-    one file needs no journal: its rename is the commit."""
-    base = positions_dir()
-    if len(moves) == 1:
-        _apply_moves(base, moves)
-        return
-    journal_dir = base / "_journal"
+def _write_journal(batch_id: str, entry: dict) -> Path:
+    """Write a journal entry atomically and durably: temporary file fsynced, renamed, directory fsynced."""
+    journal_dir = positions_dir() / "_journal"
     journal_dir.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=journal_dir, suffix=".tmp")
     with os.fdopen(fd, "w") as handle:
-        json.dump({"batch": batch_id, "moves": moves}, handle)
+        json.dump(entry, handle)
         handle.flush()
         os.fsync(handle.fileno())
-    os.replace(tmp, journal_dir / f"{batch_id}.json")
+    path = journal_dir / f"{batch_id}.json"
+    os.replace(tmp, path)
     _fsync_dir(journal_dir)
+    return path
+
+
+def _commit(batch_id: str, moves: list[list[str]], on_commit: Callable[[], None] | None = None) -> None:
+    """Commit staged files (already fsynced, with their directory). Without `on_commit` the journal's rename
+    is the commit point, and a batch of one file needs no journal (its rename is the commit). With it, the
+    journal only prepares the batch and `on_commit` (which writes the batch's record in the database) is the
+    commit point: `recover()` completes a prepared batch whose record exists and drops one whose record does
+    not. If `on_commit` raises, nothing of the batch remains."""
+    base = positions_dir()
+    if len(moves) == 1 and on_commit is None:
+        _apply_moves(base, moves)
+        return
+    journal = _write_journal(batch_id, {"batch": batch_id, "moves": moves, "confirm": on_commit is not None})
+    if on_commit is not None:
+        try:
+            on_commit()
+        except BaseException:
+            journal.unlink(missing_ok=True)
+            raise
     _apply_moves(base, moves)
-    (journal_dir / f"{batch_id}.json").unlink(missing_ok=True)
+    journal.unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------- ingest
@@ -234,6 +283,8 @@ class IngestReport:
     samples: list[dict] = field(default_factory=list)
     seconds: float = 0.0
     path: str = "fast"
+    key: str = ""
+    already_stored: bool = False
 
     def as_dict(self) -> dict:
         return {
@@ -243,8 +294,18 @@ class IngestReport:
             "reasons": [{"code": code, "field": REASONS[code][0], "count": n,
                          "message": {"vi": REASONS[code][1], "en": REASONS[code][2]}}
                         for code, n in sorted(self.reasons.items(), key=lambda kv: -kv[1])],
-            "samples": self.samples,
+            "samples": self.samples, "key": self.key, "already_stored": self.already_stored,
         }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "IngestReport":
+        """The report of a batch as recorded (for answering a retry of it)."""
+        return cls(batch_id=data["batch_id"], rows_total=data.get("rows_total", 0),
+                    rows_stored=data.get("rows_stored", 0), rows_rejected=data.get("rows_rejected", 0),
+                    duplicates=data.get("duplicates", 0), days=list(data.get("days", [])),
+                    reasons={r["code"]: r["count"] for r in data.get("reasons", []) if r.get("code") in REASONS},
+                    samples=list(data.get("samples", [])), seconds=data.get("seconds", 0.0),
+                    key=data.get("key", ""))
 
 
 class _NeedsSlowPath(Exception):
@@ -531,10 +592,12 @@ def _reasons(typed: dict, vid: np.ndarray, plate_missing: np.ndarray) -> np.ndar
 
 
 def ingest(source: str | Path | pa.Table, fmt: str, vehicles: dict[str, int],
-           batch_id: str | None = None) -> IngestReport:
+           batch_id: str | None = None, on_commit: Callable[[IngestReport], None] | None = None) -> IngestReport:
     """Ingest one batch: a file (csv, jsonl, parquet) or an Arrow table (columns named as COLUMNS or their
     aliases, any types). `vehicles` maps plate keys (see `plate_key`) to vehicle ids. Bad rows are
-    counted with reasons and skipped; the good rows are committed together or not at all."""
+    counted with reasons and skipped; the good rows are committed together or not at all.
+    `on_commit(report)`, when given, records the batch (its database row) and is the commit point: the
+    rows are stored if and only if it returns (see `_commit`)."""
     started = time.perf_counter()
     recover()
     batch_id = batch_id or f"{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S}-{uuid.uuid4().hex[:12]}"
@@ -573,7 +636,10 @@ def ingest(source: str | Path | pa.Table, fmt: str, vehicles: dict[str, int],
                  for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
         report.rows_stored = len(order)
         report.days = [d.isoformat() for d, _ in parts]
-        _write_batch(batch_id, parts)
+        report.seconds = time.perf_counter() - started
+        _write_batch(batch_id, parts, None if on_commit is None else functools.partial(on_commit, report))
+    elif on_commit is not None:
+        on_commit(report)  # nothing to store, but the batch (and why its rows were refused) is recorded
     report.seconds = time.perf_counter() - started
     return report
 
@@ -659,7 +725,8 @@ def write_positions(table: pa.Table, path: Path | str, compression: str = "lz4")
         _write_groups(writer, table, vehicle_row_groups(vehicle))
 
 
-def _write_batch(batch_id: str, parts: list[tuple[dt.date, pa.Table]]) -> None:
+def _write_batch(batch_id: str, parts: list[tuple[dt.date, pa.Table]],
+                 on_commit: Callable[[], None] | None = None) -> None:
     base = positions_dir()
     staging_root = base / "_staging"
     staging_root.mkdir(parents=True, exist_ok=True)
@@ -672,8 +739,10 @@ def _write_batch(batch_id: str, parts: list[tuple[dt.date, pa.Table]]) -> None:
         for day, part in parts:
             name = f"{day.isoformat()}.parquet"
             write_positions(part, staging / name)
+            _fsync_file(staging / name)  # a power loss after the commit must not leave a truncated file
             moves.append([f"_staging/{batch_id}/{name}", f"day={day.isoformat()}/b-{batch_id}.parquet"])
-        _commit(batch_id, moves)
+        _fsync_dir(staging)
+        _commit(batch_id, moves, on_commit)
     finally:
         if not (base / "_journal" / f"{batch_id}.json").exists():
             # not committed (or fully applied): nothing of the batch may remain in staging
@@ -760,8 +829,10 @@ def compact_day(day: dt.date, min_files: int = 2) -> int:
                                    FROM read_parquet([{listing}], hive_partitioning = false))
                                  WHERE rk = 1 ORDER BY vehicle_id, ts""").to_arrow_reader(1_000_000)
             _write_streamed(reader, tmp)
+            _fsync_file(tmp)
             final = directory / f"c-{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8]}.parquet"
             os.replace(tmp, final)
+            _fsync_dir(directory)  # the merged file is durable before the files it replaces are removed
         finally:
             con.close()
             Path(tmp).unlink(missing_ok=True)
