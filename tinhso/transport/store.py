@@ -19,8 +19,6 @@ reads only the row groups whose min/max statistics contain it.
 import datetime as dt
 import fcntl
 import functools
-import io
-import itertools
 import json
 import os
 import shutil
@@ -37,13 +35,18 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
-import pyarrow.json as pajson
 import pyarrow.parquet as pq
 from django.conf import settings
 
 from tinhso.transport import textout
 from tinhso.transport.columnar import LOCAL_OFFSET, UNITS_PER_S, column_array, thread_pool
+from tinhso.transport.parsing import (  # noqa: F401 - re-exported: callers read them from the store
+    ALIASES,
+    COLUMNS,
+    REQUIRED,
+    read_source,
+    table_from_records,
+)
 
 TZ = "Asia/Ho_Chi_Minh"
 ROW_GROUP_SIZE = 4_096
@@ -54,21 +57,6 @@ MEMORY_LIMIT = "3GB"
 LAT_RANGE = (8.0, 23.5)
 LON_RANGE = (102.0, 118.0)
 MAX_SPEED_KMH = 250
-COLUMNS = ("plate", "time", "lat", "lon", "speed", "heading", "ignition", "door", "driver")
-REQUIRED = ("plate", "time", "lat", "lon", "speed", "ignition")
-# Header aliases a provider's file may use (folded, lower-case).
-ALIASES = {
-    "plate": "plate", "bien_so": "plate", "bienso": "plate", "vehicle": "plate", "bien so": "plate",
-    "time": "time", "ts": "time", "timestamp": "time", "thoi_gian": "time", "thoi gian": "time", "datetime": "time",
-    "lat": "lat", "latitude": "lat", "vi_do": "lat", "vi do": "lat",
-    "lon": "lon", "lng": "lon", "longitude": "lon", "kinh_do": "lon", "kinh do": "lon",
-    "speed": "speed", "toc_do": "speed", "toc do": "speed", "gps_speed": "speed",
-    "heading": "heading", "huong": "heading", "course": "heading",
-    "ignition": "ignition", "may": "ignition", "trang_thai_may": "ignition", "acc": "ignition",
-    "door": "door", "cua": "door", "trang_thai_cua": "door",
-    "driver": "driver", "gplx": "driver", "driver_licence": "driver", "driver_license": "driver", "lai_xe": "driver",
-}
-
 REASONS: dict[str, tuple[str, str, str]] = {
     # code: (field, vi, en)
     "plate_missing": ("plate", "thiếu biển số xe", "the plate is missing"),
@@ -308,242 +296,8 @@ class IngestReport:
                     key=data.get("key", ""))
 
 
-class _NeedsSlowPath(Exception):
-    """The fast typed reader met a value it cannot parse; the tolerant reader takes over."""
-
-
 def plate_key(plate: str) -> str:
     return "".join(ch for ch in plate.upper() if ch.isalnum())
-
-
-def _canonical(table: pa.Table) -> pa.Table:
-    from tinhso.core.text import fold
-
-    names = []
-    for name in table.column_names:
-        key = fold(str(name))
-        names.append(ALIASES.get(key, ALIASES.get(key.replace(" ", "_"), key)))
-    table = table.rename_columns(names)
-    missing = [c for c in REQUIRED if c not in table.column_names]
-    if missing:
-        from tinhso.core.errors import FieldError, ValidationFailed
-
-        raise ValidationFailed([FieldError(c, "thiếu cột bắt buộc", "a required column is missing") for c in missing],
-                               vi="Dữ liệu thiếu cột bắt buộc", en="Required columns are missing")
-    return table
-
-
-def _float(col: pa.ChunkedArray) -> np.ndarray:
-    if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
-        try:
-            col = pc.cast(col, pa.float64())
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-            raise _NeedsSlowPath from exc
-    elif not (pa.types.is_floating(col.type) or pa.types.is_integer(col.type) or pa.types.is_decimal(col.type)):
-        raise _NeedsSlowPath
-    col = pc.cast(col, pa.float64())
-    return (pc.fill_null(col, np.nan) if col.null_count else col).to_numpy()
-
-
-def _bool(col: pa.ChunkedArray | None, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """(values, is_null)."""
-    if col is None:
-        return np.zeros(n, bool), np.ones(n, bool)
-    if pa.types.is_integer(col.type) or pa.types.is_floating(col.type):
-        col = pc.not_equal(col, 0)
-    elif not pa.types.is_boolean(col.type):
-        try:
-            col = pc.cast(pc.utf8_lower(pc.cast(col, pa.string())), pa.bool_())
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-            raise _NeedsSlowPath from exc
-    return pc.fill_null(col, False).to_numpy(zero_copy_only=False), col.is_null().to_numpy(zero_copy_only=False)
-
-
-def _epoch(col: pa.ChunkedArray) -> np.ndarray:
-    """Epoch seconds (int64, -1 for missing). Naive times are local (UTC+7)."""
-    typ = col.type
-    if pa.types.is_timestamp(typ):
-        secs = pc.cast(pc.cast(col, pa.timestamp("s", tz=typ.tz)), pa.int64())
-        arr = pc.fill_null(secs, -1).to_numpy()
-        return arr if typ.tz else np.where(arr >= 0, arr - LOCAL_OFFSET, -1)
-    if pa.types.is_integer(typ):
-        return pc.fill_null(pc.cast(col, pa.int64()), -1).to_numpy()
-    if pa.types.is_string(typ) or pa.types.is_large_string(typ):
-        try:
-            ts = pc.cast(col, pa.timestamp("s", tz="UTC"))
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-            raise _NeedsSlowPath from exc
-        return pc.fill_null(pc.cast(ts, pa.int64()), -1).to_numpy()
-    raise _NeedsSlowPath
-
-
-def _typed_fast(table: pa.Table) -> dict:
-    n = table.num_rows
-    cols = table.column_names
-    heading = _float(table["heading"]) if "heading" in cols else np.full(n, np.nan)
-    door, door_null = _bool(table["door"] if "door" in cols else None, n)
-    ign, ign_null = _bool(table["ignition"], n)
-    return {
-        "rn": np.arange(1, n + 1), "plate": table["plate"], "t": _epoch(table["time"]),
-        "lat": _float(table["lat"]), "lon": _float(table["lon"]), "speed": _float(table["speed"]),
-        "heading": heading, "heading_bad": np.zeros(n, bool), "ignition": ign, "ignition_null": ign_null,
-        "door": door, "door_bad": np.zeros(n, bool),
-        "driver": table["driver"] if "driver" in cols else pa.nulls(n, pa.string()),
-        "malformed": np.zeros(n, bool),
-    }
-
-
-def _typed_slow(table: pa.Table, malformed: np.ndarray | None = None) -> dict:
-    """Tolerant typing through DuckDB TRY_CAST: a value that does not parse becomes a reason, not an error."""
-    present = set(table.column_names) & set(COLUMNS)
-
-    def raw(c: str) -> str:
-        return f"CAST(src.{c} AS VARCHAR)" if c in present else "NULL::VARCHAR"
-
-    def cast(c: str, typ: str) -> str:
-        return f"TRY_CAST(trim({raw(c)}) AS {typ})"
-
-    def bad(c: str, typ: str) -> str:
-        return f"({raw(c)} IS NOT NULL AND trim({raw(c)}) <> '' AND {cast(c, typ)} IS NULL)"
-
-    con = connect()
-    try:
-        con.register("src", table.select(sorted(present)))
-        out = con.sql(f"""
-            SELECT {raw('plate')} AS plate,
-                   coalesce(epoch(CASE WHEN regexp_matches(trim({raw('time')}), '^[0-9]{{9,11}}$')
-                                       THEN to_timestamp(TRY_CAST(trim({raw('time')}) AS BIGINT))
-                                       ELSE {cast('time', 'TIMESTAMPTZ')} END)::BIGINT, -1) AS t,
-                   coalesce({cast('lat', 'DOUBLE')}, 'nan'::DOUBLE) AS lat,
-                   coalesce({cast('lon', 'DOUBLE')}, 'nan'::DOUBLE) AS lon,
-                   coalesce({cast('speed', 'DOUBLE')}, 'nan'::DOUBLE) AS speed,
-                   coalesce({cast('heading', 'DOUBLE')}, 'nan'::DOUBLE) AS heading,
-                   {bad('heading', 'DOUBLE')} AS heading_bad,
-                   coalesce({cast('ignition', 'BOOLEAN')}, false) AS ignition,
-                   {cast('ignition', 'BOOLEAN')} IS NULL AS ignition_null,
-                   coalesce({cast('door', 'BOOLEAN')}, false) AS door,
-                   {bad('door', 'BOOLEAN')} AS door_bad,
-                   NULLIF(trim({raw('driver')}), '') AS driver
-            FROM src""").to_arrow_table()
-    finally:
-        con.close()
-    n = out.num_rows
-    typed = {name: out[name].to_numpy(zero_copy_only=False) for name in
-             ("t", "lat", "lon", "speed", "heading", "heading_bad", "ignition", "ignition_null", "door", "door_bad")}
-    typed.update(rn=np.arange(1, n + 1), plate=out["plate"], driver=out["driver"],
-                 malformed=malformed if malformed is not None else np.zeros(n, bool))
-    return typed
-
-
-def _read_source(source: str | Path | pa.Table, fmt: str) -> tuple[pa.Table, dict | None]:
-    """The raw table and, when it could be typed quickly, the typed columns."""
-    if isinstance(source, pa.Table):
-        table = _canonical(source)
-    elif fmt == "parquet":
-        try:
-            names = pq.read_schema(source).names
-            strings = [c for c in names if ALIASES.get(c.strip().lower()) in ("plate", "driver")]
-            table = _canonical(pq.read_table(source, read_dictionary=strings))
-        except (pa.ArrowInvalid, OSError) as exc:
-            from tinhso.core.errors import FieldError, ValidationFailed
-
-            raise ValidationFailed(FieldError("file", f"không đọc được tệp Parquet: {exc}",
-                                              f"the Parquet file could not be read: {exc}")) from exc
-    elif fmt == "csv":
-        try:
-            table = _canonical(pacsv.read_csv(source, convert_options=pacsv.ConvertOptions(
-                column_types=_csv_dictionary_columns(Path(source)), strings_can_be_null=True)))
-        except pa.ArrowInvalid:
-            table = _canonical_strings(*_csv_strings(Path(source)))
-            return table, _typed_slow(table, table.column("__malformed").to_numpy(zero_copy_only=False))
-    elif fmt == "jsonl":
-        try:
-            # times stay text: Arrow's JSON reader would silently turn "+07:00" offsets into naive UTC
-            time_names = [k for k, v in ALIASES.items() if v == "time"]
-            schema = pa.schema([(_first_key(Path(source), time_names) or "time", pa.string())])
-            table = _canonical(pajson.read_json(source, parse_options=pajson.ParseOptions(explicit_schema=schema)))
-        except pa.ArrowInvalid:
-            table = _canonical_strings(*_jsonl_strings(Path(source)))
-            return table, _typed_slow(table, table.column("__malformed").to_numpy(zero_copy_only=False))
-    else:
-        from tinhso.core.errors import FieldError, ValidationFailed
-
-        raise ValidationFailed(FieldError("format", "định dạng phải là csv, jsonl hoặc parquet",
-                                          "the format must be csv, jsonl or parquet"))
-    try:
-        return table, _typed_fast(table)
-    except _NeedsSlowPath:
-        return table, _typed_slow(table)
-
-
-def _first_key(path: Path, names: list[str]) -> str | None:
-    with open(path, encoding="utf-8", errors="replace") as handle:
-        try:
-            first = json.loads(handle.readline())
-        except ValueError:
-            return None
-    return next((k for k in first if k.strip().lower() in names), None) if isinstance(first, dict) else None
-
-
-def _csv_dictionary_columns(path: Path) -> dict:
-    """Plates and driver licences repeat: read them dictionary-encoded (much faster than plain strings)."""
-    with open(path, encoding="utf-8-sig", errors="replace") as handle:
-        header = handle.readline().rstrip("\r\n").split(",")
-    return {h: pa.dictionary(pa.int32(), pa.string()) for h in header
-            if ALIASES.get(h.strip().strip('"').lower()) in ("plate", "driver")}
-
-
-def _canonical_strings(rows: list[dict], malformed: list[bool]) -> pa.Table:
-    names = list(dict.fromkeys(k for row in rows for k in row)) or list(COLUMNS)
-    table = pa.table({n: pa.array([None if (v := row.get(n)) is None else str(v) for row in rows], pa.string())
-                      for n in names})
-    table = _canonical(table)
-    return table.append_column("__malformed", pa.array(malformed, pa.bool_()))
-
-
-def _csv_strings(path: Path) -> tuple[list[dict], list[bool]]:
-    import csv
-
-    text = path.read_bytes().decode("utf-8-sig", errors="replace")
-    sample = text[:4096]
-    delimiter = max(",;\t", key=sample.split("\n", 1)[0].count)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = next(reader, [])
-    rows, bad = [], []
-    for values in reader:
-        if not values:
-            continue
-        bad.append(len(values) != len(header))
-        rows.append({h: (v if v != "" else None) for h, v in zip(header, values, strict=False)})
-    return rows, bad
-
-
-def _jsonl_strings(path: Path) -> tuple[list[dict], list[bool]]:
-    rows, bad = [], []
-    with open(path, encoding="utf-8", errors="replace") as handle:
-        for line in handle:
-            if not line.strip():
-                continue
-            try:
-                value = json.loads(line)
-                ok = isinstance(value, dict)
-            except ValueError:
-                value, ok = {}, False
-            rows.append(value if ok else {})
-            bad.append(not ok)
-    return rows, bad
-
-
-def table_from_records(records: list) -> pa.Table:
-    """An Arrow table from JSON objects as a device batch sends them; anything odd goes the tolerant way."""
-    if not all(isinstance(r, dict) for r in records):
-        malformed = [not isinstance(r, dict) for r in records]
-        return _canonical_strings([r if isinstance(r, dict) else {} for r in records], malformed)
-    names = list(dict.fromkeys(itertools.chain.from_iterable(records)))
-    try:
-        return _canonical(pa.table({k: pa.array([r.get(k) for r in records]) for k in names}))
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return _canonical_strings(records, [False] * len(records))
 
 
 def _vehicle_ids(plates: pa.ChunkedArray | pa.Array, vehicles: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
@@ -602,18 +356,20 @@ def ingest(source: str | Path | pa.Table, fmt: str, vehicles: dict[str, int],
     recover()
     batch_id = batch_id or f"{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S}-{uuid.uuid4().hex[:12]}"
     report = IngestReport(batch_id)
-    table, typed = _read_source(source, fmt)
-    report.path = "fast" if not typed["heading_bad"].any() and "__malformed" not in table.column_names else "tolerant"
+    table, typed = read_source(source, fmt)
+    report.path = "tolerant" if typed["tolerant"] else "fast"
     vid, plate_missing = _vehicle_ids(typed["plate"], vehicles)
     reason = _reasons(typed, vid, plate_missing)
     n = len(reason)
-    report.rows_total = n
-    if n and reason.any():
+    skipped = typed["skipped"]  # CSV rows with the wrong number of fields, left out while parsing
+    report.rows_total = n + len(skipped)
+    if (n and reason.any()) or skipped:
         counts = np.bincount(reason, minlength=len(REASON_ORDER) + 1)
+        counts[CODE["row_malformed"]] += len(skipped)
         report.reasons = {REASON_ORDER[i - 1]: int(c) for i, c in enumerate(counts) if i and c}
         report.rows_rejected = int(counts[1:].sum())
         report.samples = _samples(table, typed, reason)
-    good = np.flatnonzero(reason == 0) if report.rows_rejected else None
+    good = np.flatnonzero(reason == 0) if reason.any() else None
     t = typed["t"] if good is None else typed["t"][good]
     v = vid if good is None else vid[good]
     if len(t):
@@ -678,7 +434,9 @@ def _output_table(typed: dict, vid: np.ndarray, rows: np.ndarray) -> pa.Table:
 
 def _samples(table: pa.Table, typed: dict, reason: np.ndarray) -> list[dict]:
     rows = np.flatnonzero(reason)[:MAX_SAMPLES]
-    samples = []
+    field_name, vi, en = REASONS["row_malformed"]
+    samples = [{"row": row, "field": field_name, "value": text[:200], "code": "row_malformed",
+                "message": {"vi": vi, "en": en}} for row, text in typed["skipped"][:MAX_SAMPLES]]
     for r in rows:
         name = REASON_ORDER[reason[r] - 1]
         field_name, vi, en = REASONS[name]
@@ -688,7 +446,7 @@ def _samples(table: pa.Table, typed: dict, reason: np.ndarray) -> list[dict]:
             value = None if raw is None else str(raw)
         samples.append({"row": int(typed["rn"][r]), "field": field_name, "value": value, "code": name,
                         "message": {"vi": vi, "en": en}})
-    return samples
+    return sorted(samples, key=lambda sample: sample["row"])[:MAX_SAMPLES]
 
 
 def vehicle_row_groups(vehicle: np.ndarray, start: int = 0) -> list[tuple[int, int]]:
