@@ -1,13 +1,12 @@
 """The project's REST API: one NinjaAPI at /api/v1/ mounting each domain app's router."""
 
 from django.conf import settings
-from ninja import NinjaAPI
 
 from tinhso import __version__
 from tinhso.accounts.auth import API_AUTH
-from tinhso.core.api import install_error_handlers
+from tinhso.core.api import TinhsoAPI, install_error_handlers
 
-api = NinjaAPI(
+api = TinhsoAPI(
     title="tinhso API",
     version=f"v1 ({__version__})",
     description=(

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from tinhso.accounts.models import ApiToken, User
 from tinhso.accounts.services import is_system_admin
-from tinhso.core.api import ERROR_RESPONSES
+from tinhso.core.api import ERROR_RESPONSES, InputSchema
 from tinhso.core.errors import FieldError, Forbidden, ValidationFailed
 
 router = Router(tags=["accounts"])
@@ -23,7 +23,7 @@ class MeOut(Schema):
     unit_name: str | None
 
 
-class TokenIn(Schema):
+class TokenIn(InputSchema):
     username: str = Field(min_length=1, max_length=150)
     name: str = Field(min_length=1, max_length=100)
 

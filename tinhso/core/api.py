@@ -1,6 +1,11 @@
 """Shared API plumbing: errors in one bilingual shape, id parameter types, and the audit-history schema."""
 
 import datetime as dt
+import logging
+import re
+import types
+import typing
+import uuid
 from typing import Annotated
 
 from django.db import DataError
@@ -8,13 +13,65 @@ from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from pydantic import Field
+from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from tinhso.core.errors import DomainError, FieldError
 
 # Largest primary key a database can hold (64-bit). Ids outside 1..MAX_ID are bad input, not a server error.
 MAX_ID = 2**63 - 1
 DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
+# Paging: an offset past any real table, but far from the 64-bit limit the database would overflow on.
+MAX_OFFSET = 10**9
+Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET)]
+
+logger = logging.getLogger("tinhso.api")
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_day(value):
+    """Pydantic would read `as_of=0` or `"1700000000"` as a Unix time (1970-01-01…): a day is written YYYY-MM-DD."""
+    if isinstance(value, str) and not _ISO_DAY.fullmatch(value.strip()):
+        raise PydanticCustomError("date_parsing", "Input should be a valid date in the format YYYY-MM-DD")
+    if isinstance(value, int | float):
+        raise PydanticCustomError("date_type", "Input should be a valid date in the format YYYY-MM-DD")
+    return value
+
+
+Day = Annotated[dt.date, BeforeValidator(_iso_day)]
+
+
+def _accepts(annotation, kind: type) -> bool:
+    if annotation is kind:
+        return True
+    if typing.get_origin(annotation) is Annotated:
+        return _accepts(typing.get_args(annotation)[0], kind)
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return any(_accepts(arg, kind) for arg in typing.get_args(annotation))
+    return annotation is typing.Any
+
+
+class InputSchema(Schema):
+    """A request body. Ninja's Schema reads any object through its attributes, so a JSON list such as
+    `[null, null]` passed for an object whose fields are optional, and `true`/`false` passed for a number
+    (`"version": false` read as 0): both are refused here."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data):
+        # ninja hands the body over wrapped in its attribute reader (DjangoGetter)
+        if not isinstance(data if isinstance(data, dict | Schema) else getattr(data, "_obj", data), dict | Schema):
+            raise PydanticCustomError("model_attributes_type", "Input should be a JSON object")
+        return data
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool_for_numbers(cls, value, info: ValidationInfo):
+        if isinstance(value, bool) and info.field_name and not _accepts(cls.model_fields[info.field_name].annotation,
+                                                                          bool):
+            raise PydanticCustomError("int_type", "Input should be a number or text, not true/false")
+        return value
 
 # Vietnamese wording for pydantic's error types; the English text comes from pydantic itself.
 _PYDANTIC_VI = {
@@ -61,6 +118,8 @@ def _field_name(loc: list) -> str:
     parts = [str(p) for p in loc]
     while len(parts) > 1 and parts[0] in _LOCATION_PARTS:
         parts.pop(0)
+    if parts == ["payload"]:  # the whole body is wrong (not a JSON object): ninja's parameter name means nothing
+        return "body"
     return ".".join(parts) or "body"
 
 
@@ -122,6 +181,31 @@ def install_error_handlers(api: NinjaAPI) -> None:
         body = _error_body("http_error", str(exc), str(exc))
         return api.create_response(request, body, status=exc.status_code)
 
+    @api.exception_handler(Exception)
+    def server_error(request: HttpRequest, exc: Exception):
+        return server_error_response(request, exc, lambda body: api.create_response(request, body, status=500))
+
+
+def server_error_body(reference: str) -> dict:
+    """What a client sees of a bug: that it is the server's fault, and a reference to quote."""
+    body = _error_body(
+        "server_error",
+        f"Lỗi máy chủ, không phải do dữ liệu của bạn. Hãy báo mã tham chiếu {reference} cho quản trị hệ thống",
+        f"Server error, not a problem with your data. Please quote reference {reference} to the administrator")
+    body["reference"] = reference
+    return body
+
+
+def server_error_response(request: HttpRequest, exc: Exception, respond):
+    """Log an unexpected exception with a fresh reference id (the log line holds the traceback) and answer
+    500 with that id, so a report from a user can be matched to the log."""
+    reference = uuid.uuid4().hex[:12]
+    logger.error("server error %s on %s %s", reference, request.method, request.get_full_path(),
+                 exc_info=(type(exc), exc, exc.__traceback__))
+    response = respond(server_error_body(reference))
+    response["X-Error-Reference"] = reference
+    return response
+
 
 class AuditOut(Schema):
     """One entry of an object's audit history (see tinhso.core.audit)."""
@@ -135,10 +219,57 @@ class AuditOut(Schema):
     changes: list[dict]
 
 
+class ErrorMessage(Schema):
+    vi: str
+    en: str
+
+
+class FieldErrorOut(Schema):
+    field: str
+    message: ErrorMessage
+    row: int | None = Field(None, description="dòng trong tệp nhập / line of an imported file")
+
+
 class ErrorOut(Schema):
+    """Every error: `error` is a code (invalid, conflict, forbidden, not_found, unauthenticated, server_error…)."""
+
     error: str
-    message: dict[str, str]
-    errors: list[dict]
+    message: ErrorMessage
+    errors: list[FieldErrorOut]
+    reference: str | None = Field(None, description="mã tham chiếu của lỗi máy chủ (500) / server error reference")
 
 
 ERROR_RESPONSES = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+# Documented on every operation of the document (see TinhsoAPI): any operation can meet bad input, a missing
+# login, a refusal, a missing record, a concurrent edit, an invalid parameter or a bug.
+DOCUMENTED_ERRORS = {
+    400: "Dữ liệu không hợp lệ / Invalid data",
+    401: "Chưa đăng nhập / Not authenticated",
+    403: "Không có quyền / Forbidden",
+    404: "Không tìm thấy / Not found",
+    405: "Phương thức không được hỗ trợ / Method not allowed",
+    409: "Xung đột phiên bản / Version conflict",
+    422: "Tham số hoặc thân yêu cầu sai kiểu / Invalid parameters or body",
+    500: "Lỗi máy chủ, kèm mã tham chiếu / Server error, with a reference id",
+}
+
+
+class TinhsoAPI(NinjaAPI):
+    """The NinjaAPI whose OpenAPI document states every error an operation can answer, in the one error
+    shape, so that a client (and the schemathesis run in the tests) can rely on the document."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        if "ErrorOut" not in schemas:
+            schemas.update(ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}").pop("$defs", {}))
+            schemas["ErrorOut"] = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in DOCUMENTED_ERRORS.items():
+                    # ninja keys responses by int until the document is written out as JSON
+                    if status not in responses and str(status) not in responses:
+                        responses[status] = {"description": description, **error}
+        return schema

@@ -4,6 +4,7 @@ Services raise these; they never return HTTP responses. Each message names the f
 of an import) and says what is wrong in Vietnamese first, then English.
 """
 
+import unicodedata
 from dataclasses import dataclass
 
 
@@ -85,3 +86,12 @@ class NotFound(DomainError):
 
 def required(field_name: str, row: int | None = None) -> FieldError:
     return FieldError(field_name, "bắt buộc nhập", "is required", row)
+
+
+def single_line_error(field_name: str, value: str, row: int | None = None) -> FieldError | None:
+    """A code or name must be one line of printable text: a line break, tab or other control character in it
+    would break the file names, headers and spreadsheets it ends up in."""
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        return FieldError(field_name, "không được chứa xuống dòng, tab hay ký tự điều khiển",
+                          "must not contain line breaks, tabs or other control characters", row)
+    return None

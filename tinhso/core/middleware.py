@@ -41,6 +41,9 @@ _API_STATUS_TEXT = {
     404: ("not_found", "Không có địa chỉ API này", "No such API address"),
     405: ("method_not_allowed", "Phương thức HTTP không được hỗ trợ ở địa chỉ này",
           "This HTTP method is not supported at this address"),
+    # the API's own handler answers bugs with a reference id (core.api.server_error_response); this is the
+    # fallback for one raised outside it, which must not pass for "bad request" either
+    500: ("server_error", "Lỗi máy chủ, không phải do dữ liệu của bạn", "Server error, not a problem with your data"),
 }
 
 

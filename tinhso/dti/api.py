@@ -9,7 +9,7 @@ from ninja import Body, File, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from tinhso.core.api import ERROR_RESPONSES
+from tinhso.core.api import ERROR_RESPONSES, InputSchema
 from tinhso.core.downloads import attach
 from tinhso.core.errors import FieldError, Forbidden, ValidationFailed
 from tinhso.dti import exports, frameworks, services
@@ -43,7 +43,7 @@ class RoundOut(Schema):
     warnings: list[str] = Field(default_factory=list, description="Cảnh báo, ví dụ chưa lấy được số liệu tự động")
 
 
-class RoundIn(Schema):
+class RoundIn(InputSchema):
     name: str = Field(min_length=1, max_length=255)
     year: int = Field(ge=2000, le=2100)
     framework_id: int
@@ -52,23 +52,23 @@ class RoundIn(Schema):
     note: str = Field("", max_length=5000)
 
 
-class VersionIn(Schema):
+class VersionIn(InputSchema):
     version: int
 
 
-class ValueIn(Schema):
+class ValueIn(InputSchema):
     value: float | str | None = Field(description="Số (dấu phẩy thập phân được chấp nhận), 1/0 cho có/không")
     note: str = Field("", max_length=5000)
     version: int | None = None
 
 
-class AdjustIn(Schema):
+class AdjustIn(InputSchema):
     value: float | str | None
     reason: str = Field(min_length=1, max_length=2000)
     version: int | None = None
 
 
-class ValueOut(Schema):
+class DtiValueOut(Schema):
     component: str
     value: float | None
     origin: str
@@ -105,7 +105,7 @@ class ScorecardOut(Schema):
     framework: str
     result: ResultOut | None
     largest_gaps: list[dict]
-    values: list[ValueOut]
+    values: list[DtiValueOut]
 
 
 def _f(number) -> float | None:
@@ -221,7 +221,7 @@ def publish(request: HttpRequest, round_id: int, payload: VersionIn):
     return _round_out(services.publish_round(request.user, round_id, payload.version))
 
 
-@router.put("/dti/rounds/{round_id}/units/{unit_id}/values/{code}", response={200: ValueOut, **ERROR_RESPONSES},
+@router.put("/dti/rounds/{round_id}/units/{unit_id}/values/{code}", response={200: DtiValueOut, **ERROR_RESPONSES},
             summary="Tự đánh giá một chỉ số thành phần / Self-assess a component")
 def submit_value(request: HttpRequest, round_id: int, unit_id: int, code: str, payload: ValueIn):
     return _value_out(services.submit_value(request.user, round_id, unit_id, code, payload.value, payload.note,
@@ -229,7 +229,7 @@ def submit_value(request: HttpRequest, round_id: int, unit_id: int, code: str, p
 
 
 @router.post("/dti/rounds/{round_id}/units/{unit_id}/values/{code}/adjust",
-             response={200: ValueOut, **ERROR_RESPONSES}, summary="Sở KH&CN điều chỉnh / DX office adjusts")
+             response={200: DtiValueOut, **ERROR_RESPONSES}, summary="Sở KH&CN điều chỉnh / DX office adjusts")
 def adjust_value(request: HttpRequest, round_id: int, unit_id: int, code: str, payload: AdjustIn):
     return _value_out(services.adjust_value(request.user, round_id, unit_id, code, payload.value, payload.reason,
                                             payload.version))

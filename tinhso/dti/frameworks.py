@@ -24,7 +24,7 @@ from django.db import transaction
 
 from tinhso.accounts.models import Role, User
 from tinhso.accounts.services import is_system_admin
-from tinhso.core.errors import FieldError, Forbidden, NotFound, ValidationFailed
+from tinhso.core.errors import FieldError, Forbidden, NotFound, ValidationFailed, single_line_error
 from tinhso.dti.models import Component, Framework, FrameworkStatus, MainIndicator, Pillar, ValueSource
 from tinhso.dti.scoring import ComponentSpec, validate_rule
 from tinhso.units.models import UnitKind
@@ -62,6 +62,8 @@ def _text(doc: dict, key: str, field: str, errors: list[FieldError], required: b
     text = str(value).strip()
     if len(text) > max_length:
         errors.append(FieldError(field, f"dài quá {max_length} ký tự", f"is longer than {max_length} characters"))
+    elif key == "code" and (error := single_line_error(field, text)):
+        errors.append(error)  # codes end up in file names
     return text
 
 

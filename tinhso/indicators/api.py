@@ -11,7 +11,7 @@ from ninja.security import SessionAuth
 from pydantic import Field
 
 from tinhso.accounts.auth import TokenAuth
-from tinhso.core.api import ERROR_RESPONSES
+from tinhso.core.api import ERROR_RESPONSES, Day, InputSchema
 from tinhso.core.audit import history_of
 from tinhso.core.downloads import attach
 from tinhso.core.errors import FieldError, ValidationFailed
@@ -51,7 +51,7 @@ class IndicatorOut(Schema):
     version: int
 
 
-class IndicatorIn(Schema):
+class IndicatorIn(InputSchema):
     code: str = Field(min_length=2, max_length=40)
     name: str | None = Field(None, max_length=300)
     noun: str | None = Field(None, max_length=120)
@@ -73,13 +73,13 @@ class IndicatorIn(Schema):
     source: str | None = Field(None, max_length=300)
     active: bool | None = None
     version: int | None = Field(None, description="Phiên bản đã đọc (bắt buộc khi sửa) / version you read")
-    valid_from: dt.date | None = Field(None, description="Định nghĩa mới áp dụng từ ngày / new definition from")
+    valid_from: Day | None = Field(None, description="Định nghĩa mới áp dụng từ ngày / new definition from")
     reason: str = Field("", max_length=300)
 
 
 class RevisionOut(Schema):
     version: int
-    valid_from: dt.date
+    valid_from: Day
     definition: dict
     reason: str
 
@@ -108,12 +108,12 @@ class FormOut(Schema):
     derived: list[str]
 
 
-class FormItemIn(Schema):
+class FormItemIn(InputSchema):
     code: str = Field(max_length=40)
     required: bool = True
 
 
-class FormIn(Schema):
+class FormIn(InputSchema):
     code: str = Field(min_length=2, max_length=40)
     name: str = Field(max_length=300)
     period_type: str
@@ -127,7 +127,7 @@ class FormIn(Schema):
     version: int | None = Field(None, description="Phiên bản đã đọc (bắt buộc khi sửa) / version you read")
 
 
-class RuleOut(Schema):
+class ValidationRuleOut(Schema):
     code: str
     form: str | None
     left: str
@@ -141,7 +141,7 @@ class RuleOut(Schema):
     version: int
 
 
-class RuleIn(Schema):
+class ValidationRuleIn(InputSchema):
     code: str = Field(min_length=2, max_length=60)
     form: str | None = Field(None, max_length=40)
     left: str = Field(max_length=500)
@@ -162,7 +162,7 @@ class ReportOut(Schema):
     unit_name: str
     period: str
     period_label: str
-    deadline: dt.date
+    deadline: Day
     status: str
     comment: str
     late: bool
@@ -175,7 +175,7 @@ class ReportOut(Schema):
     warnings: list[dict] = []
 
 
-class ReportIn(Schema):
+class ReportIn(InputSchema):
     form: str = Field(description="Mã biểu mẫu / form code, e.g. BM01-THANG")
     unit_id: int
     period: str = Field(description="YYYY-MM, YYYY-Qn, YYYY-Hn hoặc YYYY")
@@ -184,7 +184,7 @@ class ReportIn(Schema):
     submit: bool = Field(False, description="Gửi luôn sau khi lưu / submit after saving")
 
 
-class TransitionIn(Schema):
+class TransitionIn(InputSchema):
     version: int | None = None
     comment: str = Field("", max_length=5000)
 
@@ -202,7 +202,7 @@ class CompletenessRowOut(Schema):
 class CompletenessOut(Schema):
     form: str
     period: str
-    deadline: dt.date
+    deadline: Day
     expected: int
     submitted: int
     approved: int
@@ -214,7 +214,7 @@ class CompletenessOut(Schema):
     rows: list[CompletenessRowOut]
 
 
-class ValueOut(Schema):
+class AnalyticsValueOut(Schema):
     indicator: str
     unit_id: int
     period: str
@@ -223,7 +223,7 @@ class ValueOut(Schema):
     change_pct: float | None = None
 
 
-class TargetIn(Schema):
+class TargetIn(InputSchema):
     indicator: str
     unit_id: int
     year: int = Field(ge=1990, le=2100)
@@ -274,7 +274,7 @@ class ReminderOut(Schema):
     read_at: dt.datetime | None
 
 
-class ImportOut(Schema):
+class TargetImportOut(Schema):
     saved: int
 
 
@@ -372,15 +372,15 @@ def _rule_out(rule) -> dict:
             "active": rule.active, "version": rule.version}
 
 
-@router.get("/indicators/rules", response=list[RuleOut], summary="Quy tắc kiểm tra / Validation rules")
+@router.get("/indicators/rules", response=list[ValidationRuleOut], summary="Quy tắc kiểm tra / Validation rules")
 def list_rules(request: HttpRequest, form: str | None = None):
     rules = services.ValidationRule.objects.select_related("form")
     return [_rule_out(r) for r in (rules.filter(form__code=form) if form else rules)]
 
 
-@router.put("/indicators/rules", response={200: RuleOut, **ERROR_RESPONSES},
+@router.put("/indicators/rules", response={200: ValidationRuleOut, **ERROR_RESPONSES},
             summary="Tạo hoặc sửa quy tắc kiểm tra (cơ quan CĐS) / Create or change a validation rule (DX office)")
-def save_rule(request: HttpRequest, payload: RuleIn):
+def save_rule(request: HttpRequest, payload: ValidationRuleIn):
     """`left operator right` over indicator codes in braces, e.g. `{HS_TRUC_TUYEN} <= {HS_TONG}`."""
     services.require_dx_office(request.user)  # a refusal before any other complaint
     _require_version(services.ValidationRule.objects.filter(code=payload.code).exists(), payload.version)
@@ -523,11 +523,11 @@ def read_reminder(request: HttpRequest, reminder_id: int):
 
 # ---------------------------------------------------------------- analytics
 
-@router.get("/indicators/analytics", response={200: list[ValueOut], **ERROR_RESPONSES},
+@router.get("/indicators/analytics", response={200: list[AnalyticsValueOut], **ERROR_RESPONSES},
             summary="Số liệu đã duyệt theo đơn vị và kỳ / Approved figures by unit and period")
 def analytics_values(request: HttpRequest, indicators: str, start: str, end: str = "", period_type: str = "year",
                      units: str = "", parent: int | None = None, level: str | None = None,
-                     as_of: dt.date | None = None, compare: bool = False):
+                     as_of: Day | None = None, compare: bool = False):
     """Roll-up of approved figures. Units: `units=1,2`, the children of `parent`, or every unit of a
     `level` (province, commune…) valid on `as_of` (default today); old units' figures are
     re-aggregated to them. `period_type` buckets (month → quarter → half → year) between `start` and
@@ -561,7 +561,7 @@ def put_target(request: HttpRequest, payload: TargetIn):
             "value": t.value, "note": t.note, "version": t.version}
 
 
-@router.post("/indicators/targets/import", response={200: ImportOut, **ERROR_RESPONSES},
+@router.post("/indicators/targets/import", response={200: TargetImportOut, **ERROR_RESPONSES},
              summary="Nhập chỉ tiêu kế hoạch từ CSV/XLSX, tất cả hoặc không / Import targets, all or nothing")
 def import_targets(request: HttpRequest, file: UploadedFile = File(...)):
     rows = read_table(file.read(), file.name or "", services.TARGET_ALIASES)

@@ -215,11 +215,14 @@ class ValidationRule(models.Model):
         return f"{self.code}: {self.left} {self.operator} {self.right}"
 
 
-class Status(models.TextChoices):
+class ReportStatus(models.TextChoices):
     DRAFT = "draft", "Đang nhập / Draft"
     SUBMITTED = "submitted", "Đã gửi / Submitted"
     APPROVED = "approved", "Đã phê duyệt / Approved"
     RETURNED = "returned", "Trả lại / Returned"
+
+
+Status = ReportStatus  # the API document names it ReportStatus: programme and indicators both have a Status
 
 
 class Report(models.Model):

@@ -519,6 +519,11 @@ _TRUE = {"1", "true", "co", "x", "yes", "dung", "da", "đã", "có"}
 _FALSE = {"0", "false", "khong", "no", "sai", "chua", "không", "chưa"}
 
 
+# Values and targets are stored with 20 digits, 4 of them decimals; anything this large is a typing mistake
+# and beyond it the column would overflow (SQLite would store it and fail on every later read).
+MAX_ABS_VALUE = Decimal("1e15")
+
+
 def parse_number(raw) -> Decimal:
     """Accept numbers and Vietnamese-formatted text: '1.562' → 1562, '97,4' → 97.4, '1.234,5' → 1234.5."""
     if isinstance(raw, bool):
@@ -605,7 +610,7 @@ def clean_values(form: Form, raw: dict, items: list[FormIndicator] | None = None
         if high is not None and number > high:
             errors.append(CellError(code, f"không được lớn hơn {vn_number(high, 4)}", f"must be at most {high:f}"))
             continue
-        if abs(number) >= Decimal("1e15"):
+        if abs(number) >= MAX_ABS_VALUE:
             errors.append(CellError(code, "số quá lớn", "number too large"))
             continue
         cleaned[code] = number.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
@@ -1262,6 +1267,11 @@ def set_target(user: User, indicator_code: str, unit: Unit, year: int, value, pe
         number = parse_number(value)
         if number < 0:
             errors.append(FieldError("value", "không được âm", "must not be negative", row))
+        elif number >= MAX_ABS_VALUE:
+            errors.append(FieldError("value", "số quá lớn (tối đa 999.999.999.999.999)",
+                                     "number too large (at most 999,999,999,999,999)", row))
+        else:
+            number = number.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
     except (InvalidOperation, ValueError):
         errors.append(FieldError("value", f"'{value}' không phải là số", f"'{value}' is not a number", row))
     if errors:

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from tinhso.core.downloads import attach
 from tinhso.core.errors import DomainError, Forbidden
 from tinhso.core.formatting import vn_datetime
 from tinhso.ioc import registry, services
@@ -119,7 +120,7 @@ def edit(request: HttpRequest, dashboard_id: int | None = None) -> HttpResponse:
 def export(request: HttpRequest, dashboard_id: int) -> HttpResponse:
     board = services.get_dashboard(request.user, dashboard_id)
     response = HttpResponse(services.export_definition(board), content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="dashboard-{board.pk}.json"'
+    attach(response, f"dashboard-{board.pk}.json")
     return response
 
 

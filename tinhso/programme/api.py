@@ -9,7 +9,7 @@ from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from tinhso.core.api import ERROR_RESPONSES, AuditOut
+from tinhso.core.api import ERROR_RESPONSES, MAX_OFFSET, AuditOut, Day, InputSchema
 from tinhso.core.audit import history_of
 from tinhso.core.downloads import attach, stored_file
 from tinhso.core.errors import FieldError, Forbidden, ValidationFailed
@@ -41,7 +41,7 @@ class UnitRef(Schema):
     code: str | None
 
 
-class SchemeIn(Schema):
+class SchemeIn(InputSchema):
     code: str = Field(min_length=1, max_length=40)
     name: str = Field(min_length=1, max_length=500)
     province_id: int
@@ -52,7 +52,7 @@ class SchemeIn(Schema):
     description: str = Field("", max_length=20000)
 
 
-class SchemePatch(Schema):
+class SchemePatch(InputSchema):
     version: int
     code: str | None = Field(None, min_length=1, max_length=40)
     name: str | None = Field(None, min_length=1, max_length=500)
@@ -77,7 +77,7 @@ class SchemeOut(Schema):
     version: int
 
 
-class PlanIn(Schema):
+class PlanIn(InputSchema):
     code: str = Field(min_length=1, max_length=40)
     name: str = Field(min_length=1, max_length=500)
     scheme_id: int | None = None
@@ -88,7 +88,7 @@ class PlanIn(Schema):
     description: str = Field("", max_length=20000)
 
 
-class PlanPatch(Schema):
+class PlanPatch(InputSchema):
     version: int
     code: str | None = Field(None, min_length=1, max_length=40)
     name: str | None = Field(None, min_length=1, max_length=500)
@@ -112,7 +112,7 @@ class PlanOut(Schema):
     version: int
 
 
-class BudgetIn(Schema):
+class BudgetIn(InputSchema):
     source: FundingSource
     planned: Decimal = Field(Decimal(0), ge=0, max_digits=14, decimal_places=3)
     allocated: Decimal = Field(Decimal(0), ge=0, max_digits=14, decimal_places=3)
@@ -126,7 +126,7 @@ class BudgetOut(Schema):
     disbursed: float
 
 
-class TaskIn(Schema):
+class TaskIn(InputSchema):
     plan_id: int
     code: str = Field(min_length=1, max_length=40)
     title: str = Field(min_length=1, max_length=500)
@@ -138,16 +138,16 @@ class TaskIn(Schema):
     carried_from_id: int | None = None
     coordinating_unit_ids: list[int] = Field(default_factory=list, max_length=100)
     parent_id: int | None = None
-    start_date: dt.date | None = None
-    due_date: dt.date | None = None
+    start_date: Day | None = None
+    due_date: Day | None = None
     status: Status = Status.NOT_STARTED
     progress: int = Field(0, ge=0, le=100)
-    completed_on: dt.date | None = None
+    completed_on: Day | None = None
     note: str = Field("", max_length=20000)
     budget: list[BudgetIn] = Field(default_factory=list, max_length=len(FundingSource.values))
 
 
-class TaskPatch(Schema):
+class TaskPatch(InputSchema):
     version: int = Field(description="Phiên bản đã đọc; sửa trên bản cũ bị từ chối (409) / version you read")
     code: str | None = Field(None, min_length=1, max_length=40)
     title: str | None = Field(None, min_length=1, max_length=500)
@@ -159,11 +159,11 @@ class TaskPatch(Schema):
     carried_from_id: int | None = None
     coordinating_unit_ids: list[int] | None = Field(None, max_length=100)
     parent_id: int | None = None
-    start_date: dt.date | None = None
-    due_date: dt.date | None = None
+    start_date: Day | None = None
+    due_date: Day | None = None
     status: Status | None = None
     progress: int | None = Field(None, ge=0, le=100)
-    completed_on: dt.date | None = None
+    completed_on: Day | None = None
     note: str | None = Field(None, max_length=20000)
     budget: list[BudgetIn] | None = Field(None, max_length=len(FundingSource.values))
 
@@ -189,13 +189,13 @@ class TaskOut(Schema):
     carried_from_id: int | None
     lead_unit: UnitRef
     coordinating_units: list[UnitRef]
-    start_date: dt.date | None
-    due_date: dt.date | None
+    start_date: Day | None
+    due_date: Day | None
     status: str
     state: DerivedState = Field(description="Trạng thái tính toán, gồm 'overdue' / derived state incl. overdue")
     progress: int
-    completed_on: dt.date | None
-    last_update_on: dt.date | None
+    completed_on: Day | None
+    last_update_on: Day | None
     note: str
     budget: list[BudgetOut]
     version: int
@@ -224,7 +224,7 @@ class EvidenceOut(Schema):
 class UpdateOut(Schema):
     id: int
     task_id: int
-    reported_on: dt.date
+    reported_on: Day
     text: str
     progress: int
     status: str
@@ -234,7 +234,7 @@ class UpdateOut(Schema):
     evidence: list[EvidenceOut]
 
 
-class CarryOverIn(Schema):
+class CarryOverIn(InputSchema):
     target_plan_id: int
     task_ids: list[int] | None = Field(None, max_length=10000,
                                        description="Bỏ trống = mọi nhiệm vụ chưa hoàn thành / omit = all unfinished")
@@ -244,7 +244,7 @@ class CarryOverOut(Schema):
     created: list[TaskRef]
 
 
-class ImportOut(Schema):
+class PlanImportOut(Schema):
     created: int
 
 
@@ -275,7 +275,7 @@ def _plan_out(plan: Plan) -> dict:
             "province": _ref(plan.province)}
 
 
-def _task_out(task: Task, day: dt.date) -> dict:
+def _task_out(task: Task, day: Day) -> dict:
     return {
         **{f: getattr(task, f) for f in ("id", "plan_id", "parent_id", "code", "title", "description", "pillar",
                                           "kind", "origin", "carried_from_id", "start_date", "due_date", "status",
@@ -424,7 +424,7 @@ def delete_plan(request: HttpRequest, plan_id: int, version: int):
 
 @router.get(f"{PREFIX}/plans/{{plan_id}}/overview", response={200: dict, **ERROR_RESPONSES},
             summary="Tổng quan kế hoạch cho lãnh đạo / Plan overview for leaders")
-def plan_overview(request: HttpRequest, plan_id: int, as_of: dt.date | None = None):
+def plan_overview(request: HttpRequest, plan_id: int, as_of: Day | None = None):
     """Counts by derived state, origin, pillar and lead unit; overdue list; budget planned vs disbursed;
     timeline; latest updates; and the generated Vietnamese summary sentences. A focal point's overview
     covers only its unit's tasks."""
@@ -465,7 +465,7 @@ def export_plan(request: HttpRequest, plan_id: int):
     return response
 
 
-@router.post(f"{PREFIX}/plans/{{plan_id}}/import", response={200: ImportOut, **ERROR_RESPONSES},
+@router.post(f"{PREFIX}/plans/{{plan_id}}/import", response={200: PlanImportOut, **ERROR_RESPONSES},
              summary="Nhập nhiệm vụ từ XLSX, tất cả hoặc không / Import tasks, all or nothing")
 def import_plan(request: HttpRequest, plan_id: int, file: UploadedFile = File(...)):
     plan = services.get_plan(plan_id)
@@ -494,7 +494,7 @@ def carry_over(request: HttpRequest, plan_id: int, payload: CarryOverIn):
 def list_tasks(request: HttpRequest, plan_id: int | None = None, q: str = Query("", max_length=200),
                state: DerivedState | None = None, origin: Origin | None = None, pillar: Pillar | None = None,
                kind: TaskKind | None = None, lead_unit_id: int | None = None, top_level: bool = False,
-               limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)):
+               limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0, le=MAX_OFFSET)):
     plan = services.get_plan(plan_id) if plan_id else None
     flt = services.TaskFilter(q=q, state=state or "", origin=origin or "", pillar=pillar or "", kind=kind or "",
                               lead_unit=lead_unit_id, top_level=top_level)
@@ -548,7 +548,7 @@ def list_updates(request: HttpRequest, task_id: int):
              summary="Báo cáo tiến độ kèm minh chứng (multipart) / Post progress with evidence files")
 def post_update(request: HttpRequest, task_id: int, text: str = Form(..., max_length=20000),
                 progress: int = Form(..., ge=0, le=100), status: Status = Form(...),
-                reported_on: dt.date | None = Form(None), files: list[UploadedFile] = File(default=None)):
+                reported_on: Day | None = Form(None), files: list[UploadedFile] = File(default=None)):
     """multipart/form-data: `text`, `progress` (0–100), `status`, optional `reported_on` (YYYY-MM-DD) and
     evidence files in `files` (repeat the field for several files)."""
     update = services.post_progress(request.user, task_id, text, progress, status, reported_on, files or [])

@@ -40,7 +40,7 @@ class Origin(models.TextChoices):
     CARRIED_OVER = "carried_over", "Chuyển tiếp từ năm trước / Carried over"
 
 
-class Status(models.TextChoices):
+class TaskStatus(models.TextChoices):
     """Stored statuses. "overdue" is a derived state (see DerivedState), never stored."""
 
     NOT_STARTED = "not_started", "Chưa triển khai / Not started"
@@ -48,6 +48,9 @@ class Status(models.TextChoices):
     DONE = "done", "Hoàn thành / Done"
     CANCELLED = "cancelled", "Dừng, hủy / Cancelled"
     CARRIED_OVER = "carried_over", "Đã chuyển tiếp sang năm sau / Carried over"
+
+
+Status = TaskStatus  # the API document names it TaskStatus: programme and indicators both have a Status
 
 
 class DerivedState(models.TextChoices):

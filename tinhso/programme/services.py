@@ -24,7 +24,7 @@ from django.db.models import Case, CharField, Count, F, Max, Q, QuerySet, Sum, V
 from tinhso.accounts.models import Role, User
 from tinhso.accounts.services import can_edit_unit, is_system_admin, require_edit_unit
 from tinhso.core.downloads import content_type_for
-from tinhso.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed, required
+from tinhso.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed, required, single_line_error
 from tinhso.core.formatting import vn_number, vn_percent
 from tinhso.core.text import fold, vi_sort_key
 from tinhso.programme.models import (
@@ -287,7 +287,13 @@ def _text_errors(values: dict, limits: dict[str, int], must: tuple[str, ...]) ->
             errors.append(required(name))
         elif len(str(value)) > limit:
             errors.append(FieldError(name, f"dài quá {limit} ký tự", f"is longer than {limit} characters"))
+        elif name in SINGLE_LINE_FIELDS and (error := single_line_error(name, str(value))):
+            errors.append(error)
     return errors
+
+
+# Codes, names and decision numbers are one line: a line break in a code would end up in file names and headers.
+SINGLE_LINE_FIELDS = ("code", "name", "decision")
 
 
 def _province_errors(province: Unit | None) -> list[FieldError]:
@@ -519,6 +525,8 @@ def validate_task(plan: Plan, data: TaskData, instance: Task | None = None, row:
         errors.append(required("code", row))
     elif len(data.code) > 40:
         err("code", "mã dài quá 40 ký tự", "code is longer than 40 characters")
+    elif error := single_line_error("code", data.code, row):
+        errors.append(error)
     else:
         clash = Task.objects.filter(plan=plan, code=data.code)
         if instance is not None and instance.pk:

@@ -11,7 +11,7 @@ from ninja.security import SessionAuth
 from pydantic import Field
 
 from tinhso.accounts.auth import TokenAuth
-from tinhso.core.api import ERROR_RESPONSES
+from tinhso.core.api import ERROR_RESPONSES, Day, InputSchema
 from tinhso.core.downloads import attach
 from tinhso.transport import services
 from tinhso.transport.models import LicenceKind, RuleKind
@@ -64,7 +64,7 @@ class IngestOut(Schema):
                                              "already stored and was not stored again")
 
 
-class StreamIn(Schema):
+class StreamIn(InputSchema):
     points: list = Field(description="Các điểm: plate, time (ISO 8601), lat, lon, speed, heading, ignition, door, "
                                      "driver / points as devices send them", min_length=1,
                          max_length=services.MAX_STREAM_POINTS)
@@ -124,7 +124,7 @@ class JourneysOut(Schema):
     violations: list[ViolationOut]
 
 
-class RuleOut(Schema):
+class TransportRuleOut(Schema):
     code: str
     kind: str
     name: str
@@ -134,16 +134,16 @@ class RuleOut(Schema):
     version: int
 
 
-class RulePatch(Schema):
+class RulePatch(InputSchema):
     version: int
     params: dict | None = None
     active: bool | None = None
     legal_reference: str | None = Field(None, max_length=5000)
 
 
-class AnalysisIn(Schema):
-    start: dt.date
-    end: dt.date
+class AnalysisIn(InputSchema):
+    start: Day
+    end: Day
 
 
 class AnalysisOut(Schema):
@@ -198,7 +198,7 @@ def get_vehicle(request: HttpRequest, ref: str):
 
 @router.get("/transport/vehicles/{ref}/positions", response={200: None, **ERROR_RESPONSES},
             summary="Trích xuất dữ liệu hành trình / Extract a vehicle's positions (json, csv, parquet)")
-def positions(request: HttpRequest, ref: str, start: dt.date, end: dt.date, format: str = "json"):
+def positions(request: HttpRequest, ref: str, start: Day, end: Day, format: str = "json"):
     vehicle = services.find_vehicle(request.user, ref)
     content, count = services.extract(request.user, vehicle, start, end, format)
     mime = {"json": "application/json", "csv": "text/csv; charset=utf-8",
@@ -212,7 +212,7 @@ def positions(request: HttpRequest, ref: str, start: dt.date, end: dt.date, form
 
 @router.get("/transport/vehicles/{ref}/journeys", response={200: JourneysOut, **ERROR_RESPONSES},
             summary="Chuyến, điểm dừng, vi phạm của một xe / A vehicle's trips, stops and violations")
-def journeys(request: HttpRequest, ref: str, start: dt.date, end: dt.date):
+def journeys(request: HttpRequest, ref: str, start: Day, end: Day):
     vehicle = services.find_vehicle(request.user, ref)
     result = services.vehicle_journeys(request.user, vehicle, start, end)
     plates = {vehicle.pk: vehicle.plate}
@@ -245,7 +245,7 @@ def ingest_file(request: HttpRequest, file: UploadedFile = File(...), format: st
 
 @router.get("/transport/violations", response={200: list[ViolationOut], **ERROR_RESPONSES},
             summary="Danh sách vi phạm / Violations")
-def list_violations(request: HttpRequest, start: dt.date, end: dt.date, kind: RuleKind | None = None,
+def list_violations(request: HttpRequest, start: Day, end: Day, kind: RuleKind | None = None,
                     vehicle: int | None = None, business: int | None = None, driver: str = "",
                     limit: int = Query(1000, ge=1, le=100_000)):
     rows = services.violations(request.user, start, end, kind or "", vehicle, business, driver, limit)
@@ -261,7 +261,7 @@ def run_analysis(request: HttpRequest, payload: AnalysisIn):
 
 @router.get("/transport/reports/{level}", response={200: None, **ERROR_RESPONSES},
             summary="Báo cáo theo xe, lái xe, đơn vị / Report per vehicle, driver or business (json, xlsx, csv)")
-def report(request: HttpRequest, level: str, start: dt.date, end: dt.date, format: str = "json"):
+def report(request: HttpRequest, level: str, start: Day, end: Day, format: str = "json"):
     if format == "json":
         import json
 
@@ -275,7 +275,7 @@ def report(request: HttpRequest, level: str, start: dt.date, end: dt.date, forma
 
 @router.get("/transport/coaches", response={200: list[CoachOut], **ERROR_RESPONSES},
             summary="Xe hợp đồng nghi trá hình tuyến cố định / Suspected disguised contract coaches")
-def coaches(request: HttpRequest, start: dt.date, end: dt.date, flagged_only: bool = False):
+def coaches(request: HttpRequest, start: Day, end: Day, flagged_only: bool = False):
     scores = services.coach_candidates(request.user, start, end)
     vehicles = services.Vehicle.objects.select_related("business").in_bulk([s.vehicle_id for s in scores])
     out = []
@@ -292,14 +292,14 @@ def coaches(request: HttpRequest, start: dt.date, end: dt.date, flagged_only: bo
     return out
 
 
-@router.get("/transport/rules", response={200: list[RuleOut], **ERROR_RESPONSES},
+@router.get("/transport/rules", response={200: list[TransportRuleOut], **ERROR_RESPONSES},
             summary="Quy tắc vi phạm và căn cứ pháp lý / Violation rules and their legal basis")
 def list_rules(request: HttpRequest):
     services.require_view(request.user)
     return services.rules()
 
 
-@router.patch("/transport/rules/{code}", response={200: RuleOut, **ERROR_RESPONSES},
+@router.patch("/transport/rules/{code}", response={200: TransportRuleOut, **ERROR_RESPONSES},
               summary="Sửa tham số quy tắc / Change a rule's parameters")
 def patch_rule(request: HttpRequest, code: str, payload: RulePatch):
     return services.update_rule(request.user, code, payload.params, payload.active, payload.version,

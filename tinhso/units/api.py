@@ -7,7 +7,7 @@ from ninja import File, Path, Query, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from tinhso.core.api import ERROR_RESPONSES, MAX_ID, AuditOut, DbId
+from tinhso.core.api import ERROR_RESPONSES, MAX_ID, AuditOut, Day, DbId, InputSchema
 from tinhso.core.downloads import attach
 from tinhso.core.errors import FieldError, ValidationFailed
 from tinhso.core.tabular import read_table
@@ -32,8 +32,8 @@ class UnitOut(Schema):
     kind: UnitKind
     parent_id: int | None
     stats_code: str
-    valid_from: dt.date | None
-    valid_to: dt.date | None
+    valid_from: Day | None
+    valid_to: Day | None
     note: str
     depth: int
     version: int
@@ -42,7 +42,7 @@ class UnitOut(Schema):
 class SuccessionOut(Schema):
     unit: UnitRef
     event_kind: str
-    event_date: dt.date
+    event_date: Day
     legal_basis: str
     share: float
 
@@ -54,19 +54,19 @@ class UnitDetailOut(UnitOut):
     successors: list[SuccessionOut]
 
 
-class UnitIn(Schema):
+class UnitIn(InputSchema):
     name: str = Field(min_length=1, max_length=255)
     kind: UnitKind
     code: str | None = Field(None, max_length=13)
     short_name: str = Field("", max_length=120)
     parent_id: DbId | None = None
     stats_code: str = Field("", max_length=10)
-    valid_from: dt.date | None = None
-    valid_to: dt.date | None = None
+    valid_from: Day | None = None
+    valid_to: Day | None = None
     note: str = Field("", max_length=5000)
 
 
-class UnitPatch(Schema):
+class UnitPatch(InputSchema):
     version: int = Field(description="Phiên bản đã đọc; sửa trên bản cũ bị từ chối (409) / version you read")
     name: str | None = Field(None, min_length=1, max_length=255)
     kind: UnitKind | None = None
@@ -74,8 +74,8 @@ class UnitPatch(Schema):
     short_name: str | None = Field(None, max_length=120)
     parent_id: DbId | None = None
     stats_code: str | None = Field(None, max_length=10)
-    valid_from: dt.date | None = None
-    valid_to: dt.date | None = None
+    valid_from: Day | None = None
+    valid_to: Day | None = None
     note: str | None = Field(None, max_length=5000)
 
 
@@ -87,9 +87,9 @@ class TreeOut(Schema):
     children: list["TreeOut"]
 
 
-class EventIn(Schema):
+class EventIn(InputSchema):
     kind: EventKind
-    date: dt.date
+    date: Day
     predecessor_ids: list[DbId] = Field(min_length=1, max_length=500)
     successor_ids: list[DbId] = Field(default_factory=list, max_length=500)
     legal_basis: str = Field("", max_length=255)
@@ -99,11 +99,11 @@ class EventIn(Schema):
 class EventOut(Schema):
     id: int
     kind: str
-    date: dt.date
+    date: Day
     legal_basis: str
 
 
-class ImportOut(Schema):
+class UnitImportOut(Schema):
     created: int
     updated: int
 
@@ -130,14 +130,14 @@ def _detail(unit: Unit) -> dict:
 
 
 @router.get("/units", response=list[UnitOut], summary="Tìm đơn vị / Search units")
-def list_units(request: HttpRequest, q: str = "", as_of: dt.date | None = None, kind: UnitKind | None = None,
+def list_units(request: HttpRequest, q: str = "", as_of: Day | None = None, kind: UnitKind | None = None,
                under: int | None = Query(None, ge=1, le=MAX_ID), limit: int = Query(200, ge=1, le=5000)):
     """`q` ignores diacritics ("bac kan" finds "Bắc Kạn"); `as_of` returns units valid on that date."""
     return services.search_units(q, as_of=as_of, kind=kind, under=services.unit_for_field(under, "under"), limit=limit)
 
 
 @router.get("/units/tree", response=list[TreeOut], summary="Cây đơn vị theo ngày / Unit tree as of a date")
-def unit_tree(request: HttpRequest, as_of: dt.date | None = None,
+def unit_tree(request: HttpRequest, as_of: Day | None = None,
               root: int | None = Query(None, ge=1, le=MAX_ID)):
     def out(node) -> dict:
         unit = node.unit
@@ -149,14 +149,14 @@ def unit_tree(request: HttpRequest, as_of: dt.date | None = None,
 
 @router.get("/units/export", summary="Xuất danh mục đơn vị / Export units",
             response={200: None, **ERROR_RESPONSES})
-def export_units(request: HttpRequest, format: str = "xlsx", as_of: dt.date | None = None):
+def export_units(request: HttpRequest, format: str = "xlsx", as_of: Day | None = None):
     content, filename, mime = services.export_units(format, as_of)
     response = HttpResponse(content, content_type=mime)
     attach(response, filename)
     return response
 
 
-@router.post("/units/import", response={200: ImportOut, **ERROR_RESPONSES},
+@router.post("/units/import", response={200: UnitImportOut, **ERROR_RESPONSES},
              summary="Nhập đơn vị từ CSV/XLSX, tất cả hoặc không / Import units, all or nothing")
 def import_units(request: HttpRequest, file: UploadedFile = File(...)):
     rows = read_table(file.read(), file.name or "", services.HEADER_ALIASES)
@@ -190,7 +190,7 @@ def unit_history(request: HttpRequest, unit_id: int = UNIT_ID):
 
 @router.get("/units/{unit_id}/successors", response={200: list[dict], **ERROR_RESPONSES},
             summary="Đơn vị kế thừa hiện nay / Today's successors")
-def unit_successors(request: HttpRequest, unit_id: int = UNIT_ID, as_of: dt.date | None = None):
+def unit_successors(request: HttpRequest, unit_id: int = UNIT_ID, as_of: Day | None = None):
     unit = services.get_unit(unit_id)
     shares = services.current_successors([unit.pk], as_of)[unit.pk]
     units = Unit.objects.in_bulk(list(shares))

@@ -1,4 +1,5 @@
-"""DTI evidence is downloaded as an attachment typed by its checked extension, whatever the upload claimed."""
+"""DTI evidence is downloaded as an attachment typed by its checked extension, whatever the upload claimed;
+framework codes, which name downloaded files, are one line."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -21,3 +22,15 @@ def test_evidence_is_served_with_the_type_of_its_extension(root_admin, framework
     assert response["Content-Type"] == "text/plain"
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_framework_code_with_a_line_break_is_refused(root_admin, small_doc):
+    import pytest
+
+    from tinhso.core.errors import ValidationFailed
+    from tinhso.dti import frameworks
+
+    small_doc["code"] = "DTI\r\nX"
+    with pytest.raises(ValidationFailed) as failure:
+        frameworks.import_framework(root_admin, small_doc)
+    assert "code" in {e.field for e in failure.value.errors}

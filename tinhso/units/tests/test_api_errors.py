@@ -33,7 +33,7 @@ CASES = [
      400, "valid_to"),
     ("post", "/units", {"name": "X\u0000", "kind": "province"}, 400, "name"),
     ("post", "/units", {"name": "X", "kind": "province", "stats_code": "ab"}, 400, "stats_code"),
-    ("post", "/units", [1, 2], 422, "name"),
+    ("post", "/units", [1, 2], 422, "body"),  # a JSON list is not the object the body must be
     ("post", "/units", "not json", 400, None),
     ("patch", "/units/{commune}", {"name": "X"}, 422, "version"),
     ("patch", "/units/{commune}", {"version": "one"}, 422, "version"),

@@ -1,4 +1,5 @@
-"""Schemathesis fuzz of the foundation's operations in /api/v1/openapi.json: no input yields a server error.
+"""Schemathesis fuzz of every operation in /api/v1/openapi.json: no input yields a server error, and every
+answer is one the document states — its status code, its content type and the shape of its body.
 
 Deterministic (derandomized Hypothesis) and small, so it runs in the normal suite. It calls the Django
 WSGI application in-process against the test database, as a system administrator's API token."""
@@ -8,11 +9,18 @@ import schemathesis
 from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from tinhso.wsgi import application
 
 FOUNDATION_TAGS = ["units", "accounts"]
+# The document is the contract: a client generated from it must be able to read every answer.
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).include(tag=FOUNDATION_TAGS)
 
 
@@ -41,15 +49,15 @@ def admin_headers(db, _keep_test_connection, root_admin, department, commune):
           phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
 def test_no_server_error(case, admin_headers):
     response = case.call(headers=admin_headers)
-    case.validate_response(response, checks=[not_a_server_error], headers=admin_headers)
+    case.validate_response(response, checks=CHECKS, headers=admin_headers)
     assert response.status_code < 500
     if response.status_code >= 400:
         body = response.json()
         assert body["message"]["vi"] and body["message"]["en"]
 
 
-# The domain apps' operations, at fewer examples each to keep the suite fast: the same promise of
-# "bad input is a 4xx, never a 500" holds for every endpoint of the document.
+# The domain apps' operations, at fewer examples each to keep the suite fast: the same promises (bad input is
+# a 4xx, never a 500; answers match the document) hold for every endpoint of the document.
 domain_schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).exclude(tag=FOUNDATION_TAGS)
 
 
@@ -59,3 +67,4 @@ domain_schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", applicati
 def test_no_server_error_in_domain_apps(case, admin_headers):
     response = case.call(headers=admin_headers)
     assert response.status_code < 500, f"{case.method} {case.formatted_path}: {response.status_code}"
+    case.validate_response(response, checks=CHECKS, headers=admin_headers)
