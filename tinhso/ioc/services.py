@@ -385,7 +385,8 @@ class Figures:
 
 class SharedFigures:
     """In-process store of computed dashboards: one computation per key per interval, whatever the number
-    of screens (concurrent requests for an expired key wait for the one computing it). `computations`
+    of screens. While one request recomputes expired figures, the others get the previous ones at once
+    (a wall must not stall); only the very first computation of a key is waited for. `computations`
     counts them, for the benchmark and the tests."""
 
     MAX_ENTRIES = 500
@@ -402,7 +403,11 @@ class SharedFigures:
             return entry[1]
         with self._lock:
             key_lock = self._key_locks.setdefault(key, threading.Lock())
-        with key_lock:
+        if entry is not None and not key_lock.acquire(blocking=False):
+            return entry[1]  # another request is refreshing these figures: show the previous ones meanwhile
+        if entry is None:
+            key_lock.acquire()  # nothing to show yet: wait for the one computing it
+        try:
             entry = self._entries.get(key)
             if entry is not None and entry[0] > time.monotonic():
                 return entry[1]
@@ -415,6 +420,8 @@ class SharedFigures:
                     self._entries = {k: v for k, v in self._entries.items() if v[0] > now}
                 self._entries[key] = (time.monotonic() + ttl, figures)
             return figures
+        finally:
+            key_lock.release()
 
     def clear(self) -> None:
         with self._lock:
