@@ -331,8 +331,9 @@ def _map(ctx: Context, params: dict) -> list[Tile]:
         units.append({"unit_id": unit.pk, "name": unit.name, "short": unit.short_name or unit.name,
                       "value": value, "text": value_text(indicator, value), "status": status,
                       "url": _unit_link(indicator, unit, ctx.year)})
-    title = f"{indicator.name} — bản đồ ô đơn vị"
-    return [Tile(key=f"indicators.map.{indicator.code}", title=title, value_text="", unit_values=units,
+    title = f"{indicator.name} — bản đồ đơn vị"
+    as_of = min(ctx.today, periods.parse(ctx.period).end if ctx.period else dt.date(ctx.year, 12, 31))
+    return [Tile(key=f"indicators.map.{indicator.code}", title=title, value_text="", unit_values=units, as_of=as_of,
                  target_text=value_text(indicator, target) if target is not None else "",
                  url=_unit_link(indicator, ctx.scope, ctx.year))]
 
@@ -382,11 +383,11 @@ def default_widgets(ctx: Context) -> list[dict]:
         return items
     items = [{"widget": "indicators.plan", "params": {"limit": 8}}]
     if lead:
-        items += [{"widget": "indicators.trend", "params": {"indicator": lead}},
-                  {"widget": "indicators.map", "params": {"indicator": lead}, "page": 2, "wide": True},
-                  {"widget": "indicators.ranking", "params": {"indicator": lead}, "page": 3}]
+        items += [{"widget": "indicators.trend", "params": {"indicator": lead}, "page": 2},
+                  {"widget": "indicators.map", "params": {"indicator": lead}, "page": 3, "wide": True},
+                  {"widget": "indicators.ranking", "params": {"indicator": lead}, "page": 4}]
     if ctx.audience in (LEADER, DX_OFFICE, SECTOR):
-        items.append({"widget": "indicators.completeness", "params": {}})
+        items.append({"widget": "indicators.completeness", "params": {}, "page": 2})
     return items
 
 

@@ -115,6 +115,7 @@ class Tile:
     url: str = ""                 # the page behind the number
     evidence: list[Link] = field(default_factory=list)
     unit_values: list[dict] = field(default_factory=list)  # for maps: {unit_id, name, value, text, status, url}
+    as_of: dt.date | None = None  # for maps: the day the units are drawn as of (the figure's date)
 
 
 @dataclass
