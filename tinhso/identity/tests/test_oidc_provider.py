@@ -158,7 +158,8 @@ def test_a_disabled_application_is_refused_at_once(registered, browser, province
 def test_rp_initiated_logout_ends_the_session_and_returns_to_the_application(registered, browser):
     client, secret = registered
     tokens = _sign_in(browser, client, secret)
-    response = browser.get("/o/logout/", {"id_token_hint": tokens["id_token"], "client_id": client.application.client_id,
+    response = browser.get("/o/logout/", {"id_token_hint": tokens["id_token"],
+                                          "client_id": client.application.client_id,
                                           "post_logout_redirect_uri": "http://rp.example.gov.vn/"})
     assert response.status_code == 302 and response["Location"] == "http://rp.example.gov.vn/"
     assert browser.get("/accounts/me/").status_code == 302  # logged out of tinhso too
