@@ -6,14 +6,14 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field
 
-from tinhso.core.api import ERROR_RESPONSES, DbId
+from tinhso.core.api import ERROR_RESPONSES, DbId, InputSchema
 from tinhso.identity import services
 from tinhso.units.services import unit_for_field
 
 router = Router(tags=["identity"])
 
 
-class IdentityClientIn(Schema):
+class IdentityClientIn(InputSchema):
     name: str = Field(min_length=1, max_length=255)
     owner_unit_id: DbId
     redirect_uris: list[str] = Field(min_length=1, max_length=20)
@@ -45,7 +45,7 @@ class IdentityClientCreated(IdentityClientOut):
     client_secret: str = Field(description="Chỉ hiển thị một lần / shown once; empty for a public client")
 
 
-class IdentityEnabledIn(Schema):
+class IdentityEnabledIn(InputSchema):
     enabled: bool = Field(strict=True)
     version: int = Field(ge=1, strict=True)
     reason: str = Field(default="", max_length=500)
