@@ -23,7 +23,6 @@ MAX_ID = 2**63 - 1
 DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
 # Paging: an offset past any real table, but far from the 64-bit limit the database would overflow on.
 MAX_OFFSET = 10**9
-Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET)]
 
 logger = logging.getLogger("tinhso.api")
 
