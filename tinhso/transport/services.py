@@ -35,6 +35,7 @@ from tinhso.transport.fleet import (  # noqa: E402,F401 - the registry's service
     VehicleData,
     _search_text,
     bump_stamp,
+    contracts_of,
     create_vehicle,
     forget_vehicle_map,
     save_business,
@@ -582,7 +583,11 @@ def coach_candidates(user, start: dt.date, end: dt.date) -> list[coach.CoachScor
     start, end = check_period(start, end)
     contract = set(Vehicle.objects.filter(licence_kind=LicenceKind.CONTRACT).values_list("id", flat=True))
     trips = read_results("trips", start, end, f"vehicle_id IN ({', '.join(map(str, contract)) or 'NULL'})")
-    return coach.rank(trips, contract, coach.window_days(start, end))
+    scores = coach.rank(trips, contract, coach.window_days(start, end))
+    declared = contracts_of(contract, start, end)
+    for score in scores:
+        coach.apply_contracts(score, declared.get(score.vehicle_id, []))
+    return sorted(scores, key=lambda s: (-s.score, s.vehicle_id))
 
 
 # ---------------------------------------------------------------- generated fleets (demo, benchmarks)

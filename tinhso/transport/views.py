@@ -146,6 +146,7 @@ def coach_detail(request: HttpRequest, vehicle_id: int) -> HttpResponse:
     evidence = services._decorate([dict(e) for e in score.evidence]) if score else []
     return render(request, "transport/coach.html", {
         "vehicle": vehicle, "score": score, "start": start, "end": end, "evidence": evidence,
+        "explanation": services.coach.explain(score, services.coach.window_days(start, end)) if score else [],
         "map_data": {"lines": lines, "route": [list(p) for p in score.route] if score and score.route else []},
     })
 
