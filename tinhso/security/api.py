@@ -3,15 +3,16 @@
 import datetime as dt
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Path, Query, Router, Schema
+from ninja import File, Form, Path, Query, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import Field
 
 from tinhso.accounts.services import can_edit_unit
 from tinhso.core.api import ERROR_RESPONSES, MAX_ID, AuditOut, DbId
+from tinhso.core.audit import history_of
 from tinhso.core.errors import ValidationFailed
 from tinhso.core.tabular import read_table
-from tinhso.security import services
+from tinhso.security import dossiers, regimes, services
 from tinhso.security.models import Asset, AssetKind, AssetStatus, Category, Hosting, MigrationStatus, SystemStatus
 from tinhso.units.services import unit_for_field
 
@@ -341,3 +342,195 @@ def delete_asset(request: HttpRequest, payload: VersionIn, asset_id: int = ASSET
 @router.get("/security/assets/{asset_id}/history", response={200: list[AuditOut], **ERROR_RESPONSES})
 def asset_history(request: HttpRequest, asset_id: int = ASSET_ID):
     return [e.as_dict() for e in services.asset_history(asset_id)]
+
+
+# ---------------------------------------------------------------- security levels and dossiers
+
+class ScreeningIn(Schema):
+    date: dt.date | None = Field(None, description="Ngày hồ sơ; mặc định hôm nay / dossier date, default today")
+    answers: dict[str, str | int | bool] = Field(default_factory=dict, max_length=50)
+
+
+class ScreeningOut(Schema):
+    regime: str
+    level: int
+    reasons: list[dict]
+    warnings: list[str]
+    answers: dict
+
+
+class DossierIn(Schema):
+    dated: dt.date | None = None
+    answers: dict[str, str | int | bool] = Field(default_factory=dict, max_length=50)
+    justification: str = Field("", max_length=10000)
+
+
+class DossierPatch(Schema):
+    version: int
+    dated: dt.date | None = None
+    answers: dict[str, str | int | bool] | None = Field(None, max_length=50)
+    justification: str | None = Field(None, max_length=10000)
+
+
+class DocumentOut(Schema):
+    id: int
+    kind: str
+    name: str
+    uploaded_at: dt.datetime
+
+
+class DossierOut(Schema):
+    id: int
+    system_id: int
+    dated: dt.date
+    regime: str
+    proposed_level: int
+    screening: dict
+    justification: str
+    status: str
+    state: str
+    appraiser_authority: str
+    appraisal_note: str
+    decision_number: str
+    decision_date: dt.date | None
+    signer: str
+    approved_level: int | None
+    review_due: dt.date | None
+    comments: str
+    documents: list[DocumentOut]
+    missing_documents: list[str]
+    version: int
+
+
+class AppraiseIn(Schema):
+    version: int
+    opinion: str = Field(min_length=1, max_length=10000)
+    authority: str = Field("", max_length=255)
+
+
+class ApproveIn(Schema):
+    version: int
+    decision_number: str = Field(min_length=1, max_length=60)
+    decision_date: dt.date
+    signer: str = Field(min_length=1, max_length=255)
+
+
+class ReturnIn(Schema):
+    version: int
+    comments: str = Field(min_length=1, max_length=10000)
+
+
+class ShareRowOut(Schema):
+    unit: UnitRef | None
+    systems: int
+    approved: int
+    share: float | None
+    by_level: dict[int, int]
+
+
+class ShareOut(Schema):
+    date: dt.date
+    total: ShareRowOut
+    owners: list[ShareRowOut]
+
+
+DOSSIER_ID = Path(..., ge=1, le=MAX_ID, description="Mã số hồ sơ / dossier id")
+
+
+def _dossier_out(dossier) -> dict:
+    return {**{f: getattr(dossier, f) for f in DossierOut.model_fields
+               if f not in ("state", "documents", "missing_documents")},
+            "state": dossiers.state_of(dossier)[0],
+            "documents": [{"id": d.pk, "kind": d.kind, "name": d.name, "uploaded_at": d.uploaded_at}
+                          for d in dossier.documents.all()],
+            "missing_documents": [d["code"] for d in dossiers.missing_documents(dossier)]}
+
+
+def _share_row(row) -> dict:
+    return {"unit": _ref(row.unit), "systems": row.systems, "approved": row.approved,
+            "share": round(row.share, 2) if row.share is not None else None, "by_level": row.by_level}
+
+
+@router.get("/security/regimes", response=list[dict], summary="Chế độ cấp độ an toàn theo thời gian / Regimes")
+def list_regimes(request: HttpRequest):
+    return [{"code": r.code, "name_vi": r.name_vi, "name_en": r.name_en, "valid_from": r.valid_from,
+             "valid_to": r.valid_to, "verified": r.verified, "validity": r.raw["validity"],
+             "levels_source": r.raw["levels_source"], "incident": r.incident,
+             "documents": r.all_documents(),
+             "criteria": [{"code": c.code, "level": c.level, "article": c.article, "text": c.vi,
+                           "verified": c.verified} for c in r.criteria]} for r in regimes.all_regimes()]
+
+
+@router.post("/security/screening", response={200: ScreeningOut, **ERROR_RESPONSES},
+             summary="Sàng lọc cấp độ (không ghi) / Screen a level (writes nothing)")
+def screening(request: HttpRequest, payload: ScreeningIn):
+    answers, errors = regimes.clean_answers(payload.answers)
+    if errors:
+        raise ValidationFailed(errors)
+    return regimes.screen(regimes.regime_on(payload.date or dt.date.today()), answers).as_dict()
+
+
+@router.get("/security/systems/{system_id}/dossiers", response={200: list[DossierOut], **ERROR_RESPONSES})
+def system_dossiers(request: HttpRequest, system_id: int = SYSTEM_ID):
+    return [_dossier_out(d) for d in dossiers.dossiers_of(services.get_system(system_id))]
+
+
+@router.post("/security/systems/{system_id}/dossiers", response={201: DossierOut, **ERROR_RESPONSES},
+             summary="Lập hồ sơ cấp độ / Draft a level dossier")
+def create_dossier(request: HttpRequest, payload: DossierIn, system_id: int = SYSTEM_ID):
+    dossier = dossiers.start_dossier(request.user, system_id, payload.answers, payload.dated, payload.justification)
+    return 201, _dossier_out(dossier)
+
+
+@router.get("/security/dossiers/{dossier_id}", response={200: DossierOut, **ERROR_RESPONSES})
+def get_dossier(request: HttpRequest, dossier_id: int = DOSSIER_ID):
+    return _dossier_out(dossiers.get_dossier(dossier_id))
+
+
+@router.patch("/security/dossiers/{dossier_id}", response={200: DossierOut, **ERROR_RESPONSES})
+def update_dossier(request: HttpRequest, payload: DossierPatch, dossier_id: int = DOSSIER_ID):
+    return _dossier_out(dossiers.update_draft(request.user, dossier_id, payload.version, payload.answers,
+                                              payload.dated, payload.justification))
+
+
+@router.post("/security/dossiers/{dossier_id}/documents", response={201: DocumentOut, **ERROR_RESPONSES},
+             summary="Đính kèm thành phần hồ sơ / Attach a document")
+def attach_document(request: HttpRequest, kind: str = Form(..., max_length=40), file: UploadedFile = File(...),
+                    dossier_id: int = DOSSIER_ID):
+    document = dossiers.attach_document(request.user, dossier_id, kind, file)
+    return 201, {"id": document.pk, "kind": document.kind, "name": document.name, "uploaded_at": document.uploaded_at}
+
+
+@router.post("/security/dossiers/{dossier_id}/submit", response={200: DossierOut, **ERROR_RESPONSES})
+def submit_dossier(request: HttpRequest, payload: VersionIn, dossier_id: int = DOSSIER_ID):
+    return _dossier_out(dossiers.submit(request.user, dossier_id, payload.version))
+
+
+@router.post("/security/dossiers/{dossier_id}/appraise", response={200: DossierOut, **ERROR_RESPONSES})
+def appraise_dossier(request: HttpRequest, payload: AppraiseIn, dossier_id: int = DOSSIER_ID):
+    return _dossier_out(dossiers.appraise(request.user, dossier_id, payload.version, payload.opinion,
+                                          payload.authority))
+
+
+@router.post("/security/dossiers/{dossier_id}/approve", response={200: DossierOut, **ERROR_RESPONSES})
+def approve_dossier(request: HttpRequest, payload: ApproveIn, dossier_id: int = DOSSIER_ID):
+    return _dossier_out(dossiers.approve(request.user, dossier_id, payload.version, payload.decision_number,
+                                         payload.decision_date, payload.signer))
+
+
+@router.post("/security/dossiers/{dossier_id}/return", response={200: DossierOut, **ERROR_RESPONSES})
+def return_dossier(request: HttpRequest, payload: ReturnIn, dossier_id: int = DOSSIER_ID):
+    return _dossier_out(dossiers.return_dossier(request.user, dossier_id, payload.version, payload.comments))
+
+
+@router.get("/security/dossiers/{dossier_id}/history", response={200: list[AuditOut], **ERROR_RESPONSES})
+def dossier_history(request: HttpRequest, dossier_id: int = DOSSIER_ID):
+    return [e.as_dict() for e in history_of(dossiers.get_dossier(dossier_id))]
+
+
+@router.get("/security/levels/share", response={200: ShareOut, **ERROR_RESPONSES},
+            summary="Tỷ lệ hệ thống được phê duyệt cấp độ / Share of systems with an approved level")
+def level_share(request: HttpRequest, under: int | None = Query(None, ge=1, le=MAX_ID), date: dt.date | None = None):
+    day = date or dt.date.today()
+    total, rows = dossiers.approved_share(unit_for_field(under, "under"), day)
+    return {"date": day, "total": _share_row(total), "owners": [_share_row(r) for r in rows]}

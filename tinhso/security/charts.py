@@ -1,5 +1,7 @@
 """Server-side SVG charts of the security pages (pygal: no JavaScript, nothing downloaded)."""
 
+import math
+
 import pygal
 from django.utils.safestring import SafeString, mark_safe
 from pygal.style import Style
@@ -18,6 +20,10 @@ def horizontal_bars(title: str, rows: list[tuple[str, float]], formatter=vn_numb
     chart.title = title
     chart.x_labels = [label.split(" / ")[0] for label, _ in rows]
     chart.add(title, [value for _, value in rows])
+    largest = max((value for _, value in rows), default=0)
+    if float(largest).is_integer():  # counts: whole-number ticks only
+        step = max(1, math.ceil(largest / 5))
+        chart.y_labels = list(range(0, int(largest) + step + 1, step))
     chart.value_formatter = formatter
     return mark_safe(chart.render(is_unicode=True))
 

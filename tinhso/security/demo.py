@@ -5,10 +5,11 @@ video-conference points that reached Bắc Kạn's 108 communes (seed 004)."""
 
 import datetime as dt
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 
-from tinhso.accounts.models import User
-from tinhso.security import services
+from tinhso.accounts.models import Role, User
+from tinhso.security import dossiers, regimes, services
 from tinhso.security.models import AssetKind, Category, Hosting, InformationSystem, MigrationStatus
 from tinhso.units.models import Unit, UnitKind
 
@@ -143,5 +144,70 @@ def load(stdout=None) -> None:
             "name": f"Máy chủ TTDL tỉnh {number:02d}", "unit": thai_nguyen,
             "address": f"10.171.{number}.5", "location": "Trung tâm dữ liệu tỉnh"}, "Dữ liệu mẫu / Demo data")
         assets += 1
+    approved = _dossiers(admin, lao_cai, thai_nguyen)
     if stdout:
-        stdout.write(f"  Hệ thống thông tin / systems: {made}, tài sản hạ tầng / assets: {assets}\n")
+        stdout.write(f"  Hệ thống thông tin / systems: {made}, tài sản hạ tầng / assets: {assets}, "
+                     f"hồ sơ cấp độ đã phê duyệt / approved level dossiers: {approved}\n")
+
+
+def _approver(username: str, full_name: str, unit: Unit) -> User:
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import Group
+
+    from tinhso.accounts.demo import DEMO_PASSWORD
+
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User.objects.create(username=username, full_name=full_name, role=Role.VIEWER, unit=unit,
+                                   password=make_password(DEMO_PASSWORD))
+        user.groups.add(Group.objects.get(name=dossiers.APPROVER_GROUP))
+    return user
+
+
+def _note_file(name: str, text: str) -> ContentFile:
+    return ContentFile(text.encode("utf-8"), name=name)
+
+
+def _dossiers(admin: User, lao_cai: Unit, thai_nguyen: Unit) -> int:
+    """Seed 003: Lào Cai classified its 50 systems in 2023 to approve 80%; here 42 are approved under
+    Decree 85 (84%), 5 are with the appraiser and 3 still drafts. Thái Nguyên has a few approved and one
+    draft under today's regime."""
+    approvers = {lao_cai.pk: _approver("pheduyet.laocai", "Lãnh đạo UBND tỉnh Lào Cai", lao_cai),
+                 thai_nguyen.pk: _approver("pheduyet.thainguyen", "Lãnh đạo UBND tỉnh Thái Nguyên", thai_nguyen)}
+    approved = 0
+    plans = [(s, "LCI") for s in InformationSystem.objects.filter(code__startswith="LCI-").order_by("code")]
+    plans += [(s, "TNG") for s in InformationSystem.objects.filter(code__startswith="TNG-").order_by("code")[:8]]
+    for index, (system, prefix) in enumerate(plans):
+        if prefix == "LCI":
+            dated = dt.date(2023, 3, 1) + dt.timedelta(days=3 * index)
+            stage = ("approved" if index < 42 else "appraised" if index < 45 else "submitted" if index < 47
+                     else "draft")
+        else:
+            dated = dt.date(2025, 9, 1) + dt.timedelta(days=5 * index) if index % 8 < 6 else dt.date(2026, 8, 20)
+            stage = "approved" if index % 8 < 6 else "draft"
+        answers = regimes.prefill(system)
+        dossier = dossiers.start_dossier(admin, system.pk, answers, dated=dated,
+                                         justification="Hồ sơ lập theo danh mục hệ thống thông tin của tỉnh")
+        if stage == "draft":
+            continue
+        for document in dossiers.required_documents(dossier):
+            dossiers.attach_document(admin, dossier.pk, document["code"],
+                                     _note_file(f"{document['code']}.txt", f"{document['vi']} — {system.name}"))
+        dossier.refresh_from_db()
+        dossier = dossiers.submit(admin, dossier.pk, dossier.version)
+        if stage == "submitted":
+            continue
+        dossier = dossiers.appraise(admin, dossier.pk, dossier.version, "Hồ sơ đầy đủ, cấp độ đề xuất phù hợp")
+        for document in dossiers.missing_documents(dossier, "approval"):
+            dossiers.attach_document(admin, dossier.pk, document["code"],
+                                     _note_file(f"{document['code']}.txt", document["vi"]))
+        dossier.refresh_from_db()
+        if stage == "appraised":
+            continue
+        province = lao_cai if prefix == "LCI" else thai_nguyen
+        decided = min(dossier.dated + dt.timedelta(days=20), dt.date.today())
+        dossiers.approve(approvers[province.pk], dossier.pk, dossier.version,
+                         f"{100 + index}/QĐ-{'UBND' if dossier.proposed_level >= 3 else 'STTTT'}", decided,
+                         "Phó Chủ tịch UBND tỉnh" if dossier.proposed_level >= 3 else "Giám đốc Sở")
+        approved += 1
+    return approved

@@ -156,3 +156,76 @@ class Asset(models.Model):
 def _user_fk(related: str, verbose: str) -> models.ForeignKey:
     return models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                              related_name=related, verbose_name=verbose)
+
+
+class DossierStatus(models.TextChoices):
+    DRAFT = "draft", "Đang soạn / Draft"
+    SUBMITTED = "submitted", "Đã trình thẩm định / Submitted"
+    APPRAISED = "appraised", "Đã thẩm định / Appraised"
+    APPROVED = "approved", "Đã phê duyệt / Approved"
+    RETURNED = "returned", "Trả lại để bổ sung / Returned with comments"
+
+
+class LevelDossier(models.Model):
+    """A system's security-level dossier (hồ sơ đề xuất cấp độ), judged under the regime in force on its
+    date. Draft → submitted → appraised → approved (decision number, date, signer) → due for review when
+    the review date passes; the appraiser or approver may return it with comments."""
+
+    system = models.ForeignKey(InformationSystem, on_delete=models.PROTECT, related_name="dossiers",
+                               verbose_name="Hệ thống / System")
+    dated = models.DateField("Ngày hồ sơ / Dossier date",
+                             help_text="Chế độ pháp lý áp dụng là chế độ có hiệu lực vào ngày này")
+    regime = models.CharField("Chế độ áp dụng / Regime", max_length=40)
+    proposed_level = models.PositiveSmallIntegerField("Cấp độ đề xuất / Proposed level")
+    screening = models.JSONField("Kết quả sàng lọc / Screening", default=dict, blank=True)
+    justification = models.TextField("Thuyết minh / Justification", blank=True)
+    status = models.CharField("Trạng thái / Status", max_length=20, choices=DossierStatus.choices,
+                              default=DossierStatus.DRAFT)
+    submitted_at = models.DateTimeField("Ngày trình / Submitted", null=True, blank=True)
+    appraised_by = _user_fk("appraised_dossiers", "Người thẩm định / Appraised by")
+    appraiser_authority = models.CharField("Cơ quan thẩm định / Appraising authority", max_length=255, blank=True)
+    appraised_at = models.DateTimeField("Ngày thẩm định / Appraised", null=True, blank=True)
+    appraisal_note = models.TextField("Ý kiến thẩm định / Appraisal opinion", blank=True)
+    approved_by = _user_fk("approved_dossiers", "Người phê duyệt / Approved by")
+    decision_number = models.CharField("Số quyết định / Decision number", max_length=60, blank=True)
+    decision_date = models.DateField("Ngày quyết định / Decision date", null=True, blank=True)
+    signer = models.CharField("Người ký / Signer", max_length=255, blank=True)
+    approved_level = models.PositiveSmallIntegerField("Cấp độ được phê duyệt / Approved level", null=True, blank=True)
+    review_due = models.DateField("Hạn rà soát / Review due", null=True, blank=True)
+    comments = models.TextField("Ý kiến trả lại / Comments when returned", blank=True)
+    created_by = _user_fk("created_dossiers", "Người lập / Created by")
+    version = models.PositiveIntegerField("Phiên bản / Version", default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = "Hồ sơ cấp độ / Level dossier"
+        verbose_name_plural = "Hồ sơ cấp độ / Level dossiers"
+        ordering = ["-dated", "-id"]
+        permissions = [("approve_level", "Phê duyệt hồ sơ cấp độ / Approve level dossiers")]
+
+    def __str__(self) -> str:
+        return f"{self.system.code} · cấp độ {self.proposed_level} · {self.get_status_display()}"
+
+
+def dossier_upload_path(instance: "DossierDocument", filename: str) -> str:
+    return f"security/dossiers/{instance.dossier_id}/{filename}"
+
+
+class DossierDocument(models.Model):
+    dossier = models.ForeignKey(LevelDossier, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField("Thành phần hồ sơ / Document", max_length=40)
+    file = models.FileField("Tệp / File", upload_to=dossier_upload_path, max_length=255)
+    name = models.CharField("Tên tệp / File name", max_length=255)
+    uploaded_by = _user_fk("security_documents", "Người tải lên / Uploaded by")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Tài liệu hồ sơ cấp độ / Dossier document"
+        verbose_name_plural = "Tài liệu hồ sơ cấp độ / Dossier documents"
+        ordering = ["kind", "id"]
+
+    def __str__(self) -> str:
+        return self.name

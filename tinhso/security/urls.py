@@ -16,3 +16,10 @@ urlpatterns = [
     path("<str:what>/import/", views.import_file, name="import"),
     path("<str:what>/export/", views.export_file, name="export"),
 ]
+urlpatterns += [
+    path("systems/<int:system_id>/screen/", views.screen, name="screen"),
+    path("dossiers/<int:dossier_id>/", views.dossier_detail, name="dossier"),
+    path("dossiers/<int:dossier_id>/<str:action>/", views.dossier_action, name="dossier_action"),
+    path("documents/<int:document_id>/", views.dossier_document, name="document"),
+    path("levels/", views.levels, name="levels"),
+]

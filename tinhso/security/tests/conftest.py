@@ -23,3 +23,24 @@ def _fresh_attribution():
     services.forget_attribution()
     yield
     services.forget_attribution()
+
+
+@pytest.fixture
+def approver(district):
+    """The head of the owner agency (Huyện Ba Bể), allowed to approve level dossiers."""
+    from django.contrib.auth.models import Group
+
+    from tinhso.accounts.models import Role, User
+    from tinhso.conftest import PASSWORD
+    from tinhso.security.dossiers import APPROVER_GROUP
+
+    user = User.objects.create_user("chutich", password=PASSWORD, role=Role.VIEWER, unit=district,
+                                    full_name="Chủ tịch UBND huyện")
+    user.groups.add(Group.objects.get(name=APPROVER_GROUP))
+    return user
+
+
+def upload(name: str = "ho-so.pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, b"%PDF-1.4 test", content_type="application/pdf")

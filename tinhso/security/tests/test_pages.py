@@ -39,3 +39,22 @@ def test_a_focal_point_adds_a_system_through_the_form(make_unit):
     assert response.status_code == 302
     system = services.search_systems("phan mem")[0]
     assert system.owner == department and "10.8.0.1" in client.get(response.url).content.decode()
+
+
+def test_the_wizard_page_proposes_a_level_and_the_dossier_page_shows_the_steps(focal_user, viewer_user, system):
+    client = _client(focal_user)
+    page = client.post(f"/security/systems/{system.pk}/screen/", {
+        "dated": "2024-05-02", "function": "internal", "information": "private_personal", "preview": "1"})
+    assert 'id="proposed-level">2<' in page.content.decode()
+    saved = client.post(f"/security/systems/{system.pk}/screen/", {
+        "dated": "2024-05-02", "function": "internal", "information": "private_personal", "save": "1"})
+    assert saved.status_code == 302
+    dossier_page = client.get(saved.url).content.decode()
+    assert "NĐ 85/2016 Điều 8.1" in dossier_page and 'id="submit-dossier"' in dossier_page
+    reader_page = _client(viewer_user).get(saved.url).content.decode()
+    assert 'id="submit-dossier"' not in reader_page and 'id="approve-dossier"' not in reader_page
+
+
+def test_the_levels_page_leads_with_the_share(viewer_user, system):
+    page = _client(viewer_user).get("/security/levels/").content.decode()
+    assert 'id="approved-share">0%<' in page and "mục tiêu 80%" in page
