@@ -8,6 +8,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from tinhso.accounts.services import can_edit_unit
+from tinhso.core import downloads
 from tinhso.core.api import ERROR_RESPONSES, MAX_ID, AuditOut, DbId
 from tinhso.core.audit import history_of
 from tinhso.core.errors import ValidationFailed
@@ -208,9 +209,7 @@ def _asset_data(payload: Schema, fields: set[str]) -> dict:
 
 
 def _file_response(content: bytes, filename: str, mime: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=mime)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return downloads.download(content, filename, mime)
 
 
 def _rejected(result: services.ImportResult) -> None:

@@ -5,12 +5,13 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from tinhso.accounts.services import can_edit_unit, is_system_admin, require_edit_unit
+from tinhso.core import downloads
 from tinhso.core.audit import history_of
 from tinhso.core.errors import DomainError, Forbidden, ValidationFailed, required
 from tinhso.core.forms import apply_errors
@@ -232,9 +233,7 @@ def export_file(request: HttpRequest, what: str) -> HttpResponse:
                                                         request.GET.get("template") == "1")
     except ValidationFailed as exc:
         return render(request, "core/error.html", {"error": exc}, status=400)
-    response = HttpResponse(content, content_type=mime)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return downloads.download(content, filename, mime)
 
 
 # ---------------------------------------------------------------- security levels
@@ -376,7 +375,7 @@ def dossier_document(request: HttpRequest, document_id: int) -> HttpResponse:
             or dossiers.is_approver(request.user, owner)):
         raise Forbidden("Chỉ đơn vị chủ quản, đơn vị thẩm định và người phê duyệt được xem tài liệu hồ sơ",
                         "Only the owner, the appraiser and the approver may read dossier documents")
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.name)
+    return downloads.stored_file(document.file, document.name)
 
 
 @login_required
