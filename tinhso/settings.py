@@ -79,8 +79,10 @@ INSTALLED_APPS = [
     "tinhso.accounts",
 ]
 # Domain apps beside the registry; each brings models, services, api.router and urls.
-TINHSO_DOMAIN_APPS: list[str] = ["programme", "indicators", "dti", "transport", "ioc", "security"]
+TINHSO_DOMAIN_APPS: list[str] = ["programme", "indicators", "dti", "transport", "ioc", "identity", "security"]
 INSTALLED_APPS += [f"tinhso.{label}" for label in TINHSO_DOMAIN_APPS]
+# After the apps, so tinhso's own consent and logout pages override the toolkit's templates.
+INSTALLED_APPS += ["oauth2_provider"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -173,4 +175,34 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("TINHSO_LOG_LEVEL", "WARNING")},
+}
+
+
+# ---------------------------------------------------------------- sign-in for the province's applications
+# tinhso is an OpenID Connect provider (django-oauth-toolkit); the issuer is the site's own address.
+# ID tokens are signed with an RSA key kept in the data directory; `tinhso identity rotate-key` retires it
+# (still published in the JWKS) and starts a new one.
+from tinhso.identity.keys import signing_keys as _signing_keys  # noqa: E402
+
+_ACTIVE_KEY, _RETIRED_KEYS = _signing_keys(DATA_DIR)
+# The toolkit's own models, named as swappable settings so migrations resolve them.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": os.environ.get("TINHSO_OIDC_RSA_PRIVATE_KEY") or _ACTIVE_KEY,
+    "OIDC_RSA_PRIVATE_KEYS_INACTIVE": _RETIRED_KEYS,
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "PKCE_REQUIRED": True,
+    "OAUTH2_VALIDATOR_CLASS": "tinhso.identity.oidc.TinhsoValidator",
+    "SCOPES_BACKEND_CLASS": "tinhso.identity.oidc.ClientScopes",
+    "REQUEST_APPROVAL_PROMPT": "auto",  # consent is asked the first time, and again after it is revoked
+    "ACCESS_TOKEN_EXPIRE_SECONDS": int(os.environ.get("TINHSO_OIDC_ACCESS_TOKEN_SECONDS", 3600)),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": int(os.environ.get("TINHSO_OIDC_REFRESH_TOKEN_SECONDS", 14 * 24 * 3600)),
+    "ROTATE_REFRESH_TOKEN": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
 }
