@@ -134,6 +134,9 @@ STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# The province pages open on for accounts without one of their own (the system administrator):
+# an electronic code, statistics code or name; empty = the province most accounts belong to.
+TINHSO_HOME_PROVINCE = os.environ.get("TINHSO_HOME_PROVINCE", "").strip()
 EMAIL_BACKEND = os.environ.get("TINHSO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("TINHSO_FROM_EMAIL", "tinhso@localhost")
 
