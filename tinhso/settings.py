@@ -1,5 +1,6 @@
 """Django settings, driven by TINHSO_* environment variables so one install serves demo, tests and production."""
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
+    "axes",
     "ninja",
     "tinhso.core",
     "tinhso.units",
@@ -64,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tinhso.accounts.middleware.NoAccessByDefaultMiddleware",
+    "axes.middleware.AxesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -115,6 +119,20 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in throttling (django-axes): after TINHSO_LOGIN_FAILURES wrong passwords for one account the account is
+# locked for TINHSO_LOCKOUT_MINUTES; administrators see every attempt and unlock in the admin (Access attempts)
+# or with `tinhso manage axes_reset_username NAME`.
+AUTHENTICATION_BACKENDS = ["tinhso.accounts.auth.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("TINHSO_LOGIN_FAILURES", 5))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("TINHSO_LOCKOUT_MINUTES", 15)))
+# Locked per account, whatever the address: guessing one official's password from many addresses is the
+# threat; axes' hint to add the IP address (W006) would let a rotating attacker go on.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},

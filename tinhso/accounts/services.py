@@ -14,6 +14,14 @@ def is_system_admin(user: User) -> bool:
     return user.is_active and (user.is_superuser or (user.role == Role.ADMIN and user.unit_id is None))
 
 
+def has_access(user: User) -> bool:
+    """No access by default: an account sees anything beyond its own profile only once it is a system
+    administrator or has a unit (its role then bounds what it does there). An account created by any path —
+    Django's admin, `createuser`, an external sign-in — without a unit has no access until an administrator
+    assigns one."""
+    return bool(user.is_authenticated and user.is_active and (is_system_admin(user) or user.unit_id is not None))
+
+
 def can_edit_unit(user: User, unit: Unit | None) -> bool:
     """Admins edit their unit's subtree (all of it when system-wide); focal points and API clients
     edit their own unit and the units below it; leaders and viewers edit nothing."""
@@ -52,7 +60,7 @@ def user_for_token(raw: str) -> User | None:
         .filter(digest=ApiToken.digest_of(raw), revoked=False)
         .first()
     )
-    if token is None or not token.user.is_active:
+    if token is None or not has_access(token.user):
         return None
     now = timezone.now()
     if token.expires_at and token.expires_at < now:
