@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",
     "tinhso.core",
     "tinhso.units",
@@ -66,7 +69,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "tinhso.accounts.middleware.NoAccessByDefaultMiddleware",
+    "tinhso.accounts.middleware.SecondFactorMiddleware",
     "axes.middleware.AxesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -133,6 +138,11 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+
+# Second factor (TOTP + recovery codes, django-otp): required for these roles (comma-separated; "admin"
+# covers the DX office and system administrators), optional for the others. Empty turns the requirement off.
+TINHSO_2FA_REQUIRED_ROLES = [r for r in os.environ.get("TINHSO_2FA_REQUIRED_ROLES", "admin").split(",") if r]
+OTP_TOTP_ISSUER = "Tỉnh số"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
