@@ -13,6 +13,7 @@ class TokenAuth(HttpBearer):
         if user is not None:
             # Audit history reads request.user, so token calls are recorded under the client's account.
             request.user = user
+            request.authenticated_by_token = True
         return user
 
 
