@@ -237,3 +237,19 @@ OAUTH2_PROVIDER = {
     "ROTATE_REFRESH_TOKEN": True,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
 }
+
+# Optional sign-in of tinhso's own users through an external OpenID Connect provider (see docs/identity.md).
+TINHSO_OIDC_LOGIN_ENABLED = bool(os.environ.get("TINHSO_OIDC_LOGIN_CLIENT_ID"))
+TINHSO_OIDC_LOGIN_NAME = os.environ.get("TINHSO_OIDC_LOGIN_NAME", "cổng định danh của tỉnh")
+TINHSO_OIDC_LOGIN_MATCH_CLAIM = os.environ.get("TINHSO_OIDC_LOGIN_MATCH_CLAIM", "preferred_username")
+if TINHSO_OIDC_LOGIN_ENABLED:
+    AUTHENTICATION_BACKENDS.append("tinhso.identity.external.ExternalProviderBackend")
+    OIDC_RP_CLIENT_ID = os.environ["TINHSO_OIDC_LOGIN_CLIENT_ID"]
+    OIDC_RP_CLIENT_SECRET = os.environ.get("TINHSO_OIDC_LOGIN_CLIENT_SECRET", "")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ["TINHSO_OIDC_LOGIN_AUTHORIZATION_URL"]
+    OIDC_OP_TOKEN_ENDPOINT = os.environ["TINHSO_OIDC_LOGIN_TOKEN_URL"]
+    OIDC_OP_USER_ENDPOINT = os.environ["TINHSO_OIDC_LOGIN_USERINFO_URL"]
+    OIDC_OP_JWKS_ENDPOINT = os.environ["TINHSO_OIDC_LOGIN_JWKS_URL"]
+    OIDC_RP_SIGN_ALGO = "RS256"
+    OIDC_RP_SCOPES = "openid profile email"
+    OIDC_USE_PKCE = True
