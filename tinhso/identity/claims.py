@@ -3,8 +3,9 @@ merged into another is presented with the successor's name and electronic code."
 
 import datetime as dt
 
-from tinhso.units.models import Unit, UnitKind
-from tinhso.units.services import ancestors, current_successors
+from tinhso.accounts.services import province_of
+from tinhso.units.models import Unit
+from tinhso.units.services import current_successors
 
 TINHSO_CLAIMS = ("unit_code", "unit_name", "unit_id", "province_code", "province_name", "role")
 
@@ -20,14 +21,6 @@ def current_unit(unit: Unit | None, day: dt.date | None = None) -> Unit | None:
         return None
     best = max(shares.items(), key=lambda item: item[1])[0]
     return Unit.objects.filter(pk=best).first()
-
-
-def province_of(unit: Unit | None) -> Unit | None:
-    if unit is None:
-        return None
-    if unit.kind == UnitKind.PROVINCE:
-        return unit
-    return next((u for u in ancestors(unit) if u.kind == UnitKind.PROVINCE), None)
 
 
 def claims_for(user) -> dict:

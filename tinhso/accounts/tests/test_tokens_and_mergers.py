@@ -20,9 +20,9 @@ def test_tokens_are_issued_only_to_api_clients_with_an_expiry(api_as, root_admin
     assert ok.status_code == 201
     expires = dt.datetime.fromisoformat(ok.json()["expires_at"])
     assert 29 <= (expires - dt.datetime.now(dt.UTC)).days <= 30
-    refused = http.post("/api/v1/tokens", {"username": focal_user.username, "name": "x"},
-                        content_type="application/json")
-    assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == "username"
+    for username in (focal_user.username, "nobody"):
+        refused = http.post("/api/v1/tokens", {"username": username, "name": "x"}, content_type="application/json")
+        assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == "username"
     too_long = http.post("/api/v1/tokens", {"username": api_user.username, "name": "x", "days": 5000},
                          content_type="application/json")
     assert too_long.status_code in (400, 422)

@@ -12,7 +12,7 @@ from tinhso.identity.external import ExternalProviderBackend
 
 
 @pytest.fixture
-def provider(settings):
+def provider(db, settings):
     settings.OIDC_RP_CLIENT_ID = "tinhso"
     settings.OIDC_RP_CLIENT_SECRET = "s"
     settings.OIDC_OP_TOKEN_ENDPOINT = "https://id.example.gov.vn/token"
