@@ -13,8 +13,7 @@ TINHSO_CLAIMS = ("unit_code", "unit_name", "unit_id", "province_code", "province
 def current_unit(unit: Unit | None, day: dt.date | None = None) -> Unit | None:
     """The unit itself while it is valid, else its successor with the largest share (a merger's target)."""
     day = day or dt.date.today()
-    if unit is None or ((unit.valid_from is None or unit.valid_from <= day)
-                        and (unit.valid_to is None or unit.valid_to >= day)):
+    if unit is None or unit.is_valid_on(day):
         return unit
     shares = current_successors([unit.pk], day).get(unit.pk) or {}
     if not shares:
