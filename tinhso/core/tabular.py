@@ -114,6 +114,9 @@ def to_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> byt
         cell.fill = PatternFill("solid", fgColor="9B1C1C")
     for row in rows:
         sheet.append([_excel_value(v) for v in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, dt.timedelta):  # durations read as hours:minutes, summable in Excel
+                cell.number_format = "[h]:mm"
     for index, header in enumerate(headers, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(12, min(60, len(str(header)) + 4))
     sheet.freeze_panes = "A2"
@@ -123,7 +126,7 @@ def to_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> byt
 
 
 def _excel_value(value):
-    return value if value is None or isinstance(value, (int, float, str, dt.date)) else str(value)
+    return value if value is None or isinstance(value, (int, float, str, dt.date, dt.timedelta)) else str(value)
 
 
 def to_csv(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tinhso.accounts.services import is_system_admin
 from tinhso.core.errors import DomainError, FieldError, ValidationFailed
-from tinhso.core.formatting import vn_number
+from tinhso.core.formatting import vn_signed
 from tinhso.dti import exports, frameworks, services
 from tinhso.dti.charts import main_indicator_bars
 from tinhso.dti.models import Framework, FrameworkStatus, RoundStatus
@@ -143,8 +143,7 @@ def scorecard(request: HttpRequest, round_id: int, unit_id: int) -> HttpResponse
         chart = mark_safe(main_indicator_bars(rows, card.round.year, previous_label))  # noqa: S308 — built with escape()
     change = None
     if card.result and card.result.previous_points is not None:
-        change = f"{'+' if card.result.points >= card.result.previous_points else ''}" + vn_number(
-            card.result.points - card.result.previous_points, 2)
+        change = vn_signed(services.points_change(card.result), 2, fixed=True)
     pillars = []
     if card.result:  # points per pillar out of the pillar's maximum (the sum of its members' maxima)
         maxima = frameworks.pillar_maxima(card.round.framework)

@@ -62,7 +62,7 @@ def vehicle_detail(request: HttpRequest, vehicle_id: int) -> HttpResponse:
     context.update({
         "trips": services._decorate(result.trips), "stops": services._decorate(result.stops), "violations": viols,
         "distance_km": sum(t["distance_m"] for t in result.trips) / 1000,
-        "driving_h": sum(t["driving_s"] for t in result.trips) / 3600, "points": result.points,
+        "driving_s": sum(t["driving_s"] for t in result.trips), "points": result.points,
         "map_data": {
             "track": track,
             "stops": [[s["lat"], s["lon"], s["kind"], s["duration_s"], s["start_dt"].isoformat()]
@@ -105,8 +105,7 @@ def analyse(request: HttpRequest) -> HttpResponse:
             raise
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Đã tính / computed: {out['trips']} chuyến / trips, {out['violations']} "
-                                  f"vi phạm / violations từ / from {out['points']} điểm / points")
+        messages.success(request, services.analysis_summary(out))
     return redirect(f"{request.POST.get('next') or '/transport/violations/'}?start={start}&end={end}")
 
 
