@@ -4,6 +4,7 @@ checks the transport-inspector permission; edges (API, pages, CLI) only call the
 import datetime as dt
 import tempfile
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -409,12 +410,15 @@ def derived_dir(kind: str) -> Path:
     return store.root() / "derived" / kind
 
 
-def run_analysis(user, start: dt.date, end: dt.date, chunk_vehicles: int = 125) -> dict:
+def run_analysis(user, start: dt.date, end: dt.date, chunk_vehicles: int = 125,
+                 progress: Callable[[float, str], None] | None = None) -> dict:
     """Compute trips, stops and violations of the whole fleet for [start, end] and store them by day
-    (replacing earlier results of those days, each day file atomically)."""
+    (replacing earlier results of those days, each day file atomically). `progress` as in analysis.analyse."""
     require_view(user)
     start, end = check_period(start, end)
-    result = analysis.analyse(start, end, rule_set(), _kinds(), chunk_vehicles=chunk_vehicles)
+    result = analysis.analyse(start, end, rule_set(), _kinds(), chunk_vehicles=chunk_vehicles, progress=progress)
+    if progress:
+        progress(0.97, "Ghi kết quả / writing results")
     write_results(result, start, end)
     return {"points": result.points, "trips": len(result.trips), "stops": len(result.stops),
             "violations": len(result.violations)}

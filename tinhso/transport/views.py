@@ -12,7 +12,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
+from tinhso.core import jobs
 from tinhso.core.errors import DomainError
+from tinhso.core.formatting import vn_date
 from tinhso.transport import generator, services
 from tinhso.transport.models import Business, LicenceKind, RuleKind
 
@@ -97,16 +99,25 @@ def violations(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def analyse(request: HttpRequest) -> HttpResponse:
+    """Recompute a period in the background: the button leads to the job's progress page, which comes
+    back here with the outcome once done (a month of a large fleet takes minutes)."""
     start, end = _period(request, None)
+    back = f"{request.POST.get('next') or '/transport/violations/'}?start={start}&end={end}"
+    services.require_view(request.user)
     try:
-        out = services.run_analysis(request.user, start, end)
+        start, end = services.check_period(start, end)
     except DomainError as exc:
-        if exc.status == 403:
-            raise
         messages.error(request, str(exc))
-    else:
-        messages.success(request, services.analysis_summary(out))
-    return redirect(f"{request.POST.get('next') or '/transport/violations/'}?start={start}&end={end}")
+        return redirect(back)
+    user = request.user
+
+    def work(progress) -> str:
+        return services.analysis_summary(services.run_analysis(user, start, end, progress=progress))
+
+    job = jobs.start(user, "transport.analyse", f"Tính chuyến và vi phạm / Compute trips and violations "
+                                                f"{vn_date(start)} → {vn_date(end)}", work,
+                     key=f"{start}:{end}", next_url=back)
+    return redirect("job", job_id=job.pk)
 
 
 @login_required
