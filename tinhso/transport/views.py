@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from tinhso.core import jobs
 from tinhso.core.errors import DomainError
-from tinhso.core.formatting import vn_date
+from tinhso.core.formatting import vn_date, vn_duration
 from tinhso.transport import generator, services
 from tinhso.transport.models import Business, LicenceKind, RuleKind
 
@@ -67,7 +67,8 @@ def vehicle_detail(request: HttpRequest, vehicle_id: int) -> HttpResponse:
         "driving_s": sum(t["driving_s"] for t in result.trips), "points": result.points,
         "map_data": {
             "track": track,
-            "stops": [[s["lat"], s["lon"], s["kind"], s["duration_s"], s["start_dt"].isoformat()]
+            "stops": [[s["lat"], s["lon"], s["kind"], s["duration_s"], s["start_dt"].isoformat(),
+                       vn_duration(s["duration_s"])]
                       for s in result.stops],
             "violations": [[v["lat"], v["lon"], v["kind_label"], v["value_text"], v["start_dt"].isoformat()]
                            for v in viols if v["lat"] is not None],
@@ -204,8 +205,13 @@ def rules(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def basemap(request: HttpRequest) -> JsonResponse:
+    """The base layer named as of `date` (the track's day): places carry the province of that day."""
     services.require_view(request.user)
-    return JsonResponse(generator.basemap_geojson())
+    try:
+        as_of = dt.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        as_of = None
+    return JsonResponse(generator.basemap_geojson(as_of))
 
 
 LEAFLET_FILES = {"leaflet.js", "leaflet.css", "images/layers.png", "images/layers-2x.png", "images/marker-icon.png",
