@@ -45,10 +45,12 @@ def _overlap(a: dict, b: dict) -> bool:
 
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
-def test_town_labels_do_not_cover_each_other_or_the_stops(browser_page, inspector, fleet):
-    services.ingest_stream(inspector, _track())
+def test_town_labels_do_not_cover_each_other_or_the_stops(browser_page, root_admin, fleet):
+    # the system administrator (a superuser) sees journey monitoring; no inspector group needed, which an
+    # earlier end-to-end test's flush may have removed
+    services.ingest_stream(root_admin, _track())
     page = browser_page
-    login(page, inspector.username)
+    login(page, root_admin.username)
     page.goto(f"/transport/vehicles/{fleet['20B-012.34'].pk}/?start=2025-09-15&end=2025-09-15")
     page.wait_for_selector("path.stop-marker")
     page.wait_for_selector(".town-label")
@@ -61,7 +63,7 @@ def test_town_labels_do_not_cover_each_other_or_the_stops(browser_page, inspecto
             page.wait_for_timeout(600)
         labels = _rects(page, ".town-label")
         markers = _rects(page, "path.stop-marker") + _rects(page, "path.violation-marker")
-        assert labels and markers
+        assert len(labels) >= 2 and markers  # decluttering hides what collides, not every label
         for i, a in enumerate(labels):
             assert not any(_overlap(a, b) for b in labels[i + 1:]), a["text"]
             assert not any(_overlap(a, m) for m in markers), a["text"]

@@ -33,7 +33,13 @@
       if (!clash) { placed.push(box); }
     });
   }
-  map.on("zoomend moveend", declutter);
+  // Leaflet places tooltips on the next frame: measure after it, once per burst of events
+  var pending = null;
+  function declutterSoon() {
+    if (pending) { clearTimeout(pending); }
+    pending = setTimeout(function () { pending = null; window.requestAnimationFrame(declutter); }, 30);
+  }
+  map.on("zoomend moveend", declutterSoon);
 
   fetch(el.dataset.basemap, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (geo) {
     L.geoJSON(geo, {
@@ -42,13 +48,13 @@
         var town = L.circleMarker(latlng, { radius: 4, color: "#334155", weight: 1, fillColor: "#e2e8f0", fillOpacity: 1 })
           .bindTooltip(f.properties.name, { permanent: true, direction: "right", className: "town-label" });
         town.on("mouseover", function () { var n = town.getTooltip().getElement(); if (n) { n.classList.remove("label-hidden"); } });
-        town.on("mouseout", declutter);
+        town.on("mouseout", declutterSoon);
         towns.push(town);
         return town;
       },
       onEachFeature: function (f, layer) { if (f.geometry.type === "LineString") { layer.bindTooltip(f.properties.name); } }
     }).addTo(map).bringToBack();
-    declutter();
+    declutterSoon();
   }).catch(function () { /* the track is still shown without the base layer */ });
 
   function fmtTime(iso) { var d = new Date(iso); return d.toLocaleString("vi-VN"); }
@@ -87,5 +93,5 @@
     bounds.extend(p);
   });
   if (bounds.isValid()) { map.fitBounds(bounds.pad(0.1)); }
-  declutter();
+  declutterSoon();
 })();
