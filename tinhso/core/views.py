@@ -1,11 +1,14 @@
+import mimetypes
 import time
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import cache_control
 
 from tinhso import __version__
 from tinhso.core import jobs
@@ -53,3 +56,16 @@ def job_status(request: HttpRequest, job_id: int) -> HttpResponse:
             messages.success(request, job.message)
         return redirect(next_url)
     return render(request, "core/job.html", {"job": job, "next_url": next_url})
+LEAFLET_ASSETS = {"leaflet.js", "leaflet.css", "images/layers.png", "images/layers-2x.png", "images/marker-icon.png",
+                  "images/marker-icon-2x.png", "images/marker-shadow.png"}
+
+
+@cache_control(max_age=86400, public=True)
+def leaflet_asset(request: HttpRequest, path: str) -> FileResponse:
+    """Leaflet for every app's maps, from the installed xstatic-leaflet package (offline, no CDN)."""
+    import xstatic.pkg.leaflet as leaflet
+
+    if path not in LEAFLET_ASSETS:
+        raise Http404
+    file = Path(leaflet.BASE_DIR) / path
+    return FileResponse(open(file, "rb"), content_type=mimetypes.guess_type(str(file))[0])

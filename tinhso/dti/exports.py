@@ -9,6 +9,7 @@ from openpyxl.utils import get_column_letter
 
 from tinhso.core.errors import FieldError, Forbidden, ValidationFailed
 from tinhso.core.formatting import MINUS, vn_date, vn_number, vn_signed
+from tinhso.core.tabular import append_row
 from tinhso.dti.models import Result, Round
 from tinhso.dti.services import get_round, points_change, score_decimals
 
@@ -63,22 +64,22 @@ def export_xlsx(round_id: int) -> tuple[bytes, str, str]:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "Xếp hạng"
-    sheet.append([f"{round_.name} — năm {round_.year}"])
-    sheet.append([f"Bộ chỉ số / Framework: {round_.framework.name} — phiên bản {round_.framework.edition} "
+    append_row(sheet, [f"{round_.name} — năm {round_.year}"])
+    append_row(sheet, [f"Bộ chỉ số / Framework: {round_.framework.name} — phiên bản {round_.framework.edition} "
                   f"({round_.framework.label}); công bố {vn_date(round_.published_at)}"])
-    sheet.append(headers)
+    append_row(sheet, headers)
     for cell in sheet[3]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="9B1C1C")
     basis = {"same": "cùng đơn vị", "merged": "TB đơn vị tiền thân", "": ""}
     score_columns = {4, 6} | set(range(9, 9 + len(pillars))) | set(range(9 + 2 * len(pillars), len(headers) + 1))
     for r in results:
-        sheet.append([_kind_label(results, r.peer_group), r.rank, r.unit.name, _rounded(r.points, decimals),
-                      float(r.index), _rounded(r.previous_points, decimals),
-                      _rounded(points_change(r), CHANGE_DECIMALS), basis.get(r.previous_basis, r.previous_basis)]
-                     + [_rounded(r.by_pillar.get(p.code, 0), decimals) for p in pillars]
-                     + [r.pillar_ranks.get(p.code) for p in pillars]
-                     + [_rounded(r.by_main.get(m.code, 0), decimals) for m in mains])
+        append_row(sheet, [_kind_label(results, r.peer_group), r.rank, r.unit.name, _rounded(r.points, decimals),
+                           float(r.index), _rounded(r.previous_points, decimals),
+                           _rounded(points_change(r), CHANGE_DECIMALS), basis.get(r.previous_basis, r.previous_basis)]
+                   + [_rounded(r.by_pillar.get(p.code, 0), decimals) for p in pillars]
+                   + [r.pillar_ranks.get(p.code) for p in pillars]
+                   + [_rounded(r.by_main.get(m.code, 0), decimals) for m in mains])
         row = sheet[sheet.max_row]
         for column in score_columns:
             row[column - 1].number_format = _number_format(decimals)
