@@ -25,14 +25,12 @@ Definitions (all durations in seconds; the limits come from `Rule` rows, see doc
 """
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tinhso.core.formatting import vn_number
 from tinhso.transport import store
 from tinhso.transport.columnar import LOCAL_OFFSET
 
@@ -374,11 +372,10 @@ def driver_limits(driver_days: list[dict], rules: RuleSet, start_day: dt.date, e
 
 
 def analyse(start_day: dt.date, end_day: dt.date, rules: RuleSet, kinds: dict[int, str],
-            vehicle_ids: list[int] | None = None, chunk_vehicles: int = 125,
-            progress: Callable[[float, str], None] | None = None) -> Result:
+            vehicle_ids: list[int] | None = None, chunk_vehicles: int = 125, progress=None) -> Result:
     """The whole computation for a period: vehicle chunk by vehicle chunk (bounded memory), one day of
-    look-back for context, then the fleet-wide driver limits. `progress(fraction, message)` hears of
-    every chunk done (a background job shows it)."""
+    look-back for context, then the fleet-wide driver limits. `progress(done, total, points)` is called
+    after each chunk (the CLI prints it)."""
     lookback = start_day - dt.timedelta(days=1)
     ids = sorted(vehicle_ids if vehicle_ids is not None else kinds)
     total = Result()
@@ -395,10 +392,8 @@ def analyse(start_day: dt.date, end_day: dt.date, rules: RuleSet, kinds: dict[in
         total.violations += part.violations
         total.driver_days += part.driver_days
         total.points += part.points
-        if progress:
-            done = min(len(ids), i + chunk_vehicles)
-            progress(0.95 * done / len(ids), f"{vn_number(done)}/{vn_number(len(ids))} xe / vehicles, "
-                                             f"{vn_number(total.points)} điểm / points")
+        if progress is not None:
+            progress(min(i + chunk_vehicles, len(ids)), len(ids), total.points)
     total.violations += driver_limits(total.driver_days, rules, start_day, end_day)
     total.violations.sort(key=lambda x: (x["start"], x["vehicle_id"], x["kind"]))
     return total
