@@ -3,13 +3,14 @@
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
 from ninja.security import SessionAuth
 from pydantic import Field
 
 from tinhso.accounts.auth import TokenAuth
 from tinhso.core.api import ERROR_RESPONSES, AuditOut, DbId
-from tinhso.sharing import services
+from tinhso.sharing import imports, services
 from tinhso.sharing.models import Access, ApiKey, Service
 
 router = Router(tags=["sharing"], auth=[TokenAuth(), SessionAuth()])
@@ -287,3 +288,106 @@ class CallOut(Schema):
 def calls(request: HttpRequest, start: dt.date, end: dt.date, service: str = Query("", max_length=80),
           failed: bool = False, limit: int = Query(200, ge=1, le=5000)):
     return services.recent_calls(request.user, start, end, service, failed, limit)
+
+
+class ReconOut(Schema):
+    service_code: str
+    day: dt.date
+    client_calls: int
+    provider_calls: int
+    gap: int
+    only_client: int
+    only_provider: int
+    flagged: bool
+
+
+@router.get("/sharing/reconciliation", response={200: list[ReconOut], **ERROR_RESPONSES},
+            summary="Đối soát hai phía / Reconciliation")
+def reconciliation(request: HttpRequest, start: dt.date, end: dt.date, service: str = Query("", max_length=80),
+                   flagged: bool = False):
+    rows = services.reconcile(request.user, start, end, service)
+    return [r for r in rows if r["flagged"]] if flagged else rows
+
+
+class GapOut(Schema):
+    message_id: str
+    recorded_by: str
+    request_at: dt.datetime | None
+    client_unit: str | None
+    client_system: str | None
+    provider_unit: str | None
+    method: str | None
+    path: str | None
+    status: int | None
+    succeeded: bool | None
+
+
+@router.get("/sharing/reconciliation/calls", response={200: list[GapOut], **ERROR_RESPONSES},
+            summary="Giao dịch chỉ một phía ghi nhận / One-sided calls")
+def reconciliation_calls(request: HttpRequest, service: str = Query(max_length=80), day: dt.date = Query(...)):
+    return services.gap_calls(request.user, service, day)
+
+
+class ImportOut(Schema):
+    file_name: str
+    mapping: str
+    side: str
+    rows_total: int
+    rows_stored: int
+    rows_rejected: int
+    duplicates: int
+    already_imported: bool
+    days: list[str]
+    seconds: float
+    reasons: list[dict]
+    samples: list[dict]
+
+
+@router.post("/sharing/imports", response={200: ImportOut, **ERROR_RESPONSES},
+             summary="Nhập nhật ký giao dịch / Import a transaction log")
+def import_log(request: HttpRequest, file: UploadedFile = File(...), mapping: str = Form(..., max_length=40),
+               side: str = Form("", max_length=10)):
+    """Tệp CSV/XLSX của LGSP, NDXP hoặc JSON lines của Kong/APISIX; dòng lỗi được báo, dòng tốt được giữ;
+    nhập lại cùng tệp không thêm gì. / Malformed rows reported, good rows kept, idempotent."""
+    return imports.import_file(request.user, file.read(), file.name or "upload", mapping, side).as_dict()
+
+
+@router.get("/sharing/mappings", response={200: list[dict], **ERROR_RESPONSES},
+            summary="Mẫu ánh xạ nhập / Import mappings")
+def list_mappings(request: HttpRequest):
+    return list(imports.mappings().values())
+
+
+class FeedOut(Schema):
+    period: str
+    units: int
+    skipped_units: list[str]
+    indicators: list[str]
+
+
+class FeedIn(Schema):
+    year: int = Field(ge=2000, le=2100)
+    month: int = Field(ge=1, le=12)
+
+
+@router.post("/sharing/indicator-feed", response={200: FeedOut, **ERROR_RESPONSES},
+             summary="Chuyển số giao dịch sang chỉ tiêu / Feed counts to the indicators")
+def indicator_feed(request: HttpRequest, payload: FeedIn):
+    return services.feed_indicators(request.user, payload.year, payload.month)
+
+
+class OpenRowOut(Schema):
+    hour: str
+    provider_unit: str | None
+    service_code: str | None
+    service_version: str | None
+    client_unit: str | None
+    calls: int
+    failed: int
+    avg_duration_ms: float | None
+
+
+@router.get("/sharing/open-data", response={200: list[OpenRowOut], **ERROR_RESPONSES},
+            summary="Dữ liệu mở ẩn danh / Anonymised open data")
+def open_data(request: HttpRequest, start: dt.date, end: dt.date):
+    return [dict(zip(services.OPEN_DATA_COLUMNS, r, strict=True)) for r in services.open_data(start, end)]

@@ -14,6 +14,7 @@ database round trip) and turned into Parquet every few seconds or thousand rows;
 Nothing here holds a payload: only metadata.
 """
 
+import atexit
 import datetime as dt
 import json
 import os
@@ -173,22 +174,34 @@ class Spool:
             self._handle.write(line)
             self._rows += 1
             due = self._rows >= SPOOL_MAX_ROWS or time.monotonic() - self._opened > SPOOL_MAX_SECONDS
-        if due:
-            self.flush()
+            path = self._detach() if due else None
+        if path is not None:
+            # converted beside the calls, not in their way: the next call opens a fresh spool at once
+            threading.Thread(target=_convert, args=(path,), name="tinhso-ledger-spool", daemon=True).start()
+
+    def _detach(self) -> Path | None:
+        """Close the current spool file and hand it over (under the lock)."""
+        if self._handle is None:
+            return None
+        handle, path = self._handle, self._path
+        self._handle, self._path = None, None
+        handle.close()
+        return path
 
     def flush(self) -> int:
-        """Convert this process's spool into Parquet; returns the rows moved."""
+        """Convert this process's current spool into Parquet now; returns the rows moved."""
         with self._lock:
-            if self._handle is None:
-                return 0
-            handle, path = self._handle, self._path
-            self._handle, self._path = None, None
-            handle.close()
-            table = read_spool_files([path])
-            if table.num_rows:
-                write(table, batch=f"gw-{path.stem}")
-            path.unlink(missing_ok=True)
-            return table.num_rows
+            path = self._detach()
+        return _convert(path) if path is not None else 0
+
+
+def _convert(path: Path) -> int:
+    """A closed spool file → Parquet (its batch name comes from the file, so a repeat overwrites)."""
+    table = read_spool_files([path])
+    if table.num_rows:
+        write(table, batch=f"gw-{path.stem}")
+    path.unlink(missing_ok=True)
+    return table.num_rows
 
 
 def read_spool_files(paths: list[Path]) -> pa.Table:
@@ -214,6 +227,17 @@ def read_spool_files(paths: list[Path]) -> pa.Table:
 
 
 spool = Spool()
+
+
+def _flush_at_exit() -> None:
+    """A clean shutdown leaves no spool behind (a crash's is picked up by `flush_orphans`)."""
+    try:
+        spool.flush()
+    except Exception:  # noqa: BLE001 - never fail an exiting process; the spool stays readable
+        pass
+
+
+atexit.register(_flush_at_exit)
 
 
 def flush() -> int:
@@ -328,3 +352,28 @@ def rebuild_counts(day: dt.date) -> None:
     _atomic_parquet(counts, target_dir / f"rebuilt-{uuid.uuid4().hex}.parquet")
     for path in old:
         path.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def flush_orphans() -> int:
+    """Turn into Parquet the spools of this process and of processes that no longer run (a server killed
+    before its last flush); a running server's spool is left to it. Returns the rows moved."""
+    moved = spool.flush()
+    directory = _dir("spool")
+    if not directory.is_dir():
+        return moved
+    for path in sorted(directory.glob("*.jsonl")):
+        pid = path.name.split("-", 1)[0]
+        if pid.isdigit() and _alive(int(pid)):
+            continue
+        moved += _convert(path)
+    return moved

@@ -618,3 +618,154 @@ def monthly_counts(user: User | None, year: int, month: int) -> list[dict]:
         WHERE unit IS NOT NULL AND unit <> '' GROUP BY ALL ORDER BY unit, role, service_code""",
         [start, end, *params], start, end)
     return [{"unit": u, "role": r, "service_code": s, "calls": c, "failed": f} for u, r, s, c, f in rows]
+
+
+# ---------------------------------------------------------------- reconciliation
+
+def reconcile(user: User, start: dt.date, end: dt.date, service_code: str = "") -> list[dict]:
+    """The client side's and the provider side's records of each service and day compared: counts, and the
+    calls (by message id) that only one side recorded. A row is flagged when the counts differ or any call
+    is one-sided. Rows imported without a message id are compared by count only."""
+    _period(start, end)
+    where, params = _scope_sql(user)
+    extra = ""
+    if service_code:
+        extra = " AND service_code = ?"
+        params.append(service_code)
+    rows = ledger.query(f"""
+        WITH r AS (SELECT side, service_code, CAST(request_at AS DATE) AS day, message_id FROM {{ledger}}
+                   WHERE side IN ('client', 'provider') AND {where}{extra}),
+        counts AS (SELECT service_code, day, count(*) FILTER (WHERE side = 'client') AS client_calls,
+                          count(*) FILTER (WHERE side = 'provider') AS provider_calls FROM r GROUP BY ALL),
+        c AS (SELECT DISTINCT service_code, day, message_id FROM r WHERE side = 'client' AND message_id NOT LIKE 'h:%'),
+        p AS (SELECT DISTINCT service_code, day, message_id FROM r WHERE side = 'provider'
+              AND message_id NOT LIKE 'h:%'),
+        one_sided AS (
+            SELECT coalesce(c.service_code, p.service_code) AS service_code, coalesce(c.day, p.day) AS day,
+                   count(*) FILTER (WHERE p.message_id IS NULL) AS only_client,
+                   count(*) FILTER (WHERE c.message_id IS NULL) AS only_provider
+            FROM c FULL OUTER JOIN p ON c.message_id = p.message_id AND c.service_code = p.service_code
+            GROUP BY ALL)
+        SELECT k.service_code, k.day, k.client_calls, k.provider_calls, coalesce(o.only_client, 0),
+               coalesce(o.only_provider, 0)
+        FROM counts k LEFT JOIN one_sided o USING (service_code, day) ORDER BY k.day, k.service_code""",
+        params, start, end)
+    out = []
+    for code, day, client_calls, provider_calls, only_client, only_provider in rows:
+        out.append({"service_code": code, "day": day, "client_calls": client_calls, "provider_calls": provider_calls,
+                    "gap": client_calls - provider_calls, "only_client": only_client, "only_provider": only_provider,
+                    "flagged": client_calls != provider_calls or only_client > 0 or only_provider > 0})
+    return out
+
+
+def gap_calls(user: User, service_code: str, day: dt.date, limit: int = 500) -> list[dict]:
+    """The calls behind a flagged reconciliation row: those only one side recorded."""
+    where, params = _scope_sql(user)
+    rows = ledger.query(f"""
+        WITH r AS (SELECT * FROM {{ledger}} WHERE side IN ('client', 'provider') AND service_code = ?
+                   AND CAST(request_at AS DATE) = ? AND message_id NOT LIKE 'h:%' AND {where}),
+        sides AS (SELECT message_id, count(DISTINCT side) AS n FROM r GROUP BY ALL)
+        SELECT r.message_id, r.side, r.request_at, r.client_unit, r.client_system, r.provider_unit, r.method,
+               r.path, r.status, r.succeeded
+        FROM r JOIN sides s USING (message_id) WHERE s.n = 1 ORDER BY r.request_at LIMIT ?""",
+        [service_code, day, *params, int(limit)], day - dt.timedelta(days=1), day + dt.timedelta(days=1))
+    names = ("message_id", "recorded_by", "request_at", "client_unit", "client_system", "provider_unit", "method",
+             "path", "status", "succeeded")
+    return [dict(zip(names, r, strict=True)) for r in rows]
+
+
+# ---------------------------------------------------------------- open data
+
+OPEN_DATA_DELAY_DAYS = 7
+OPEN_DATA_COLUMNS = ("hour", "provider_unit", "service_code", "service_version", "client_unit", "calls", "failed",
+                     "avg_duration_ms")
+
+
+def open_data(start: dt.date, end: dt.date, today: dt.date | None = None,
+              delay_days: int = OPEN_DATA_DELAY_DAYS) -> list[tuple]:
+    """An anonymised extract for publication: calls per hour (timestamps rounded down to the hour, local
+    time), provider, service and client agency, with failures and mean duration. Delayed: nothing newer
+    than `delay_days` before today. No message ids, no systems' user names, no paths (a path may hold a
+    citizen's number), no sizes. Agencies are public bodies and stay named by their electronic codes."""
+    today = today or ledger.local_day(timezone.now())
+    end = min(end, today - dt.timedelta(days=delay_days))
+    if end < start:
+        return []
+    _period(start, end)
+    return ledger.query("""
+        SELECT strftime(date_trunc('hour', request_at), '%Y-%m-%d %H:00') AS hour, provider_unit, service_code,
+               service_version, client_unit, count(*)::BIGINT AS calls,
+               count(*) FILTER (WHERE NOT coalesce(succeeded, false))::BIGINT AS failed,
+               round(avg(duration_ms), 1) AS avg_duration_ms
+        FROM {ledger} WHERE side IN ('gateway', 'provider') AND CAST(request_at AS DATE) BETWEEN ? AND ?
+        GROUP BY ALL ORDER BY 1, 2, 3, 5""", [start, end], start, end)
+
+
+# ---------------------------------------------------------------- counts → indicators
+
+FORM_CODE = "CSDL_GD"
+PROVIDED = "CSDL_GD_CUNG_CAP"
+CONSUMED = "CSDL_GD_KHAI_THAC"
+
+
+def service_indicator_code(service_code: str) -> str:
+    return "CSDL_DV_" + "".join(ch if ch.isalnum() else "_" for ch in service_code.upper())[:32]
+
+
+def feed_indicators(user: User | None, year: int, month: int) -> dict:
+    """Transactions of the month become APPROVED values of the indicators module, per unit: calls served
+    as provider, calls made as client, and per service the calls the unit made to it. Goes only through
+    the indicators app's public services (its catalogue, its form and `record_approved_values`). Re-running
+    for a month replaces its figures with the ledger's current counts (same report, audited)."""
+    from tinhso.indicators import services as indicators
+
+    if user is not None and not is_dx_office(user):
+        raise Forbidden("Chỉ cơ quan chuyên trách chuyển đổi số được chuyển số liệu sang chỉ tiêu",
+                        "Only the DX office may feed the counts into the indicators")
+    counts = monthly_counts(None, year, month)
+    known_services = {s.code: s for s in Service.objects.all()}
+    codes = [PROVIDED, CONSUMED]
+    definitions = {
+        PROVIDED: ("Số giao dịch chia sẻ dữ liệu đơn vị cung cấp", "giao dịch cung cấp dữ liệu"),
+        CONSUMED: ("Số giao dịch khai thác dữ liệu của đơn vị", "giao dịch khai thác dữ liệu"),
+    }
+    for code, service in sorted(known_services.items()):
+        ind = service_indicator_code(code)
+        definitions[ind] = (f"Số giao dịch khai thác dịch vụ {service.name} ({code})"[:300],
+                            f"giao dịch khai thác {service.name.lower()}"[:120])
+        codes.append(ind)
+    kinds = list(UnitKind.values)
+    for code, (name, noun) in definitions.items():
+        indicators.save_indicator(None, {
+            "code": code, "name": name, "noun": noun, "unit_of_measure": "giao dịch", "value_type": "count",
+            "aggregation": "sum", "time_aggregation": "sum", "direction": "higher", "periodicity": "month",
+            "unit_kinds": kinds, "decimals": 0, "min_value": 0,
+            "source": "Sổ giao dịch chia sẻ dữ liệu (tinhso/sharing)"})
+    indicators.save_form(None, {"code": FORM_CODE, "name": "Giao dịch chia sẻ dữ liệu (tự động từ sổ giao dịch)",
+                                "period_type": "month", "unit_kinds": kinds, "approval_by": "dx_office",
+                                "indicators": [{"code": c, "required": False} for c in codes]})
+    per_unit: dict[str, dict[str, int]] = {}
+    for row in counts:
+        values = per_unit.setdefault(row["unit"], {})
+        if row["role"] == "provider":
+            values[PROVIDED] = values.get(PROVIDED, 0) + row["calls"]
+        else:
+            values[CONSUMED] = values.get(CONSUMED, 0) + row["calls"]
+            if row["service_code"] in known_services:
+                ind = service_indicator_code(row["service_code"])
+                values[ind] = values.get(ind, 0) + row["calls"]
+    period = f"{year:04d}-{month:02d}"
+    last_day = month_bounds(year, month)[1]
+    units = {u.code: u for u in Unit.objects.filter(code__in=list(per_unit)).order_by("valid_to")
+             if u.is_valid_on(last_day)}
+    fed, skipped = 0, []
+    for code, values in sorted(per_unit.items()):
+        unit = units.get(code)
+        if unit is None:
+            skipped.append(code)
+            continue
+        full = {c: values.get(c, 0) for c in (PROVIDED, CONSUMED)} | values
+        indicators.record_approved_values(user, FORM_CODE, unit, period, full,
+                                          f"Từ sổ giao dịch chia sẻ dữ liệu / From the sharing ledger {period}")
+        fed += 1
+    return {"period": period, "units": fed, "skipped_units": skipped, "indicators": codes}

@@ -1,5 +1,6 @@
 """Pages of data sharing and the gateway's entry point. Thin: read the request, call services, render."""
 
+import csv
 import datetime as dt
 
 import pygal
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from tinhso.core.audit import history_of
-from tinhso.core.errors import DomainError
+from tinhso.core.errors import DomainError, FieldError
 from tinhso.sharing import gateway as gw
 from tinhso.sharing import ledger, services
 from tinhso.sharing.models import AccessStatus, DataCategory, ServiceStatus
@@ -149,3 +150,67 @@ def traffic(request: HttpRequest) -> HttpResponse:
         "recent": services.recent_calls(request.user, start, end, failed_only=request.GET.get("failed") == "1",
                                         limit=50),
     })
+
+
+def _dates(request: HttpRequest) -> tuple[dt.date, dt.date]:
+    year, month = _month(request)
+    start, end = services.month_bounds(year, month)
+    try:
+        start = dt.date.fromisoformat(request.GET.get("start", "")) if request.GET.get("start") else start
+        end = dt.date.fromisoformat(request.GET.get("end", "")) if request.GET.get("end") else end
+    except ValueError:
+        pass
+    return start, end
+
+
+@login_required
+def reconciliation(request: HttpRequest) -> HttpResponse:
+    start, end = _dates(request)
+    context = {"start": start, "end": end, "month": f"{start:%Y-%m}", "service": request.GET.get("service", "")[:80]}
+    try:
+        rows = services.reconcile(request.user, start, end, context["service"])
+    except DomainError as exc:
+        messages.error(request, exc.vi)
+        rows = []
+    context["rows"] = [r for r in rows if r["flagged"]] if request.GET.get("all") != "1" else rows
+    context["checked"] = len(rows)
+    day = request.GET.get("day", "")
+    if context["service"] and day:
+        try:
+            context["calls"] = services.gap_calls(request.user, context["service"], dt.date.fromisoformat(day))
+            context["day"] = dt.date.fromisoformat(day)
+        except ValueError:
+            pass
+    return render(request, "sharing/reconciliation.html", context)
+
+
+@login_required
+def imports_page(request: HttpRequest) -> HttpResponse:
+    from tinhso.sharing import imports
+    from tinhso.sharing.models import ImportBatch
+
+    report = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise DomainError(FieldError("file", "chọn tệp cần nhập", "choose a file"))
+            report = imports.import_file(request.user, upload.read(), upload.name, request.POST.get("mapping", ""),
+                                         request.POST.get("side", ""))
+        except DomainError as exc:
+            messages.error(request, "; ".join(e.vi for e in exc.errors) or exc.vi)
+    return render(request, "sharing/imports.html", {
+        "mappings": imports.mappings().values(), "report": report, "dx": services.is_dx_office(request.user),
+        "batches": ImportBatch.objects.all()[:30]})
+
+
+@login_required
+def open_data_csv(request: HttpRequest) -> HttpResponse:
+    start, end = _dates(request)
+    rows = services.open_data(start, end)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="chia-se-du-lieu-{start}-{end}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(services.OPEN_DATA_COLUMNS)
+    writer.writerows(rows)
+    return response
