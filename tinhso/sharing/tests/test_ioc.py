@@ -1,5 +1,6 @@
 import datetime as dt
 
+import pyarrow as pa
 import pytest
 
 from tinhso.ioc import registry
@@ -12,8 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_tiles_chart_and_failing_service_alert(approved, dx_office, consumer_focal, live_province):
     rows = demo.generate_traffic([approved], 2025, 10, seed=2, per_day={"ho-tich": 60})
     # plant a bad day: every call of 20/10 failed
-    failed = [ledger.local_day(r["request_at"]) == dt.date(2025, 10, 20) for r in rows.select(["request_at"]).to_pylist()]
-    import pyarrow as pa
+    failed = [ledger.local_day(t) == dt.date(2025, 10, 20) for t in rows.column("request_at").to_pylist()]
 
     rows = rows.set_column(rows.column_names.index("succeeded"), "succeeded",
                            pa.array([not f for f in failed]))
