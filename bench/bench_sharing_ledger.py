@@ -44,7 +44,7 @@ def main() -> int:
     local = pc.add(table.column("request_at"), pa.scalar(dt.timedelta(hours=7)))
     csv_table = pa.table({
         "Mã giao dịch": table.column("message_id"),
-        "Thời gian yêu cầu": pc.strftime(local, format="%d/%m/%Y %H:%M:%S"),
+        "Thời gian yêu cầu": pc.strftime(pc.floor_temporal(local, unit="second"), format="%d/%m/%Y %H:%M:%S"),
         "Mã định danh đơn vị khai thác": table.column("client_unit"),
         "Hệ thống khai thác": table.column("client_system"),
         "Mã định danh đơn vị cung cấp": table.column("provider_unit"),

@@ -211,11 +211,14 @@ def _time_sql(column: str | None, mapping: dict) -> str:
     if unit in ("ms", "s"):
         divisor = 1000.0 if unit == "ms" else 1.0
         return f"to_timestamp(TRY_CAST({raw} AS DOUBLE) / {divisor})"
-    parsed = [f"timezone('{ledger.TZ}', TRY_STRPTIME({raw}, '{fmt}'))" for fmt in mapping.get("time_formats", [])]
+    formats = ", ".join("'" + f.replace("'", "''") + "'" for f in mapping.get("time_formats", []))
+    # naive text is Vietnam time (UTC+7 all year, no DST): shift by arithmetic instead of a time-zone lookup
+    naive = f"TRY_STRPTIME({raw}, [{formats}])" if formats else "NULL::TIMESTAMP"
+    parsed = [f"to_timestamp((epoch_us({naive}) - {7 * 3600 * 1_000_000}) / 1000000.0)"]
     # ISO 8601 with an offset; naive ISO text is local time like the formats above
     parsed.append(f"CASE WHEN regexp_matches({raw}, '(Z|[+-][0-9]{{2}}:?[0-9]{{2}})$') "
                   f"THEN TRY_CAST({raw} AS TIMESTAMPTZ) END")
-    parsed.append(f"timezone('{ledger.TZ}', TRY_CAST({raw} AS TIMESTAMP))")
+    parsed.append(f"to_timestamp((epoch_us(TRY_CAST({raw} AS TIMESTAMP)) - {7 * 3600 * 1_000_000}) / 1000000.0)")
     return f"coalesce({', '.join(parsed)})"
 
 
@@ -354,16 +357,18 @@ def import_file(user: User | None, content: bytes, file_name: str, mapping_code:
                 FROM read_parquet([{listed}]) WHERE side = ?""", [side])
         else:
             _run(con, "CREATE OR REPLACE TEMP TABLE seen (message_id VARCHAR)")
-        good = con.sql(f"""
-            SELECT {', '.join(ledger.COLUMNS[:-3])}, side, ? AS source, error FROM (
-              SELECT *, row_number() OVER (PARTITION BY message_id ORDER BY __line) AS copy FROM mapped
-              WHERE reason IS NULL) m
-            WHERE copy = 1 AND NOT EXISTS (SELECT 1 FROM seen s WHERE s.message_id = m.message_id)""",
-            params=[f"import:{mapping_code}:{digest[:12]}"]).to_arrow_table()
+        distinct = _run(con, "SELECT count(*) = count(DISTINCT message_id) FROM mapped WHERE reason IS NULL")[0][0]
+        # a file repeating a message id keeps its first line (rare: checked before paying for the window)
+        first = "" if distinct else "QUALIFY row_number() OVER (PARTITION BY message_id ORDER BY __line) = 1"
+        _run(con, f"""CREATE OR REPLACE TEMP TABLE good AS
+            SELECT {', '.join(ledger.COLUMNS[:-3])}, side, ? AS source, error FROM mapped m
+            WHERE reason IS NULL AND NOT EXISTS (SELECT 1 FROM seen s WHERE s.message_id = m.message_id)
+            {first}""", [f"import:{mapping_code}:{digest[:12]}"])
+        stored = _run(con, "SELECT count(*) FROM good")[0][0]
         valid = report.rows_total - report.rows_rejected
-        report.rows_stored = good.num_rows
-        report.duplicates = valid - good.num_rows
-        report.days = [str(d) for d in ledger.write(good, batch=f"imp-{digest[:24]}")]
+        report.rows_stored = stored
+        report.duplicates = valid - stored
+        report.days = [str(d) for d in ledger.write_relation(con, "good", batch=f"imp-{digest[:24]}")] if stored else []
     finally:
         con.close()
         if tmp:

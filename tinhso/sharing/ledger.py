@@ -31,6 +31,9 @@ from django.conf import settings
 
 TZ = "Asia/Ho_Chi_Minh"
 LOCAL_OFFSET = dt.timedelta(hours=7)  # Vietnam keeps UTC+7 all year
+LOCAL_US = 7 * 3600 * 1_000_000
+DAY_US = 86_400 * 1_000_000
+EPOCH_DAY = dt.date(1970, 1, 1)
 
 SCHEMA = pa.schema([
     ("message_id", pa.string()),
@@ -114,35 +117,56 @@ def conform(table: pa.Table) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=SCHEMA)
 
 
+_DUCK_TYPES = {pa.string(): "VARCHAR", pa.timestamp("us", tz="UTC"): "TIMESTAMPTZ", pa.int32(): "INTEGER",
+               pa.bool_(): "BOOLEAN", pa.float64(): "DOUBLE", pa.int64(): "BIGINT"}
+_ROW_SELECT = ", ".join(f"CAST({f.name} AS {_DUCK_TYPES[f.type]}) AS {f.name}" for f in SCHEMA)
+_COUNT_SELECT = f"""{', '.join(GROUP_KEYS)}, count(*)::BIGINT AS calls,
+    count(*) FILTER (WHERE NOT coalesce(succeeded, false))::BIGINT AS failed, sum(duration_ms)::DOUBLE AS duration_ms,
+    sum(request_bytes)::BIGINT AS request_bytes, sum(response_bytes)::BIGINT AS response_bytes"""
+
+
+def _copy(con: duckdb.DuckDBPyConnection, select_sql: str, params: list, target: Path) -> None:
+    """DuckDB's own (parallel) Parquet writer, into a temporary name renamed into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    quoted = str(tmp).replace("'", "''")
+    sql = f"COPY ({select_sql}) TO '{quoted}' (FORMAT PARQUET, COMPRESSION ZSTD, ROW_GROUP_SIZE 262144)"
+    (con.execute(sql, params) if params else con.execute(sql)).fetchall()
+    os.replace(tmp, target)
+
+
 def write(table: pa.Table, batch: str | None = None) -> list[dt.date]:
     """Append rows (any subset of SCHEMA's columns) as one batch: a Parquet file per local day plus its
     daily counts. Returns the days written."""
     if table.num_rows == 0:
         return []
-    table = conform(table)
-    batch = batch or uuid.uuid4().hex
     con = connect()
     try:
-        con.register("incoming", table)
-        days = [r[0] for r in con.execute(
-            "SELECT DISTINCT CAST(request_at AS DATE) FROM incoming ORDER BY 1").fetchall()]
-        for day in days:
-            rows = con.sql(
-                "SELECT * FROM incoming WHERE CAST(request_at AS DATE) = ? ORDER BY service_code, request_at",
-                params=[day]).to_arrow_table()
-            counts = con.sql(f"""
-                SELECT CAST(? AS DATE) AS day, {', '.join(GROUP_KEYS)}, count(*)::BIGINT AS calls,
-                       count(*) FILTER (WHERE NOT coalesce(succeeded, false))::BIGINT AS failed,
-                       sum(duration_ms)::DOUBLE AS duration_ms, sum(request_bytes)::BIGINT AS request_bytes,
-                       sum(response_bytes)::BIGINT AS response_bytes
-                FROM incoming WHERE CAST(request_at AS DATE) = ? GROUP BY ALL""", params=[day, day]).to_arrow_table()
-            name = f"{batch}.parquet"
-            # rows first, counts second: a crash in between leaves rows without counts, which
-            # `rebuild_counts` repairs; the opposite would count calls that do not exist
-            _atomic_parquet(conform(rows), _dir("ledger") / f"day={day}" / name)
-            _atomic_parquet(counts, _dir("daily") / f"day={day}" / name)
+        con.register("incoming_arrow", conform(table))
+        return write_relation(con, "incoming_arrow", batch)
     finally:
         con.close()
+
+
+def write_relation(con: duckdb.DuckDBPyConnection, relation: str, batch: str | None = None) -> list[dt.date]:
+    """`write` for rows already in DuckDB (a table or view named `relation` on `con`, SCHEMA's columns):
+    the import path, which never round-trips through Python objects."""
+    batch = batch or uuid.uuid4().hex
+    # the local day by arithmetic (UTC+7, no DST) rather than a time-zone conversion per row
+    day_expr = f"((epoch_us(request_at) + {LOCAL_US}) // {DAY_US})"
+    numbers = [r[0] for r in con.execute(f"SELECT DISTINCT {day_expr} FROM {relation} ORDER BY 1").fetchall()]
+    name = f"{batch}.parquet"
+    days = []
+    for number in numbers:
+        day = EPOCH_DAY + dt.timedelta(days=int(number))
+        days.append(day)
+        where = f"FROM {relation} WHERE {day_expr} = {int(number)}"
+        # rows first, counts second: a crash in between leaves rows without counts, which `rebuild_counts`
+        # repairs; the opposite would count calls that do not exist
+        _copy(con, f"SELECT {_ROW_SELECT} {where} ORDER BY service_code, request_at", [],
+              _dir("ledger") / f"day={day}" / name)
+        _copy(con, f"SELECT DATE '{day}' AS day, {_COUNT_SELECT} {where} GROUP BY ALL", [],
+              _dir("daily") / f"day={day}" / name)
     return days
 
 
