@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -10,6 +11,7 @@ from tinhso.ioc import views as ioc_views
 urlpatterns = [
     path("", ioc_views.home, name="home"),  # the operations centre is the front door
     path("healthz", core_views.healthz, name="healthz"),
+    path("assets/leaflet/<path:path>", core_views.leaflet_asset, name="leaflet"),
     path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -20,3 +22,6 @@ urlpatterns = [
 ]
 for app_label in getattr(settings, "TINHSO_DOMAIN_APPS", ()):
     urlpatterns.append(path(f"{app_label}/", include(f"tinhso.{app_label}.urls")))
+    # An app may also own routes at the site's root (e.g. /.well-known/…), declared on its AppConfig.
+    if root_urlconf := getattr(apps.get_app_config(app_label), "root_urlconf", None):
+        urlpatterns.append(path("", include(root_urlconf)))
