@@ -88,7 +88,7 @@ def find_vehicle(user, ref: str) -> Vehicle:
     """A vehicle by id or by plate (any separators)."""
     require_view(user)
     vehicle = None
-    if ref.isdigit():
+    if ref.isascii() and ref.isdigit() and len(ref) <= 18:  # "²" is a digit to isdigit() but not to int()
         vehicle = Vehicle.objects.filter(pk=int(ref)).first()
     vehicle = vehicle or Vehicle.objects.filter(plate_key=store.plate_key(ref)).first()
     if vehicle is None:
