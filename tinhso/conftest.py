@@ -38,6 +38,8 @@ def _isolated_media(tmp_path, settings):
     # The second factor required of administrators is tested in accounts/tests/test_second_factor.py; other
     # tests sign administrators in with a password only.
     settings.TINHSO_2FA_REQUIRED_ROLES = []
+    # background jobs run in the request: a test's transaction is never committed for a job thread to read
+    settings.TINHSO_JOBS_INLINE = True
 
 
 @pytest.fixture(scope="session")
