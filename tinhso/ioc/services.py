@@ -87,7 +87,7 @@ def find_unit(reference) -> Unit | None:
     if reference in (None, ""):
         return None
     if isinstance(reference, int) or (isinstance(reference, str) and reference.isdigit()):
-        return Unit.objects.filter(pk=int(reference)).first()
+        return Unit.objects.filter(pk=int(reference)).first() if 0 < int(reference) < 2 ** 31 else None
     matches = Unit.objects.filter(Q(code=str(reference)) | Q(stats_code=str(reference)))
     return sorted(matches, key=lambda u: (u.valid_to is not None, -(u.valid_to or dt.date.max).toordinal()))[0] \
         if matches else None
