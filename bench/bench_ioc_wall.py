@@ -15,6 +15,7 @@ Full size: 200 screens for 60 s, refresh every 10 s. `--small`: 20 screens for 1
 """
 
 import argparse
+import gzip
 import http.client
 import json
 import os
@@ -110,9 +111,11 @@ def _run(port: int, token: str, screens: int, seconds: float, refresh: int, poll
             nonlocal conn
             t0 = time.perf_counter()
             try:
-                conn.request("GET", path)
+                conn.request("GET", path, headers={"Accept-Encoding": "gzip"})  # as a browser does
                 response = conn.getresponse()
                 body = response.read()
+                if response.getheader("Content-Encoding") == "gzip":
+                    body = gzip.decompress(body)
             except (OSError, http.client.HTTPException) as exc:
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)

@@ -3,6 +3,7 @@ evidence, the dashboards' management (JSON export/import, pin, kiosk links) and 
 
 from __future__ import annotations
 
+import gzip
 import json
 
 from django.conf import settings
@@ -222,6 +223,16 @@ def wall_data(request: HttpRequest, token: str) -> HttpResponse:
     figures = services.figures_for(link.issued_by, board.definition, board, kiosk=True)
     if request.GET.get("have") == str(figures.computation):
         return JsonResponse({"computation": figures.computation, "unchanged": True})
-    return JsonResponse({"computation": figures.computation,
-                         "computed_at": vn_datetime(timezone.localtime(figures.computed_at)),
-                         "html": _body(figures, kiosk=True)})
+    # Encoded (and compressed) once per computation: hundreds of screens fetch the same bytes.
+    if "json" not in figures.rendered:
+        body = json.dumps({"computation": figures.computation,
+                           "computed_at": vn_datetime(timezone.localtime(figures.computed_at)),
+                           "html": _body(figures, kiosk=True)}, ensure_ascii=False).encode()
+        figures.rendered["json.gz"] = gzip.compress(body, 6)
+        figures.rendered["json"] = body
+    zipped = "gzip" in request.headers.get("Accept-Encoding", "")
+    response = HttpResponse(figures.rendered["json.gz" if zipped else "json"], content_type="application/json")
+    if zipped:
+        response["Content-Encoding"] = "gzip"
+    response["Vary"] = "Accept-Encoding"
+    return response
