@@ -247,13 +247,6 @@ def analyse_points(table: pa.Table, rules: RuleSet, kinds: dict[int, str], start
                 emit_violation("speeding", v[a], t[a], t[b], speed[top], lim[a], lat[top], lon[top],
                                dname(drv[a]), f"{b - a + 1} điểm / points")
 
-    if "no_driver" in rules.active:
-        for a, b in runs(moving & (drv < 0), rest):
-            end = t[b]
-            if end - t[a] >= rules.no_driver_min_s and in_period[a]:
-                emit_violation("no_driver", v[a], t[a], end, end - t[a], rules.no_driver_min_s, lat[a], lon[a],
-                               None, "")
-
     # ---- trips: moving points split by rests, driver changes and vehicles
     m = np.flatnonzero(moving)
     if len(m):
@@ -306,6 +299,11 @@ def analyse_points(table: pa.Table, rules: RuleSet, kinds: dict[int, str], start
                     "max_speed": float(max_speed[tr]), "stops": int(trip_stops[tr]), "driver": dname(drv[a]),
                     "day": from_day_number(local_day(t[a]))}
             res.trips.append(trip)
+            # a trip is one driver's (a change of driver ends it): a trip without a logged-in driver is one
+            # violation, however many stops it makes
+            if "no_driver" in rules.active and drv[a] < 0 and t[b] - t[a] >= rules.no_driver_min_s:
+                emit_violation("no_driver", v[a], t[a], t[b], t[b] - t[a], rules.no_driver_min_s, lat[a], lon[a],
+                               None, f"{int(trip_stops[tr])} điểm dừng / stops")
             if "continuous_driving" in rules.active and trip_drive[tr] > rules.continuous_max_s:
                 emit_violation("continuous_driving", v[a], t[a], t[end_i], trip_drive[tr], rules.continuous_max_s,
                                lat[a], lon[a], dname(drv[a]), f"{trip_dist[tr] / 1000:.1f} km")

@@ -77,6 +77,18 @@ def _minute_of_day(epoch_s: int) -> float:
     return ((epoch_s + LOCAL_OFFSET) % 86400) / 60
 
 
+def _clock_gap(a: float, b: float) -> float:
+    """Minutes between two times of day on the clock's circle: 23:50 and 00:10 are 20 minutes apart."""
+    d = abs(a - b) % 1440
+    return min(d, 1440 - d)
+
+
+def _clock_centre(minutes: list[float]) -> float:
+    """The timetable's departure time: the observed minute closest, around the circle, to all others (a
+    median that survives departures on both sides of midnight, which an arithmetic median splits)."""
+    return min(minutes, key=lambda m: sum(_clock_gap(m, x) for x in minutes))
+
+
 def score_vehicle(vehicle_id: int, trips: list[dict], window_days: int) -> CoachScore:
     long_trips = sorted((t for t in trips if t["distance_m"] >= MIN_TRIP_KM * 1000), key=lambda t: t["start"])
     centres: list[tuple[float, float]] = []
@@ -105,8 +117,8 @@ def score_vehicle(vehicle_id: int, trips: list[dict], window_days: int) -> Coach
         mins = [_minute_of_day(t["start"]) for t, o, d in items if (o, d) == direction]
         if not mins:
             continue
-        med = statistics.median(mins)
-        on_time += sum(1 for m in mins if abs(m - med) <= TIMETABLE_MIN)
+        med = _clock_centre(mins)
+        on_time += sum(1 for m in mins if _clock_gap(m, med) <= TIMETABLE_MIN)
         departures["→".join(str(x) for x in direction)] = f"{int(med // 60):02d}:{int(med % 60):02d}"
     T = on_time / len(items)
     median_stops = float(statistics.median(t["stops"] for t, _, _ in items))
