@@ -292,9 +292,14 @@ def analyse_points(table: pa.Table, rules: RuleSet, kinds: dict[int, str], start
             if not in_period[a]:
                 continue
             end_i = b + 1 if b + 1 < n and not newv[b + 1] and dtv[b + 1] <= rest else b
+            # the point farthest from the start: where an out-and-back (loop) trip turned
+            legs = m[tstart_m[tr]:tend_m[tr] + 1]
+            far = legs[int(np.argmax(_haversine(np.full(len(legs), lat[a]), np.full(len(legs), lon[a]),
+                                                lat[legs], lon[legs])))]
             trip = {"vehicle_id": int(v[a]), "trip_no": tr, "start": int(t[a]), "end": int(t[end_i]),
                     "start_lat": float(lat[a]), "start_lon": float(lon[a]),
                     "end_lat": float(lat[end_i]), "end_lon": float(lon[end_i]),
+                    "far_lat": float(lat[far]), "far_lon": float(lon[far]),
                     "distance_m": float(trip_dist[tr]), "driving_s": int(trip_drive[tr]),
                     "max_speed": float(max_speed[tr]), "stops": int(trip_stops[tr]), "driver": dname(drv[a]),
                     "day": from_day_number(local_day(t[a]))}

@@ -424,7 +424,8 @@ SCHEMAS = {
                         ("end", pa.int64()), ("start_lat", pa.float64()), ("start_lon", pa.float64()),
                         ("end_lat", pa.float64()), ("end_lon", pa.float64()), ("distance_m", pa.float64()),
                         ("driving_s", pa.int64()), ("max_speed", pa.float64()), ("stops", pa.int64()),
-                        ("driver", pa.string()), ("day", pa.date32())]),
+                        ("driver", pa.string()), ("day", pa.date32()), ("far_lat", pa.float64()),
+                        ("far_lon", pa.float64())]),
     "violations": pa.schema([("vehicle_id", pa.int32()), ("kind", pa.string()), ("rule", pa.string()),
                              ("start", pa.int64()), ("end", pa.int64()), ("duration_s", pa.int64()),
                              ("value", pa.float64()), ("limit", pa.float64()), ("lat", pa.float64()),
@@ -453,7 +454,8 @@ def read_results(kind: str, start: dt.date, end: dt.date, where: str = "true", p
         return []
     con = store.connect()
     try:
-        sql = (f"SELECT * FROM read_parquet({store._list_sql(files)}, hive_partitioning = false) "
+        # union_by_name: day files written before a column was added (e.g. far_lat) read it as NULL
+        sql = (f"SELECT * FROM read_parquet({store._list_sql(files)}, hive_partitioning = false, union_by_name = true) "
                f"WHERE {where} ORDER BY {order}")
         if limit:
             sql += f" LIMIT {int(limit)}"
@@ -631,7 +633,7 @@ def coach_candidates(user, start: dt.date, end: dt.date) -> list[coach.CoachScor
     start, end = check_period(start, end)
     contract = set(Vehicle.objects.filter(licence_kind=LicenceKind.CONTRACT).values_list("id", flat=True))
     trips = read_results("trips", start, end, f"vehicle_id IN ({', '.join(map(str, contract)) or 'NULL'})")
-    scores = coach.rank(trips, contract, coach.window_days(start, end))
+    scores = coach.rank(trips, contract, coach.window_days(start, end), start)
     declared = contracts_of(contract, start, end)
     for score in scores:
         coach.apply_contracts(score, declared.get(score.vehicle_id, []))
