@@ -29,7 +29,8 @@ def _run(code: str, env_extra: dict, tmp_path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
 
 
-CHECK = "import sys; from tinhso.cli import main; sys.exit(main(['manage', 'check', '--deploy', '--fail-level', 'WARNING']))"
+CHECK = ("import sys; from tinhso.cli import main; "
+         "sys.exit(main(['manage', 'check', '--deploy', '--fail-level', 'WARNING']))")
 
 
 def test_check_deploy_is_clean_in_the_documented_production_configuration(tmp_path):
