@@ -64,7 +64,7 @@ INSTALLED_APPS = [
     "tinhso.accounts",
 ]
 # Domain apps beside the registry; each brings models, services, api.router and urls.
-TINHSO_DOMAIN_APPS: list[str] = ["programme", "indicators", "dti", "transport"]
+TINHSO_DOMAIN_APPS: list[str] = ["programme", "indicators", "dti", "transport", "ioc"]
 INSTALLED_APPS += [f"tinhso.{label}" for label in TINHSO_DOMAIN_APPS]
 
 MIDDLEWARE = [

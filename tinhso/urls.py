@@ -5,9 +5,10 @@ from django.urls import include, path
 
 from tinhso.api import api
 from tinhso.core import views as core_views
+from tinhso.ioc import views as ioc_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", ioc_views.home, name="home"),  # the operations centre is the front door
     path("healthz", core_views.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

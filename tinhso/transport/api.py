@@ -58,12 +58,19 @@ class IngestOut(Schema):
     seconds: float
     reasons: list[ReasonOut]
     samples: list[SampleOut]
+    key: str = Field(description="khóa chống gửi lặp của lô / the batch's idempotency key")
+    already_stored: bool = Field(description="lô này đã được lưu trước đó, không lưu lại / this batch was "
+                                             "already stored and was not stored again")
 
 
 class StreamIn(Schema):
     points: list = Field(description="Các điểm: plate, time (ISO 8601), lat, lon, speed, heading, ignition, door, "
                                      "driver / points as devices send them", min_length=1,
                          max_length=services.MAX_STREAM_POINTS)
+    key: str | None = Field(None, max_length=services.MAX_CLIENT_KEY,
+                            description="khóa chống gửi lặp (hoặc tiêu đề Idempotency-Key); không có thì dùng "
+                                        "mã băm nội dung / idempotency key (or the Idempotency-Key header); "
+                                        "without one, the content hash")
 
 
 class TripOut(Schema):
@@ -225,13 +232,15 @@ def journeys(request: HttpRequest, ref: str, start: dt.date, end: dt.date):
 def ingest_stream(request: HttpRequest, payload: StreamIn):
     """The good rows of the batch are committed together (or nothing, if the server dies); bad rows are
     counted by reason with samples naming the row and field."""
-    return services.ingest_stream(request.user, payload.points).as_dict()
+    key = payload.key or request.headers.get("Idempotency-Key")
+    return services.ingest_stream(request.user, payload.points, key).as_dict()
 
 
 @router.post("/transport/ingest/file", response={200: IngestOut, **ERROR_RESPONSES},
              summary="Nhập tệp CSV, JSON lines, Parquet / Ingest a CSV, JSON lines or Parquet file")
 def ingest_file(request: HttpRequest, file: UploadedFile = File(...), format: str = ""):
-    return services.ingest_upload(request.user, file.read(), file.name or "", format).as_dict()
+    return services.ingest_upload(request.user, file.read(), file.name or "", format,
+                                  request.headers.get("Idempotency-Key")).as_dict()
 
 
 @router.get("/transport/violations", response={200: list[ViolationOut], **ERROR_RESPONSES},

@@ -22,6 +22,11 @@ class TransportConfig(AppConfig):
         post_save.connect(forget_vehicle_map, sender=Vehicle, dispatch_uid="transport-vehicle-map-save")
         post_delete.connect(forget_vehicle_map, sender=Vehicle, dispatch_uid="transport-vehicle-map-delete")
 
+        from tinhso.transport import store
+        from tinhso.transport.services import batch_recorded
+
+        store.BATCH_RECORDED = batch_recorded  # recovery asks the database whether a prepared batch committed
+
     @staticmethod
     def nav_visible(user) -> bool:
         from tinhso.transport.services import can_view

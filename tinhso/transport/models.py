@@ -145,6 +145,10 @@ class IngestBatch(models.Model):
     """The log of one ingested batch: what came in, what was kept and why rows were refused."""
 
     batch_id = models.CharField(max_length=40, unique=True)
+    # Idempotency key: "client:<user id>:<key the client sent>" or "sha256:<hash of the content>". A retry of
+    # a committed batch finds its row and is answered "already stored" instead of storing the points twice.
+    key = models.CharField("Khóa chống gửi lặp / Idempotency key", max_length=120, unique=True, null=True,
+                           blank=True)
     source = models.CharField("Nguồn / Source", max_length=20)  # csv, jsonl, parquet, stream
     filename = models.CharField(max_length=255, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)

@@ -307,29 +307,99 @@ def _positive(value, allow_zero: bool = False) -> bool:
 
 # ---------------------------------------------------------------- ingest
 
-def _log(user, report: store.IngestReport, source: str, filename: str = "") -> IngestBatch:
-    return IngestBatch.objects.create(
-        batch_id=report.batch_id, source=source, filename=filename[:255],
-        user=user if getattr(user, "is_authenticated", False) else None,
-        rows_total=report.rows_total, rows_stored=report.rows_stored, rows_rejected=report.rows_rejected,
-        duplicates=report.duplicates, days=report.days, report=report.as_dict(), seconds=report.seconds)
+MAX_CLIENT_KEY = 64
 
 
-def ingest_file(user, path: str | Path, fmt: str, filename: str = "") -> store.IngestReport:
-    require_ingest(user)
-    fmt = _format_of(fmt, filename or str(path))
-    report = store.ingest(path, fmt, vehicle_map())
-    _log(user, report, fmt, filename or Path(path).name)
+def batch_key(user, client_key: str | None, content: bytes | None = None, path: Path | None = None) -> str:
+    """The idempotency key of a batch: the client's own (scoped to its account, so two providers cannot
+    collide) or a SHA-256 of the content (the same file or body sent twice is the same batch)."""
+    import hashlib
+
+    client_key = (client_key or "").strip()
+    if client_key:
+        if len(client_key) > MAX_CLIENT_KEY or not client_key.isprintable():
+            raise ValidationFailed(FieldError("idempotency_key", f"khóa chống gửi lặp tối đa {MAX_CLIENT_KEY} ký tự in "
+                                              "được", f"the idempotency key must be at most {MAX_CLIENT_KEY} "
+                                              "printable characters"))
+        return f"client:{getattr(user, 'pk', 0)}:{client_key}"
+    digest = hashlib.sha256()
+    if content is not None:
+        digest.update(content)
+    elif path is not None:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 22):
+                digest.update(chunk)
+    return f"sha256:{digest.hexdigest()}"
+
+
+def batch_recorded(batch_id: str) -> bool:
+    return IngestBatch.objects.filter(batch_id=batch_id).exists()
+
+
+def stored_batch(key: str) -> store.IngestReport | None:
+    """The report of the committed batch with this key, marked as already stored; None if there is none."""
+    batch = IngestBatch.objects.filter(key=key).first()
+    if batch is None:
+        return None
+    report = store.IngestReport.from_dict({**batch.report, "batch_id": batch.batch_id, "key": key})
+    report.already_stored = True
     return report
 
 
-def ingest_upload(user, content: bytes, filename: str, fmt: str = "") -> store.IngestReport:
+def _recorder(user, key: str, source: str, filename: str = ""):
+    """The commit point of a batch: its IngestBatch row, written in the same step that makes its files
+    visible (see store._commit). A concurrent retry with the same key fails here on the unique key, so
+    its points are discarded instead of stored twice."""
+    def record(report: store.IngestReport) -> None:
+        report.key = key
+        with transaction.atomic():
+            IngestBatch.objects.create(
+                batch_id=report.batch_id, key=key, source=source, filename=filename[:255],
+                user=user if getattr(user, "is_authenticated", False) else None,
+                rows_total=report.rows_total, rows_stored=report.rows_stored, rows_rejected=report.rows_rejected,
+                duplicates=report.duplicates, days=report.days, report=report.as_dict(), seconds=report.seconds)
+    return record
+
+
+def _ingest_once(user, key: str, source: str, filename: str, run) -> store.IngestReport:
+    """Run an ingest unless a batch with this key is already committed; a retry racing the first attempt
+    loses on the unique key and is answered like any retry."""
+    from django.db import IntegrityError
+
+    done = stored_batch(key)
+    if done is not None:
+        return done
+    try:
+        return run(_recorder(user, key, source, filename))
+    except IntegrityError:
+        done = stored_batch(key)
+        if done is None:
+            raise
+        return done
+
+
+def ingest_file(user, path: str | Path, fmt: str, filename: str = "", key: str | None = None) -> store.IngestReport:
+    """Ingest a file once: `key` is the client's idempotency key; without one the file's content hash."""
+    require_ingest(user)
+    fmt = _format_of(fmt, filename or str(path))
+    return _ingest_path(user, Path(path), fmt, filename or Path(path).name, batch_key(user, key, path=Path(path)))
+
+
+def _ingest_path(user, path: Path, fmt: str, filename: str, key: str) -> store.IngestReport:
+    return _ingest_once(user, key, fmt, filename,
+                        lambda record: store.ingest(path, fmt, vehicle_map(), on_commit=record))
+
+
+def ingest_upload(user, content: bytes, filename: str, fmt: str = "", key: str | None = None) -> store.IngestReport:
     require_ingest(user)
     fmt = _format_of(fmt, filename)
+    key = batch_key(user, key, content=content)
+    if (done := stored_batch(key)) is not None:
+        return done  # a retry: answered before the upload is even written to disk
     with tempfile.NamedTemporaryFile(suffix=f".{fmt}", dir=store._tmp_root()) as handle:
         handle.write(content)
         handle.flush()
-        return ingest_file(user, handle.name, fmt, filename)
+        return _ingest_path(user, Path(handle.name), fmt, filename, key)
 
 
 def _format_of(fmt: str, filename: str) -> str:
@@ -346,8 +416,10 @@ def _format_of(fmt: str, filename: str) -> str:
     return fmt
 
 
-def ingest_stream(user, points: list) -> store.IngestReport:
-    """A batch of points as devices push them (JSON objects). All good rows are committed together."""
+def ingest_stream(user, points: list, key: str | None = None) -> store.IngestReport:
+    """A batch of points as devices push them (JSON objects). All good rows are committed together, with
+    the batch's record; a batch sent again (same idempotency key, or without one the same points) is
+    answered as already stored."""
     require_ingest(user)
     if not isinstance(points, list) or not points:
         raise ValidationFailed(FieldError("points", "phải là danh sách điểm không rỗng",
@@ -355,9 +427,15 @@ def ingest_stream(user, points: list) -> store.IngestReport:
     if len(points) > MAX_STREAM_POINTS:
         raise ValidationFailed(FieldError("points", f"tối đa {vn_number(MAX_STREAM_POINTS)} điểm mỗi lô",
                                           f"at most {MAX_STREAM_POINTS} points per batch"))
-    report = store.ingest(store.table_from_records(points), "stream", vehicle_map())
-    store.maybe_compact(report.days)
-    _log(user, report, "stream")
+    if not key:
+        import json
+
+        content = json.dumps(points, sort_keys=True, separators=(",", ":"), default=str).encode()
+    key = batch_key(user, key, content=None if key else content)
+    report = _ingest_once(user, key, "stream", "", lambda record: store.ingest(
+        store.table_from_records(points), "stream", vehicle_map(), on_commit=record))
+    if not report.already_stored:
+        store.maybe_compact(report.days)
     return report
 
 

@@ -19,8 +19,6 @@ reads only the row groups whose min/max statistics contain it.
 import datetime as dt
 import fcntl
 import functools
-import io
-import itertools
 import json
 import os
 import shutil
@@ -29,6 +27,7 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,13 +35,18 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
-import pyarrow.json as pajson
 import pyarrow.parquet as pq
 from django.conf import settings
 
 from tinhso.transport import textout
 from tinhso.transport.columnar import LOCAL_OFFSET, UNITS_PER_S, column_array, thread_pool
+from tinhso.transport.parsing import (  # noqa: F401 - re-exported: callers read them from the store
+    ALIASES,
+    COLUMNS,
+    REQUIRED,
+    read_source,
+    table_from_records,
+)
 
 TZ = "Asia/Ho_Chi_Minh"
 ROW_GROUP_SIZE = 4_096
@@ -53,21 +57,6 @@ MEMORY_LIMIT = "3GB"
 LAT_RANGE = (8.0, 23.5)
 LON_RANGE = (102.0, 118.0)
 MAX_SPEED_KMH = 250
-COLUMNS = ("plate", "time", "lat", "lon", "speed", "heading", "ignition", "door", "driver")
-REQUIRED = ("plate", "time", "lat", "lon", "speed", "ignition")
-# Header aliases a provider's file may use (folded, lower-case).
-ALIASES = {
-    "plate": "plate", "bien_so": "plate", "bienso": "plate", "vehicle": "plate", "bien so": "plate",
-    "time": "time", "ts": "time", "timestamp": "time", "thoi_gian": "time", "thoi gian": "time", "datetime": "time",
-    "lat": "lat", "latitude": "lat", "vi_do": "lat", "vi do": "lat",
-    "lon": "lon", "lng": "lon", "longitude": "lon", "kinh_do": "lon", "kinh do": "lon",
-    "speed": "speed", "toc_do": "speed", "toc do": "speed", "gps_speed": "speed",
-    "heading": "heading", "huong": "heading", "course": "heading",
-    "ignition": "ignition", "may": "ignition", "trang_thai_may": "ignition", "acc": "ignition",
-    "door": "door", "cua": "door", "trang_thai_cua": "door",
-    "driver": "driver", "gplx": "driver", "driver_licence": "driver", "driver_license": "driver", "lai_xe": "driver",
-}
-
 REASONS: dict[str, tuple[str, str, str]] = {
     # code: (field, vi, en)
     "plate_missing": ("plate", "thiếu biển số xe", "the plate is missing"),
@@ -125,21 +114,37 @@ def _run(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> list[tuple]:
 
 # ---------------------------------------------------------------- commit and recovery
 
+# Set by the app (apps.ready): batch id → whether its ingest-batch record is committed in the database.
+# A journal written with "confirm" is only a prepared batch until that record exists: the database row is
+# the commit point, so the data and its log entry are committed together or not at all.
+BATCH_RECORDED: Callable[[str], bool] | None = None
+
+
 def recover() -> None:
     """Finish committed batches whose renames were interrupted; drop staging left by killed processes.
     A batch being written holds an exclusive lock on `_staging/<batch>.lock`, taken before its directory
     exists, so a live batch is never mistaken for an orphan."""
     base = positions_dir()
     journal_dir = base / "_journal"
+    staging = base / "_staging"
     if journal_dir.is_dir():
         for journal in journal_dir.glob("*.json"):
             try:
-                moves = json.loads(journal.read_text())["moves"]
+                entry = json.loads(journal.read_text())
+                moves = entry["moves"]
             except (OSError, ValueError, KeyError):
                 continue
+            if entry.get("confirm"):
+                batch = journal.stem
+                if not _unlocked(staging / f"{batch}.lock") or BATCH_RECORDED is None:
+                    continue  # being written by a live process, or no way to ask the database here
+                if not BATCH_RECORDED(batch):
+                    # prepared but its record never committed: the batch did not happen
+                    journal.unlink(missing_ok=True)
+                    shutil.rmtree(staging / batch, ignore_errors=True)
+                    continue
             _apply_moves(base, moves)
             journal.unlink(missing_ok=True)
-    staging = base / "_staging"
     if not staging.is_dir():
         return
     for entry in staging.iterdir():
@@ -171,15 +176,31 @@ def _unlocked(lock: Path) -> bool:
 
 
 def _apply_moves(base: Path, moves: list[list[str]]) -> None:
+    targets = set()
     for source, target in moves:
         src, dst = base / source, base / target
         if src.exists():
+            created = not dst.parent.exists()
             dst.parent.mkdir(parents=True, exist_ok=True)
             os.replace(src, dst)
+            targets.add(dst.parent)
+            if created:
+                targets.add(base)
+    # the renames must be on disk before the journal that could redo them is removed
+    for directory in sorted(targets, key=str):
+        _fsync_dir(directory)
     for source, _ in moves:
         parent = (base / source).parent
         if parent.name != "_staging" and parent.exists():
             shutil.rmtree(parent, ignore_errors=True)
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -193,24 +214,40 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _commit(batch_id: str, moves: list[list[str]]) -> None:
-    """Write the journal atomically (the commit point), then move the staged files into place. A batch of
-    one file needs no journal: its rename is the commit."""
-    base = positions_dir()
-    if len(moves) == 1:
-        _apply_moves(base, moves)
-        return
-    journal_dir = base / "_journal"
+def _write_journal(batch_id: str, entry: dict) -> Path:
+    """Write a journal entry atomically and durably: temporary file fsynced, renamed, directory fsynced."""
+    journal_dir = positions_dir() / "_journal"
     journal_dir.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=journal_dir, suffix=".tmp")
     with os.fdopen(fd, "w") as handle:
-        json.dump({"batch": batch_id, "moves": moves}, handle)
+        json.dump(entry, handle)
         handle.flush()
         os.fsync(handle.fileno())
-    os.replace(tmp, journal_dir / f"{batch_id}.json")
+    path = journal_dir / f"{batch_id}.json"
+    os.replace(tmp, path)
     _fsync_dir(journal_dir)
+    return path
+
+
+def _commit(batch_id: str, moves: list[list[str]], on_commit: Callable[[], None] | None = None) -> None:
+    """Commit staged files (already fsynced, with their directory). Without `on_commit` the journal's rename
+    is the commit point, and a batch of one file needs no journal (its rename is the commit). With it, the
+    journal only prepares the batch and `on_commit` (which writes the batch's record in the database) is the
+    commit point: `recover()` completes a prepared batch whose record exists and drops one whose record does
+    not. If `on_commit` raises, nothing of the batch remains."""
+    base = positions_dir()
+    if len(moves) == 1 and on_commit is None:
+        _apply_moves(base, moves)
+        return
+    journal = _write_journal(batch_id, {"batch": batch_id, "moves": moves, "confirm": on_commit is not None})
+    if on_commit is not None:
+        try:
+            on_commit()
+        except BaseException:
+            journal.unlink(missing_ok=True)
+            raise
     _apply_moves(base, moves)
-    (journal_dir / f"{batch_id}.json").unlink(missing_ok=True)
+    journal.unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------- ingest
@@ -234,6 +271,8 @@ class IngestReport:
     samples: list[dict] = field(default_factory=list)
     seconds: float = 0.0
     path: str = "fast"
+    key: str = ""
+    already_stored: bool = False
 
     def as_dict(self) -> dict:
         return {
@@ -243,246 +282,22 @@ class IngestReport:
             "reasons": [{"code": code, "field": REASONS[code][0], "count": n,
                          "message": {"vi": REASONS[code][1], "en": REASONS[code][2]}}
                         for code, n in sorted(self.reasons.items(), key=lambda kv: -kv[1])],
-            "samples": self.samples,
+            "samples": self.samples, "key": self.key, "already_stored": self.already_stored,
         }
 
-
-class _NeedsSlowPath(Exception):
-    """The fast typed reader met a value it cannot parse; the tolerant reader takes over."""
+    @classmethod
+    def from_dict(cls, data: dict) -> "IngestReport":
+        """The report of a batch as recorded (for answering a retry of it)."""
+        return cls(batch_id=data["batch_id"], rows_total=data.get("rows_total", 0),
+                    rows_stored=data.get("rows_stored", 0), rows_rejected=data.get("rows_rejected", 0),
+                    duplicates=data.get("duplicates", 0), days=list(data.get("days", [])),
+                    reasons={r["code"]: r["count"] for r in data.get("reasons", []) if r.get("code") in REASONS},
+                    samples=list(data.get("samples", [])), seconds=data.get("seconds", 0.0),
+                    key=data.get("key", ""))
 
 
 def plate_key(plate: str) -> str:
     return "".join(ch for ch in plate.upper() if ch.isalnum())
-
-
-def _canonical(table: pa.Table) -> pa.Table:
-    from tinhso.core.text import fold
-
-    names = []
-    for name in table.column_names:
-        key = fold(str(name))
-        names.append(ALIASES.get(key, ALIASES.get(key.replace(" ", "_"), key)))
-    table = table.rename_columns(names)
-    missing = [c for c in REQUIRED if c not in table.column_names]
-    if missing:
-        from tinhso.core.errors import FieldError, ValidationFailed
-
-        raise ValidationFailed([FieldError(c, "thiếu cột bắt buộc", "a required column is missing") for c in missing],
-                               vi="Dữ liệu thiếu cột bắt buộc", en="Required columns are missing")
-    return table
-
-
-def _float(col: pa.ChunkedArray) -> np.ndarray:
-    if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
-        try:
-            col = pc.cast(col, pa.float64())
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-            raise _NeedsSlowPath from exc
-    elif not (pa.types.is_floating(col.type) or pa.types.is_integer(col.type) or pa.types.is_decimal(col.type)):
-        raise _NeedsSlowPath
-    col = pc.cast(col, pa.float64())
-    return (pc.fill_null(col, np.nan) if col.null_count else col).to_numpy()
-
-
-def _bool(col: pa.ChunkedArray | None, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """(values, is_null)."""
-    if col is None:
-        return np.zeros(n, bool), np.ones(n, bool)
-    if pa.types.is_integer(col.type) or pa.types.is_floating(col.type):
-        col = pc.not_equal(col, 0)
-    elif not pa.types.is_boolean(col.type):
-        try:
-            col = pc.cast(pc.utf8_lower(pc.cast(col, pa.string())), pa.bool_())
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-            raise _NeedsSlowPath from exc
-    return pc.fill_null(col, False).to_numpy(zero_copy_only=False), col.is_null().to_numpy(zero_copy_only=False)
-
-
-def _epoch(col: pa.ChunkedArray) -> np.ndarray:
-    """Epoch seconds (int64, -1 for missing). Naive times are local (UTC+7)."""
-    typ = col.type
-    if pa.types.is_timestamp(typ):
-        secs = pc.cast(pc.cast(col, pa.timestamp("s", tz=typ.tz)), pa.int64())
-        arr = pc.fill_null(secs, -1).to_numpy()
-        return arr if typ.tz else np.where(arr >= 0, arr - LOCAL_OFFSET, -1)
-    if pa.types.is_integer(typ):
-        return pc.fill_null(pc.cast(col, pa.int64()), -1).to_numpy()
-    if pa.types.is_string(typ) or pa.types.is_large_string(typ):
-        try:
-            ts = pc.cast(col, pa.timestamp("s", tz="UTC"))
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-            raise _NeedsSlowPath from exc
-        return pc.fill_null(pc.cast(ts, pa.int64()), -1).to_numpy()
-    raise _NeedsSlowPath
-
-
-def _typed_fast(table: pa.Table) -> dict:
-    n = table.num_rows
-    cols = table.column_names
-    heading = _float(table["heading"]) if "heading" in cols else np.full(n, np.nan)
-    door, door_null = _bool(table["door"] if "door" in cols else None, n)
-    ign, ign_null = _bool(table["ignition"], n)
-    return {
-        "rn": np.arange(1, n + 1), "plate": table["plate"], "t": _epoch(table["time"]),
-        "lat": _float(table["lat"]), "lon": _float(table["lon"]), "speed": _float(table["speed"]),
-        "heading": heading, "heading_bad": np.zeros(n, bool), "ignition": ign, "ignition_null": ign_null,
-        "door": door, "door_bad": np.zeros(n, bool),
-        "driver": table["driver"] if "driver" in cols else pa.nulls(n, pa.string()),
-        "malformed": np.zeros(n, bool),
-    }
-
-
-def _typed_slow(table: pa.Table, malformed: np.ndarray | None = None) -> dict:
-    """Tolerant typing through DuckDB TRY_CAST: a value that does not parse becomes a reason, not an error."""
-    present = set(table.column_names) & set(COLUMNS)
-
-    def raw(c: str) -> str:
-        return f"CAST(src.{c} AS VARCHAR)" if c in present else "NULL::VARCHAR"
-
-    def cast(c: str, typ: str) -> str:
-        return f"TRY_CAST(trim({raw(c)}) AS {typ})"
-
-    def bad(c: str, typ: str) -> str:
-        return f"({raw(c)} IS NOT NULL AND trim({raw(c)}) <> '' AND {cast(c, typ)} IS NULL)"
-
-    con = connect()
-    try:
-        con.register("src", table.select(sorted(present)))
-        out = con.sql(f"""
-            SELECT {raw('plate')} AS plate,
-                   coalesce(epoch(CASE WHEN regexp_matches(trim({raw('time')}), '^[0-9]{{9,11}}$')
-                                       THEN to_timestamp(TRY_CAST(trim({raw('time')}) AS BIGINT))
-                                       ELSE {cast('time', 'TIMESTAMPTZ')} END)::BIGINT, -1) AS t,
-                   coalesce({cast('lat', 'DOUBLE')}, 'nan'::DOUBLE) AS lat,
-                   coalesce({cast('lon', 'DOUBLE')}, 'nan'::DOUBLE) AS lon,
-                   coalesce({cast('speed', 'DOUBLE')}, 'nan'::DOUBLE) AS speed,
-                   coalesce({cast('heading', 'DOUBLE')}, 'nan'::DOUBLE) AS heading,
-                   {bad('heading', 'DOUBLE')} AS heading_bad,
-                   coalesce({cast('ignition', 'BOOLEAN')}, false) AS ignition,
-                   {cast('ignition', 'BOOLEAN')} IS NULL AS ignition_null,
-                   coalesce({cast('door', 'BOOLEAN')}, false) AS door,
-                   {bad('door', 'BOOLEAN')} AS door_bad,
-                   NULLIF(trim({raw('driver')}), '') AS driver
-            FROM src""").to_arrow_table()
-    finally:
-        con.close()
-    n = out.num_rows
-    typed = {name: out[name].to_numpy(zero_copy_only=False) for name in
-             ("t", "lat", "lon", "speed", "heading", "heading_bad", "ignition", "ignition_null", "door", "door_bad")}
-    typed.update(rn=np.arange(1, n + 1), plate=out["plate"], driver=out["driver"],
-                 malformed=malformed if malformed is not None else np.zeros(n, bool))
-    return typed
-
-
-def _read_source(source: str | Path | pa.Table, fmt: str) -> tuple[pa.Table, dict | None]:
-    """The raw table and, when it could be typed quickly, the typed columns."""
-    if isinstance(source, pa.Table):
-        table = _canonical(source)
-    elif fmt == "parquet":
-        try:
-            names = pq.read_schema(source).names
-            strings = [c for c in names if ALIASES.get(c.strip().lower()) in ("plate", "driver")]
-            table = _canonical(pq.read_table(source, read_dictionary=strings))
-        except (pa.ArrowInvalid, OSError) as exc:
-            from tinhso.core.errors import FieldError, ValidationFailed
-
-            raise ValidationFailed(FieldError("file", f"không đọc được tệp Parquet: {exc}",
-                                              f"the Parquet file could not be read: {exc}")) from exc
-    elif fmt == "csv":
-        try:
-            table = _canonical(pacsv.read_csv(source, convert_options=pacsv.ConvertOptions(
-                column_types=_csv_dictionary_columns(Path(source)), strings_can_be_null=True)))
-        except pa.ArrowInvalid:
-            table = _canonical_strings(*_csv_strings(Path(source)))
-            return table, _typed_slow(table, table.column("__malformed").to_numpy(zero_copy_only=False))
-    elif fmt == "jsonl":
-        try:
-            # times stay text: Arrow's JSON reader would silently turn "+07:00" offsets into naive UTC
-            time_names = [k for k, v in ALIASES.items() if v == "time"]
-            schema = pa.schema([(_first_key(Path(source), time_names) or "time", pa.string())])
-            table = _canonical(pajson.read_json(source, parse_options=pajson.ParseOptions(explicit_schema=schema)))
-        except pa.ArrowInvalid:
-            table = _canonical_strings(*_jsonl_strings(Path(source)))
-            return table, _typed_slow(table, table.column("__malformed").to_numpy(zero_copy_only=False))
-    else:
-        from tinhso.core.errors import FieldError, ValidationFailed
-
-        raise ValidationFailed(FieldError("format", "định dạng phải là csv, jsonl hoặc parquet",
-                                          "the format must be csv, jsonl or parquet"))
-    try:
-        return table, _typed_fast(table)
-    except _NeedsSlowPath:
-        return table, _typed_slow(table)
-
-
-def _first_key(path: Path, names: list[str]) -> str | None:
-    with open(path, encoding="utf-8", errors="replace") as handle:
-        try:
-            first = json.loads(handle.readline())
-        except ValueError:
-            return None
-    return next((k for k in first if k.strip().lower() in names), None) if isinstance(first, dict) else None
-
-
-def _csv_dictionary_columns(path: Path) -> dict:
-    """Plates and driver licences repeat: read them dictionary-encoded (much faster than plain strings)."""
-    with open(path, encoding="utf-8-sig", errors="replace") as handle:
-        header = handle.readline().rstrip("\r\n").split(",")
-    return {h: pa.dictionary(pa.int32(), pa.string()) for h in header
-            if ALIASES.get(h.strip().strip('"').lower()) in ("plate", "driver")}
-
-
-def _canonical_strings(rows: list[dict], malformed: list[bool]) -> pa.Table:
-    names = list(dict.fromkeys(k for row in rows for k in row)) or list(COLUMNS)
-    table = pa.table({n: pa.array([None if (v := row.get(n)) is None else str(v) for row in rows], pa.string())
-                      for n in names})
-    table = _canonical(table)
-    return table.append_column("__malformed", pa.array(malformed, pa.bool_()))
-
-
-def _csv_strings(path: Path) -> tuple[list[dict], list[bool]]:
-    import csv
-
-    text = path.read_bytes().decode("utf-8-sig", errors="replace")
-    sample = text[:4096]
-    delimiter = max(",;\t", key=sample.split("\n", 1)[0].count)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = next(reader, [])
-    rows, bad = [], []
-    for values in reader:
-        if not values:
-            continue
-        bad.append(len(values) != len(header))
-        rows.append({h: (v if v != "" else None) for h, v in zip(header, values, strict=False)})
-    return rows, bad
-
-
-def _jsonl_strings(path: Path) -> tuple[list[dict], list[bool]]:
-    rows, bad = [], []
-    with open(path, encoding="utf-8", errors="replace") as handle:
-        for line in handle:
-            if not line.strip():
-                continue
-            try:
-                value = json.loads(line)
-                ok = isinstance(value, dict)
-            except ValueError:
-                value, ok = {}, False
-            rows.append(value if ok else {})
-            bad.append(not ok)
-    return rows, bad
-
-
-def table_from_records(records: list) -> pa.Table:
-    """An Arrow table from JSON objects as a device batch sends them; anything odd goes the tolerant way."""
-    if not all(isinstance(r, dict) for r in records):
-        malformed = [not isinstance(r, dict) for r in records]
-        return _canonical_strings([r if isinstance(r, dict) else {} for r in records], malformed)
-    names = list(dict.fromkeys(itertools.chain.from_iterable(records)))
-    try:
-        return _canonical(pa.table({k: pa.array([r.get(k) for r in records]) for k in names}))
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return _canonical_strings(records, [False] * len(records))
 
 
 def _vehicle_ids(plates: pa.ChunkedArray | pa.Array, vehicles: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
@@ -531,26 +346,30 @@ def _reasons(typed: dict, vid: np.ndarray, plate_missing: np.ndarray) -> np.ndar
 
 
 def ingest(source: str | Path | pa.Table, fmt: str, vehicles: dict[str, int],
-           batch_id: str | None = None) -> IngestReport:
+           batch_id: str | None = None, on_commit: Callable[[IngestReport], None] | None = None) -> IngestReport:
     """Ingest one batch: a file (csv, jsonl, parquet) or an Arrow table (columns named as COLUMNS or their
     aliases, any types). `vehicles` maps plate keys (see `plate_key`) to vehicle ids. Bad rows are
-    counted with reasons and skipped; the good rows are committed together or not at all."""
+    counted with reasons and skipped; the good rows are committed together or not at all.
+    `on_commit(report)`, when given, records the batch (its database row) and is the commit point: the
+    rows are stored if and only if it returns (see `_commit`)."""
     started = time.perf_counter()
     recover()
     batch_id = batch_id or f"{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S}-{uuid.uuid4().hex[:12]}"
     report = IngestReport(batch_id)
-    table, typed = _read_source(source, fmt)
-    report.path = "fast" if not typed["heading_bad"].any() and "__malformed" not in table.column_names else "tolerant"
+    table, typed = read_source(source, fmt)
+    report.path = "tolerant" if typed["tolerant"] else "fast"
     vid, plate_missing = _vehicle_ids(typed["plate"], vehicles)
     reason = _reasons(typed, vid, plate_missing)
     n = len(reason)
-    report.rows_total = n
-    if n and reason.any():
+    skipped = typed["skipped"]  # CSV rows with the wrong number of fields, left out while parsing
+    report.rows_total = n + len(skipped)
+    if (n and reason.any()) or skipped:
         counts = np.bincount(reason, minlength=len(REASON_ORDER) + 1)
+        counts[CODE["row_malformed"]] += len(skipped)
         report.reasons = {REASON_ORDER[i - 1]: int(c) for i, c in enumerate(counts) if i and c}
         report.rows_rejected = int(counts[1:].sum())
         report.samples = _samples(table, typed, reason)
-    good = np.flatnonzero(reason == 0) if report.rows_rejected else None
+    good = np.flatnonzero(reason == 0) if reason.any() else None
     t = typed["t"] if good is None else typed["t"][good]
     v = vid if good is None else vid[good]
     if len(t):
@@ -573,7 +392,10 @@ def ingest(source: str | Path | pa.Table, fmt: str, vehicles: dict[str, int],
                  for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
         report.rows_stored = len(order)
         report.days = [d.isoformat() for d, _ in parts]
-        _write_batch(batch_id, parts)
+        report.seconds = time.perf_counter() - started
+        _write_batch(batch_id, parts, None if on_commit is None else functools.partial(on_commit, report))
+    elif on_commit is not None:
+        on_commit(report)  # nothing to store, but the batch (and why its rows were refused) is recorded
     report.seconds = time.perf_counter() - started
     return report
 
@@ -612,7 +434,9 @@ def _output_table(typed: dict, vid: np.ndarray, rows: np.ndarray) -> pa.Table:
 
 def _samples(table: pa.Table, typed: dict, reason: np.ndarray) -> list[dict]:
     rows = np.flatnonzero(reason)[:MAX_SAMPLES]
-    samples = []
+    field_name, vi, en = REASONS["row_malformed"]
+    samples = [{"row": row, "field": field_name, "value": text[:200], "code": "row_malformed",
+                "message": {"vi": vi, "en": en}} for row, text in typed["skipped"][:MAX_SAMPLES]]
     for r in rows:
         name = REASON_ORDER[reason[r] - 1]
         field_name, vi, en = REASONS[name]
@@ -622,7 +446,7 @@ def _samples(table: pa.Table, typed: dict, reason: np.ndarray) -> list[dict]:
             value = None if raw is None else str(raw)
         samples.append({"row": int(typed["rn"][r]), "field": field_name, "value": value, "code": name,
                         "message": {"vi": vi, "en": en}})
-    return samples
+    return sorted(samples, key=lambda sample: sample["row"])[:MAX_SAMPLES]
 
 
 def vehicle_row_groups(vehicle: np.ndarray, start: int = 0) -> list[tuple[int, int]]:
@@ -659,7 +483,8 @@ def write_positions(table: pa.Table, path: Path | str, compression: str = "lz4")
         _write_groups(writer, table, vehicle_row_groups(vehicle))
 
 
-def _write_batch(batch_id: str, parts: list[tuple[dt.date, pa.Table]]) -> None:
+def _write_batch(batch_id: str, parts: list[tuple[dt.date, pa.Table]],
+                 on_commit: Callable[[], None] | None = None) -> None:
     base = positions_dir()
     staging_root = base / "_staging"
     staging_root.mkdir(parents=True, exist_ok=True)
@@ -672,8 +497,10 @@ def _write_batch(batch_id: str, parts: list[tuple[dt.date, pa.Table]]) -> None:
         for day, part in parts:
             name = f"{day.isoformat()}.parquet"
             write_positions(part, staging / name)
+            _fsync_file(staging / name)  # a power loss after the commit must not leave a truncated file
             moves.append([f"_staging/{batch_id}/{name}", f"day={day.isoformat()}/b-{batch_id}.parquet"])
-        _commit(batch_id, moves)
+        _fsync_dir(staging)
+        _commit(batch_id, moves, on_commit)
     finally:
         if not (base / "_journal" / f"{batch_id}.json").exists():
             # not committed (or fully applied): nothing of the batch may remain in staging
@@ -760,8 +587,10 @@ def compact_day(day: dt.date, min_files: int = 2) -> int:
                                    FROM read_parquet([{listing}], hive_partitioning = false))
                                  WHERE rk = 1 ORDER BY vehicle_id, ts""").to_arrow_reader(1_000_000)
             _write_streamed(reader, tmp)
+            _fsync_file(tmp)
             final = directory / f"c-{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8]}.parquet"
             os.replace(tmp, final)
+            _fsync_dir(directory)  # the merged file is durable before the files it replaces are removed
         finally:
             con.close()
             Path(tmp).unlink(missing_ok=True)

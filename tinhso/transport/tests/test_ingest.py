@@ -152,8 +152,8 @@ KILLED_INGEST = textwrap.dedent("""
     stage = sys.argv[1]
     if stage == "before":
         real = store._commit
-        def slow_commit(batch_id, moves):
-            print("STAGED", flush=True); time.sleep(60); real(batch_id, moves)
+        def slow_commit(batch_id, moves, on_commit=None):
+            print("STAGED", flush=True); time.sleep(60); real(batch_id, moves, on_commit)
         store._commit = slow_commit
     else:
         real = store._apply_moves

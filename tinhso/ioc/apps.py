@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class IocConfig(AppConfig):
+    name = "tinhso.ioc"
+    label = "ioc"
+    verbose_name = "Trung tâm điều hành / Operations centre"
+    demo_loader = "tinhso.ioc.demo.load"
+    demo_order = 90
+    nav_entry = {"url_name": "ioc:index", "title": "Bảng điều hành",
+                 "description": "Bảng điều hành: chỉ tiêu, kế hoạch, xếp hạng, cảnh báo; màn hình trung tâm điều hành",
+                 "order": 5}
