@@ -531,8 +531,8 @@ def analytics_values(request: HttpRequest, indicators: str, start: str, end: str
     `level` (province, commune…) valid on `as_of` (default today); old units' figures are
     re-aggregated to them. `period_type` buckets (month → quarter → half → year) between `start` and
     `end` (period keys like 2025-03, 2025-Q1, 2025). `compare=true` adds the same period last year."""
-    rows = services.analytics_rows(request.user, indicators, start, end, period_type, units, parent, level, as_of,
-                                  compare)
+    rows = services.analytics_rows(indicators, start, end, period_type, units, parent, level, as_of, compare,
+                                  user=request.user)
     # Serialised here rather than validated row by row: this endpoint answers analytics at scale.
     return HttpResponse(json.dumps(rows, ensure_ascii=False), content_type="application/json")
 

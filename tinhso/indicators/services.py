@@ -1182,17 +1182,18 @@ def approved_values(indicator_codes: list[str], unit_ids: list[int], year: int, 
                                      periods.parse(period) if period else None)
 
 
-def analytics_rows(user: User, indicators: str, start: str, end: str = "", period_type: str = "year",
-                   units: str = "", parent: int | None = None, level: str | None = None,
-                   as_of: dt.date | None = None, compare: bool = False) -> list[dict]:
+def analytics_rows(indicators: str, start: str, end: str = "", period_type: str = "year", units: str = "",
+                   parent: int | None = None, level: str | None = None, as_of: dt.date | None = None,
+                   compare: bool = False, user: User | None = None) -> list[dict]:
     """Approved figures as rows {indicator, unit_id, period, value[, previous, change_pct]} for the
     analytics API. `indicators` are comma-separated codes; the units are `units` (comma-separated ids),
     or the units valid on `as_of` (default today) that are children of `parent` and/or of kind `level`;
     `change_pct` is this period as a percentage of the same period last year (102,8 = 2,8% more); `start`
     and `end` are period keys bucketed by `period_type`; `compare` adds the same period last year.
     Inputs are checked against the analytics copy's cached registry, so a warm query costs one
-    consistency check and the DuckDB statement. Scoped like reports (docs/read-policy.md): naming a unit
-    outside the reader's subtree is refused; a whole `level` is cut to the reader's subtree."""
+    consistency check and the DuckDB statement. With `user` (every edge passes the reader), scoped like
+    reports (docs/read-policy.md): naming a unit outside the reader's subtree is refused; a whole `level`
+    is cut to the reader's subtree. Without, the caller has checked the scope (e.g. an IOC widget)."""
     from tinhso.indicators import analytics
 
     synced = analytics.sync()
@@ -1223,14 +1224,15 @@ def analytics_rows(user: User, indicators: str, start: str, end: str = "", perio
         if level and level not in UnitKind.values:
             raise ValidationFailed(FieldError("level", f"cấp đơn vị phải thuộc {', '.join(UnitKind.values)}",
                                               f"the level must be one of {', '.join(UnitKind.values)}"))
-        if parent is not None and not reads_all_units(user):
+        if parent is not None and user is not None and not reads_all_units(user):
             above = Unit.objects.filter(pk=parent).first()
             if above is not None:  # an unknown parent simply has no rows
                 require_read_unit(user, above)
         targets = analytics.units_on(synced, day, parent=parent, kind=level)
     else:
         raise ValidationFailed(FieldError("units", "chọn units, parent hoặc level", "give units, parent or level"))
-    targets = _readable_targets(user, targets, named=bool(units))
+    if user is not None:
+        targets = _readable_targets(user, targets, named=bool(units))
     values = analytics.series(codes, targets, period_type, first.start, last.end, day, synced)
     previous = {}
     if compare:
