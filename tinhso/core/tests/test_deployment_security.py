@@ -78,16 +78,17 @@ def test_pages_and_api_docs_carry_the_policy(client, admin_user):
 
 
 @pytest.mark.e2e
-def test_language_select_works_under_the_policy(browser_page, admin_user):
-    page = browser_page
+def test_language_select_works_under_the_policy(browser_page, live_server, admin_user):
+    page = browser_page.context.browser.new_page(base_url=live_server.url, locale="vi-VN")  # CSP enforced
     violations = []
     page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
     login(page, "root")
     page.goto("/units/")
     page.select_option("select[name=language]", "en")
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    page.wait_for_selector("html[lang=en]")  # selectors, not wait_for_function: that one needs eval()
     page.select_option("select[name=language]", "vi")
-    page.wait_for_function("document.documentElement.lang === 'vi'")
+    page.wait_for_selector("html[lang=vi]")
     page.goto("/api/v1/docs")  # Swagger UI runs from the package's files under the same policy
     page.wait_for_selector(".swagger-ui .info")
     assert not violations, violations
+    page.close()
