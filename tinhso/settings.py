@@ -9,15 +9,37 @@ import dj_database_url
 BASE_DIR = Path(__file__).resolve().parent
 
 
+def _private(path: Path, mode: int) -> None:
+    """Tighten a file or directory this process owns to `mode` (0700/0600): the database, uploads and secret
+    key are nobody else's business on a shared server. Windows has no such modes; its ACLs apply."""
+    if os.name == "posix" and path.exists() and path.stat().st_uid == os.geteuid() \
+            and path.stat().st_mode & 0o777 != mode:
+        path.chmod(mode)
+
+
+def _private_dir(path: Path) -> Path:
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)  # created private, not chmod-ed afterwards
+    _private(path, 0o700)  # and an existing one from an older version tightened
+    return path
+
+
 def _data_dir() -> Path:
-    path = Path(os.environ.get("TINHSO_DATA_DIR") or Path.home() / ".tinhso")
-    path.mkdir(parents=True, exist_ok=True)
+    return _private_dir(Path(os.environ.get("TINHSO_DATA_DIR") or Path.home() / ".tinhso"))
+
+
+def _private_file(path: Path) -> Path:
+    """Create `path` empty with mode 0600 if missing (never readable by others, not even for an instant)."""
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    _private(path, 0o600)
     return path
 
 
 DATA_DIR = _data_dir()
-MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_ROOT = _private_dir(DATA_DIR / "media")
 MEDIA_URL = "/media/"
+# Uploads (evidence) are private too: Django's default would make them 0644.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 
 def _secret_key() -> str:
@@ -25,9 +47,15 @@ def _secret_key() -> str:
         return key
     # Generated once per data directory so sessions survive restarts without a shared default key.
     key_file = DATA_DIR / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+    try:
+        # O_EXCL: created here with mode 0600 from the start, and two processes starting at once
+        # cannot both write a key
+        handle = os.open(key_file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        _private(key_file, 0o600)
+    else:
+        with os.fdopen(handle, "w") as out:
+            out.write(secrets.token_urlsafe(50))
     return key_file.read_text().strip()
 
 
@@ -64,8 +92,10 @@ INSTALLED_APPS = [
     "tinhso.accounts",
 ]
 # Domain apps beside the registry; each brings models, services, api.router and urls.
-TINHSO_DOMAIN_APPS: list[str] = ["programme", "indicators", "dti", "transport", "ioc"]
+TINHSO_DOMAIN_APPS: list[str] = ["programme", "indicators", "dti", "transport", "ioc", "identity"]
 INSTALLED_APPS += [f"tinhso.{label}" for label in TINHSO_DOMAIN_APPS]
+# After the apps, so tinhso's own consent and logout pages override the toolkit's templates.
+INSTALLED_APPS += ["oauth2_provider"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -110,7 +140,8 @@ def _database() -> dict:
         return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": DATA_DIR / "tinhso.sqlite3",
+        # SQLite gives its -wal and -shm files the database file's mode, so 0600 here covers them
+        "NAME": _private_file(DATA_DIR / "tinhso.sqlite3"),
         # WAL lets readers run beside the single writer; IMMEDIATE takes the write lock at BEGIN
         # so two concurrent edits queue instead of failing with "database is locked".
         "OPTIONS": {
@@ -196,4 +227,34 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("TINHSO_LOG_LEVEL", "WARNING")},
+}
+
+
+# ---------------------------------------------------------------- sign-in for the province's applications
+# tinhso is an OpenID Connect provider (django-oauth-toolkit); the issuer is the site's own address.
+# ID tokens are signed with an RSA key kept in the data directory; `tinhso identity rotate-key` retires it
+# (still published in the JWKS) and starts a new one.
+from tinhso.identity.keys import signing_keys as _signing_keys  # noqa: E402
+
+_ACTIVE_KEY, _RETIRED_KEYS = _signing_keys(DATA_DIR)
+# The toolkit's own models, named as swappable settings so migrations resolve them.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": os.environ.get("TINHSO_OIDC_RSA_PRIVATE_KEY") or _ACTIVE_KEY,
+    "OIDC_RSA_PRIVATE_KEYS_INACTIVE": _RETIRED_KEYS,
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "PKCE_REQUIRED": True,
+    "OAUTH2_VALIDATOR_CLASS": "tinhso.identity.oidc.TinhsoValidator",
+    "SCOPES_BACKEND_CLASS": "tinhso.identity.oidc.ClientScopes",
+    "REQUEST_APPROVAL_PROMPT": "auto",  # consent is asked the first time, and again after it is revoked
+    "ACCESS_TOKEN_EXPIRE_SECONDS": int(os.environ.get("TINHSO_OIDC_ACCESS_TOKEN_SECONDS", 3600)),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": int(os.environ.get("TINHSO_OIDC_REFRESH_TOKEN_SECONDS", 14 * 24 * 3600)),
+    "ROTATE_REFRESH_TOKEN": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
 }

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -20,3 +21,6 @@ urlpatterns = [
 ]
 for app_label in getattr(settings, "TINHSO_DOMAIN_APPS", ()):
     urlpatterns.append(path(f"{app_label}/", include(f"tinhso.{app_label}.urls")))
+    # An app may also own routes at the site's root (e.g. /.well-known/…), declared on its AppConfig.
+    if root_urlconf := getattr(apps.get_app_config(app_label), "root_urlconf", None):
+        urlpatterns.append(path("", include(root_urlconf)))

@@ -1,12 +1,19 @@
-"""Reading and writing the spreadsheets people actually exchange: CSV (UTF-8, comma or semicolon) and XLSX.
+"""Reading and writing the spreadsheets people actually exchange: CSV (UTF-8, UTF-16 or Windows-1258; comma,
+semicolon or tab) and XLSX.
 
 Importers get rows as dicts keyed by canonical column names; header aliases let a file use
 Vietnamese column titles. Dates are accepted as dd/mm/yyyy, yyyy-mm-dd or real Excel dates.
+
+Every export writes text that a spreadsheet would run as a formula (it begins with =, +, -, @, a tab or
+a carriage return) as plain text: XLSX cells are typed as strings with Excel's quote prefix, CSV fields get
+a leading apostrophe (OWASP "CSV injection"). Names, titles and device-sent driver ids are not trusted.
 """
 
+import codecs
 import csv
 import datetime as dt
 import io
+import unicodedata
 from collections.abc import Iterable, Sequence
 
 import openpyxl
@@ -81,10 +88,57 @@ def _xlsx_rows(content: bytes) -> list[list]:
     return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
+# What a spreadsheet treats as the start of a formula (or strips before one).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_formula_like(value: str) -> bool:
+    return value.startswith(FORMULA_TRIGGERS)
+
+
+def csv_safe(value: str) -> str:
+    """A text field as written to CSV: an apostrophe before a would-be formula, so Excel and LibreOffice
+    show it as text. Importers drop that apostrophe again (`_unquote`), so an export re-imports unchanged."""
+    return "'" + value if is_formula_like(value) else value
+
+
+def _unquote(value):
+    if isinstance(value, str) and value.startswith("'") and is_formula_like(value[1:]):
+        return value[1:]
+    return value
+
+
+def decode_text(content: bytes, what_vi: str = "tệp CSV", what_en: str = "CSV file") -> str:
+    """The text of a file saved by Excel or LibreOffice on a Vietnamese computer: UTF-8 (with or without BOM),
+    UTF-16 with its BOM ("Unicode Text"), or Windows-1258 (Excel's "CSV" on Vietnamese Windows). Windows-1258
+    writes tone marks as combining characters, so the text is normalised to NFC (precomposed) either way.
+    Anything else is refused naming the encoding to use, never with a raw decode error."""
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings = ["utf-16"]
+    else:
+        encodings = ["utf-8-sig", "cp1258"]
+    for encoding in encodings:
+        try:
+            text = content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text and encoding != "utf-16":
+            break  # UTF-16 without a BOM, or a binary file: not guessed
+        return unicodedata.normalize("NFC", text)
+    raise ValidationFailed(FieldError(
+        "file",
+        f"không nhận ra bảng mã của {what_vi}: hãy lưu lại bằng \"CSV UTF-8\" (Excel: Lưu thành → CSV UTF-8), "
+        "hoặc Unicode (UTF-16) hay Windows-1258",
+        f"the {what_en}'s text encoding was not recognised: save it again as \"CSV UTF-8\" "
+        "(Excel: Save As → CSV UTF-8), or as Unicode (UTF-16) or Windows-1258"))
+
+
 def _csv_rows(content: bytes) -> list[list]:
-    text = content.decode("utf-8-sig")
-    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
+    text = decode_text(content)
+    # Only the delimiter is guessed: the sniffer would take the apostrophes exports put before would-be
+    # formulas for a quote character. Spreadsheets quote with '"' anyway.
+    delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter if text.strip() else ","
+    return [[_unquote(v) for v in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
 
 
 def parse_date(value, field: str, row: int | None = None) -> dt.date | None:
@@ -113,7 +167,7 @@ def to_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> byt
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="9B1C1C")
     for row in rows:
-        sheet.append([_excel_value(v) for v in row])
+        append_row(sheet, [_excel_value(v) for v in row])
     for index, header in enumerate(headers, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(12, min(60, len(str(header)) + 4))
     sheet.freeze_panes = "A2"
@@ -126,10 +180,40 @@ def _excel_value(value):
     return value if value is None or isinstance(value, (int, float, str, dt.date)) else str(value)
 
 
+def as_text_cell(cell) -> None:
+    """Make a cell holding a would-be formula plain text: openpyxl would store "=…" as a formula, and Excel
+    re-reads "+…", "-…" or "@…" as one as soon as someone edits the cell; the quote prefix prevents both."""
+    if isinstance(cell.value, str) and is_formula_like(cell.value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
+def append_row(sheet, values: Sequence) -> None:
+    """`sheet.append(values)` for an export: text is never written as a formula."""
+    sheet.append(list(values))
+    for cell in sheet[sheet.max_row]:
+        as_text_cell(cell)
+
+
+def neutralise_sheet(sheet, min_row: int = 1) -> None:
+    """Make every would-be formula already written to `sheet` plain text (for workbooks built cell by cell)."""
+    for row in sheet.iter_rows(min_row=min_row):
+        for cell in row:
+            as_text_cell(cell)
+
+
+def _csv_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return csv_safe(value) if isinstance(value, str) else value
+
+
 def to_csv(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(headers)
+    writer.writerow([_csv_value(h) for h in headers])
     for row in rows:
-        writer.writerow(["" if v is None else (v.isoformat() if isinstance(v, dt.date) else v) for v in row])
+        writer.writerow([_csv_value(v) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

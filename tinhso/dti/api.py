@@ -10,6 +10,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from tinhso.core.api import ERROR_RESPONSES
+from tinhso.core.downloads import attach
 from tinhso.core.errors import FieldError, ValidationFailed
 from tinhso.dti import exports, frameworks, services
 from tinhso.dti.models import Framework, Result, Round, Value
@@ -268,5 +269,5 @@ def unit_scorecard(request: HttpRequest, round_id: int, unit_id: int):
 def export(request: HttpRequest, round_id: int, format: str = "xlsx"):
     content, filename, mime = exports.export(round_id, format)
     response = HttpResponse(content, content_type=mime)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    attach(response, filename)
     return response

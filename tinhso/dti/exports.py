@@ -8,6 +8,7 @@ from openpyxl.utils import get_column_letter
 
 from tinhso.core.errors import FieldError, Forbidden, ValidationFailed
 from tinhso.core.formatting import vn_date, vn_number
+from tinhso.core.tabular import append_row
 from tinhso.dti.models import Result, Round
 from tinhso.dti.services import get_round
 
@@ -45,17 +46,17 @@ def export_xlsx(round_id: int) -> tuple[bytes, str, str]:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "Xếp hạng"
-    sheet.append([f"{round_.name} — năm {round_.year}"])
-    sheet.append([f"Bộ chỉ số / Framework: {round_.framework.name} — phiên bản {round_.framework.edition} "
+    append_row(sheet, [f"{round_.name} — năm {round_.year}"])
+    append_row(sheet, [f"Bộ chỉ số / Framework: {round_.framework.name} — phiên bản {round_.framework.edition} "
                   f"({round_.framework.label}); công bố {vn_date(round_.published_at)}"])
-    sheet.append(headers)
+    append_row(sheet, headers)
     for cell in sheet[3]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="9B1C1C")
     basis = {"same": "cùng đơn vị", "merged": "TB đơn vị tiền thân", "": ""}
     for r in results:
         change = None if r.previous_index is None else float(r.index - r.previous_index)
-        sheet.append([_kind_label(results, r.peer_group), r.rank, r.unit.name, float(r.points), float(r.index),
+        append_row(sheet, [_kind_label(results, r.peer_group), r.rank, r.unit.name, float(r.points), float(r.index),
                       None if r.previous_index is None else float(r.previous_index), change,
                       basis.get(r.previous_basis, r.previous_basis)]
                      + [r.by_pillar.get(p.code, 0) for p in pillars]

@@ -4,13 +4,14 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tinhso.accounts.services import is_system_admin
+from tinhso.core.downloads import attach, stored_file
 from tinhso.core.errors import DomainError, FieldError, ValidationFailed
 from tinhso.core.formatting import vn_number
 from tinhso.dti import exports, frameworks, services
@@ -184,7 +185,7 @@ def value_history(request: HttpRequest, round_id: int, unit_id: int, code: str) 
 @login_required
 def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
     evidence = services.get_evidence(request.user, evidence_id)
-    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.filename)
+    return stored_file(evidence.file, evidence.filename)
 
 
 @login_required
@@ -194,7 +195,7 @@ def export(request: HttpRequest, round_id: int, fmt: str) -> HttpResponse:
     except DomainError as exc:
         return render(request, "core/error.html", {"error": exc}, status=exc.status)
     response = HttpResponse(content, content_type=mime)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    attach(response, filename)
     return response
 
 
@@ -224,6 +225,6 @@ def framework_download(request: HttpRequest, framework_id: int) -> HttpResponse:
     framework = frameworks.get_framework(framework_id)
     content = json.dumps(frameworks.export_document(framework), ensure_ascii=False, indent=1)
     response = HttpResponse(content, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{framework.code}-{framework.edition}.json"'
+    attach(response, f"{framework.code}-{framework.edition}.json")
     return response
 

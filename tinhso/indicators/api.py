@@ -13,6 +13,7 @@ from pydantic import Field
 from tinhso.accounts.auth import TokenAuth
 from tinhso.core.api import ERROR_RESPONSES
 from tinhso.core.audit import history_of
+from tinhso.core.downloads import attach
 from tinhso.core.errors import FieldError, ValidationFailed
 from tinhso.core.tabular import read_table, to_xlsx
 from tinhso.indicators import analytics, services
@@ -474,7 +475,7 @@ def report_template(request: HttpRequest, form: str, unit_id: int | None = None,
         values = services.values_of(report) if report else {}
     content = to_xlsx(form_obj.code, services.XLSX_HEADERS, services.report_template(form_obj, values))
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{form_obj.code}-{period or "mau"}.xlsx"'
+    attach(response, f"{form_obj.code}-{period or 'mau'}.xlsx")
     return response
 
 

@@ -15,6 +15,7 @@ from pygal.style import Style
 
 from tinhso.accounts.services import can_edit_unit, can_read_unit, require_read_unit
 from tinhso.core.audit import history_of
+from tinhso.core.downloads import attach
 from tinhso.core.errors import DomainError, NotFound, ValidationFailed
 from tinhso.core.formatting import vn_number
 from tinhso.core.forms import apply_errors, message
@@ -291,7 +292,7 @@ def report_template(request: HttpRequest, form_code: str, unit_id: int, period: 
     content = to_xlsx(form.code, services.XLSX_HEADERS,
                       services.report_template(form, services.values_of(report) if report else {}))
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{form.code}-{period}.xlsx"'
+    attach(response, f"{form.code}-{period}.xlsx")
     return response
 
 

@@ -11,6 +11,7 @@ from pydantic import Field
 
 from tinhso.core.api import ERROR_RESPONSES, AuditOut
 from tinhso.core.audit import history_of
+from tinhso.core.downloads import attach, stored_file
 from tinhso.core.errors import FieldError, ValidationFailed
 from tinhso.programme import services, spreadsheet
 from tinhso.programme.models import (
@@ -452,7 +453,7 @@ def plan_overview(request: HttpRequest, plan_id: int, as_of: dt.date | None = No
 def export_plan(request: HttpRequest, plan_id: int):
     content, filename, mime = spreadsheet.export_plan(request.user, _readable_plan(request, plan_id))
     response = HttpResponse(content, content_type=mime)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    attach(response, filename)
     return response
 
 
@@ -555,5 +556,4 @@ def download_evidence(request: HttpRequest, evidence_id: int):
 
 
 def _file_response(evidence) -> FileResponse:
-    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
-                        content_type=evidence.content_type or "application/octet-stream")
+    return stored_file(evidence.file, evidence.original_name)

@@ -11,7 +11,6 @@ Who may do what:
 """
 
 import datetime as dt
-import mimetypes
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from tinhso.accounts.services import (
     readable_units_filter,
     require_edit_unit,
 )
+from tinhso.core.downloads import content_type_for
 from tinhso.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed, required
 from tinhso.core.formatting import vn_number, vn_percent
 from tinhso.core.text import fold, vi_sort_key
@@ -876,7 +876,7 @@ def post_progress(user: User | None, task_id: int, text: str, progress: int, sta
         for upload in files:
             name = os.path.basename(upload.name or "tep")[:200]
             evidence = Evidence(update=update, original_name=name, size=upload.size or 0,
-                                content_type=(upload.content_type or mimetypes.guess_type(name)[0] or "")[:120])
+                                content_type=content_type_for(name))  # not the browser's claim
             evidence.file.save(name, upload, save=False)
             evidence.save()
         locked = Task.objects.select_for_update().get(pk=task.pk)

@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from tinhso.accounts.models import User
 from tinhso.core.errors import DomainError, FieldError, ValidationFailed, required
-from tinhso.core.tabular import numbered, parse_date, read_table
+from tinhso.core.tabular import append_row, numbered, parse_date, read_table
 from tinhso.core.text import fold
 from tinhso.programme import services
 from tinhso.programme.models import FundingSource, Origin, Pillar, Plan, Status, Task, TaskKind
@@ -319,7 +319,7 @@ def _workbook(title: str, rows: list[list], extra_headers: tuple[str, ...] = ())
         cell.fill = PatternFill("solid", fgColor="7F1D1D" if required_column else "9B1C1C")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)
     widths = {"title": 48, "description": 40, "lead_unit": 34, "coordinating_units": 34, "note": 30}
     for index, key in enumerate(list(COLUMNS) + ["x"] * len(extra_headers), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = widths.get(key, 16)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from tinhso.core.audit import history_of
+from tinhso.core.downloads import attach, stored_file
 from tinhso.core.errors import DomainError, FieldError, Forbidden, ValidationFailed
 from tinhso.core.forms import apply_errors
 from tinhso.core.text import vi_sort_key
@@ -216,14 +217,14 @@ def plan_export(request: HttpRequest, plan_id: int) -> HttpResponse:
     form = _filter_form(request, plan)
     content, filename, mime = spreadsheet.export_plan(request.user, plan, form.task_filter())
     response = HttpResponse(content, content_type=mime)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    attach(response, filename)
     return response
 
 
 @login_required
 def sample_file(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(spreadsheet.SAMPLE_PATH.read_bytes(), content_type=spreadsheet.XLSX_MIME)
-    response["Content-Disposition"] = f'attachment; filename="{spreadsheet.SAMPLE_PATH.name}"'
+    attach(response, spreadsheet.SAMPLE_PATH.name)
     return response
 
 
@@ -379,5 +380,4 @@ def task_history(request: HttpRequest, task_id: int) -> HttpResponse:
 @login_required
 def evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:
     evidence = services.get_evidence(request.user, evidence_id)
-    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
-                        content_type=evidence.content_type or "application/octet-stream")
+    return stored_file(evidence.file, evidence.original_name)

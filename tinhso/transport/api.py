@@ -12,6 +12,7 @@ from pydantic import Field
 
 from tinhso.accounts.auth import TokenAuth
 from tinhso.core.api import ERROR_RESPONSES
+from tinhso.core.downloads import attach
 from tinhso.transport import services
 from tinhso.transport.models import LicenceKind, RuleKind
 
@@ -205,8 +206,7 @@ def positions(request: HttpRequest, ref: str, start: dt.date, end: dt.date, form
     response = HttpResponse(content, content_type=mime)
     response["X-Point-Count"] = str(count)
     if format != "json":
-        response["Content-Disposition"] = (f'attachment; filename="{vehicle.plate_key}-{start:%Y%m%d}-'
-                                           f'{end:%Y%m%d}.{format}"')
+        attach(response, f"{vehicle.plate_key}-{start:%Y%m%d}-{end:%Y%m%d}.{format}")
     return response
 
 
@@ -269,7 +269,7 @@ def report(request: HttpRequest, level: str, start: dt.date, end: dt.date, forma
         return HttpResponse(json.dumps(rows, ensure_ascii=False, default=str), content_type="application/json")
     content, filename, mime = services.export_report(request.user, level, start, end, format)
     response = HttpResponse(content, content_type=mime)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    attach(response, filename)
     return response
 
 

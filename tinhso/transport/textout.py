@@ -13,6 +13,7 @@ import json
 import numpy as np
 import pyarrow as pa
 
+from tinhso.core.tabular import csv_safe
 from tinhso.transport.columnar import LOCAL_OFFSET, UNITS_PER_S, WORKERS, column_array, thread_pool
 
 COORD_DECIMALS = 7  # enough to read back any float32 from 1 to 128 exactly (9 significant digits)
@@ -198,7 +199,8 @@ def _rows(pieces: list, n: int) -> np.ndarray:
 
 
 def _csv_quote(value: str) -> str:
-    value = value.replace("\x00", "")  # NUL is the CSV pad byte; a licence number never holds one
+    # NUL is the CSV pad byte; a licence number never holds one. A device-sent "=HYPERLINK(…)" stays text.
+    value = csv_safe(value.replace("\x00", ""))
     if any(c in value for c in ',"\r\n'):
         return '"' + value.replace('"', '""') + '"'
     return value

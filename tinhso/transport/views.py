@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
+from tinhso.core.downloads import attach
 from tinhso.core.errors import DomainError
 from tinhso.transport import generator, services
 from tinhso.transport.models import Business, LicenceKind, RuleKind
@@ -170,7 +171,7 @@ def report_export(request: HttpRequest) -> HttpResponse:
     content, filename, mime = services.export_report(request.user, request.GET.get("level", "vehicle"), start, end,
                                                      request.GET.get("format", "xlsx"))
     response = HttpResponse(content, content_type=mime)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    attach(response, filename)
     return response
 
 
@@ -182,7 +183,7 @@ def positions_download(request: HttpRequest, vehicle_id: int) -> HttpResponse:
     content, _ = services.extract(request.user, vehicle, start, end, fmt)
     mime = {"json": "application/json", "csv": "text/csv; charset=utf-8"}.get(fmt, "application/vnd.apache.parquet")
     response = HttpResponse(content, content_type=mime)
-    response["Content-Disposition"] = f'attachment; filename="{vehicle.plate_key}-{start:%Y%m%d}-{end:%Y%m%d}.{fmt}"'
+    attach(response, f"{vehicle.plate_key}-{start:%Y%m%d}-{end:%Y%m%d}.{fmt}")
     return response
 
 

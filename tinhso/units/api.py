@@ -8,6 +8,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from tinhso.core.api import ERROR_RESPONSES, MAX_ID, AuditOut, DbId
+from tinhso.core.downloads import attach
 from tinhso.core.errors import FieldError, ValidationFailed
 from tinhso.core.tabular import read_table
 from tinhso.units import services
@@ -151,7 +152,7 @@ def unit_tree(request: HttpRequest, as_of: dt.date | None = None,
 def export_units(request: HttpRequest, format: str = "xlsx", as_of: dt.date | None = None):
     content, filename, mime = services.export_units(format, as_of)
     response = HttpResponse(content, content_type=mime)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    attach(response, filename)
     return response
 
 

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from tinhso.accounts.services import can_edit_unit, is_system_admin, require_edit_unit
+from tinhso.core.downloads import attach
 from tinhso.core.errors import DomainError, ValidationFailed
 from tinhso.core.forms import apply_errors
 from tinhso.core.tabular import read_table
@@ -140,5 +141,5 @@ def unit_export(request: HttpRequest) -> HttpResponse:
     except ValidationFailed as exc:
         return render(request, "core/error.html", {"error": exc}, status=400)
     response = HttpResponse(content, content_type=mime)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    attach(response, filename)
     return response
