@@ -258,3 +258,16 @@ OAUTH2_PROVIDER = {
     "ROTATE_REFRESH_TOKEN": True,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
 }
+# Production (docs/deployment.md): TINHSO_OIDC_BCP=1 adopts the OAuth 2.0 Security BCP (RFC 9700) behaviour
+# django-oauth-toolkit will make its default: no implicit or password grant, PKCE S256 only, tokens never in
+# URLs and stored hashed, refresh-token replay revokes the family, https redirect URIs only. Off by default
+# because relying parties on a plain-http intranet address would then be refused.
+if _flag("TINHSO_OIDC_BCP"):
+    OAUTH2_PROVIDER.update({name: True for name in (
+        "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT", "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT",
+        "COMPLIANT_BCP_RFC9700_PKCE_METHOD", "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT",
+        "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS", "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE",
+        "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN", "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME",
+        "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING", "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED",
+        "REFRESH_TOKEN_REUSE_PROTECTION")})
+    OAUTH2_PROVIDER["ALLOWED_REDIRECT_URI_SCHEMES"] = ["https"]

@@ -18,7 +18,7 @@ PRODUCTION = {
     "TINHSO_SECURE_COOKIES": "1", "TINHSO_SSL_REDIRECT": "1", "TINHSO_HSTS_SECONDS": "31536000",
     "TINHSO_HSTS_PRELOAD": "1", "TINHSO_PROXY_SSL_HEADER": "X-Forwarded-Proto",
     "TINHSO_ALLOWED_HOSTS": "tinhso.example.gov.vn", "TINHSO_CSRF_TRUSTED_ORIGINS": "https://tinhso.example.gov.vn",
-    "TINHSO_SESSION_AGE": "28800",
+    "TINHSO_SESSION_AGE": "28800", "TINHSO_OIDC_BCP": "1",
 }
 ROOT = Path(tinhso.__file__).resolve().parent
 
