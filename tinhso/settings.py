@@ -92,7 +92,7 @@ INSTALLED_APPS = [
     "tinhso.accounts",
 ]
 # Domain apps beside the registry; each brings models, services, api.router and urls.
-TINHSO_DOMAIN_APPS: list[str] = ["programme", "indicators", "dti", "transport", "ioc", "identity"]
+TINHSO_DOMAIN_APPS: list[str] = ["programme", "indicators", "dti", "transport", "ioc", "identity", "security"]
 INSTALLED_APPS += [f"tinhso.{label}" for label in TINHSO_DOMAIN_APPS]
 # After the apps, so tinhso's own consent and logout pages override the toolkit's templates.
 INSTALLED_APPS += ["oauth2_provider"]
@@ -179,6 +179,9 @@ STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# An intranet map tile server for Leaflet maps (e.g. https://tiles.example.gov.vn/{z}/{x}/{y}.png); empty:
+# maps show the units' boundaries on a plain background, nothing is fetched from the internet.
+TINHSO_MAP_TILE_URL = os.environ.get("TINHSO_MAP_TILE_URL", "")
 EMAIL_BACKEND = os.environ.get("TINHSO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("TINHSO_FROM_EMAIL", "tinhso@localhost")
 

@@ -97,7 +97,7 @@ def widgets() -> list[Widget]:
 def default_widgets(ctx: Context) -> list[dict]:
     items = [{"widget": "dti.position", "params": {}}]
     if ctx.audience != "focal":
-        items.append({"widget": "dti.ranking", "params": {}, "page": 3})
+        items.append({"widget": "dti.ranking", "params": {}, "page": 4})
     return items
 
 

@@ -107,23 +107,31 @@ def _codes(indicator: Indicator) -> list[str]:
     return [c for c in (indicator.code, indicator.numerator, indicator.denominator) if c]
 
 
-def evidence(indicator: Indicator, scope: Unit, year: int, period: str = ""
+def evidence(indicator: Indicator, scope: Unit, year: int, period: str = "", memo: dict | None = None
              ) -> tuple[list[Link], int, dt.datetime | None]:
     """The approved reports in the scope's subtree, within the span, of forms carrying the indicator (or its
-    numerator and denominator): (newest first, total, latest approval)."""
+    numerator and denominator): (newest first, total, latest approval). Indicators reported on the same
+    forms share one answer through `memo`."""
     span = periods.parse(period) if period else periods.parse(str(year))
-    reports = (Report.objects.filter(status=Status.APPROVED, unit__path__startswith=scope.path,
-                                     period_start__gte=span.start, period_end__lte=span.end,
-                                     form__items__indicator__code__in=_codes(indicator))
-               .distinct().select_related("form", "unit", "approved_by").order_by("-approved_at", "-id"))
-    total = reports.count()
+    forms = tuple(sorted(set(Form.objects.filter(items__indicator__code__in=_codes(indicator))
+                             .values_list("pk", flat=True))))
+    key = (forms, scope.pk, span.start, span.end)
+    if memo is not None and key in memo:
+        return memo[key]
+    reports = (Report.objects.filter(form_id__in=forms, status=Status.APPROVED, unit__path__startswith=scope.path,
+                                     period_start__gte=span.start, period_end__lte=span.end)
+               .select_related("form", "unit", "approved_by").order_by("-approved_at", "-id"))
     links = []
     for report in reports[:EVIDENCE_LIMIT]:
         who = report.approved_by.get_full_name() or report.approved_by.username if report.approved_by else ""
         links.append(Link(label=f"{report.form.code} · {report.unit.name} · {report.period_obj.label}",
                           url=reverse("indicators:report", args=[report.form.code, report.unit_id, report.period]),
                           detail=f"phê duyệt bởi {who}" if who else "đã phê duyệt", when=report.approved_at))
-    return links, total, (links[0].when if links else None)
+    total = len(links) if len(links) < EVIDENCE_LIMIT else reports.count()
+    answer = (links, total, links[0].when if links else None)
+    if memo is not None:
+        memo[key] = answer
+    return answer
 
 
 def _previous_key(year: int, period: str) -> tuple[int, str]:
@@ -132,12 +140,19 @@ def _previous_key(year: int, period: str) -> tuple[int, str]:
     return year - 1, periods.parse(period).same_period_last_year().key
 
 
-def _sparkline(indicator: Indicator, scope: Unit, year: int) -> list[tuple[str, float]]:
-    kind = periods.MONTH if indicator.periodicity == periods.MONTH else periods.QUARTER
-    start = f"{year - 1}-01" if kind == periods.MONTH else f"{year - 1}-Q1"
-    end = f"{year}-12" if kind == periods.MONTH else f"{year}-Q4"
-    rows = services.analytics_rows(indicator.code, start, end, kind, units=str(scope.pk))
-    return [(periods.parse(r["period"]).label, float(r["value"])) for r in rows]
+def sparklines(indicators: list[Indicator], scope: Unit, year: int) -> dict[str, list[tuple[str, float]]]:
+    """Two years of monthly (or quarterly) figures per indicator, in one analytics query per period size."""
+    found: dict[str, list[tuple[str, float]]] = {}
+    by_kind: dict[str, list[str]] = {}
+    for indicator in indicators:
+        kind = periods.MONTH if indicator.periodicity == periods.MONTH else periods.QUARTER
+        by_kind.setdefault(kind, []).append(indicator.code)
+    for kind, codes in by_kind.items():
+        start = f"{year - 1}-01" if kind == periods.MONTH else f"{year - 1}-Q1"
+        end = f"{year}-12" if kind == periods.MONTH else f"{year}-Q4"
+        for r in services.analytics_rows(",".join(codes), start, end, kind, units=str(scope.pk)):
+            found.setdefault(r["indicator"], []).append((periods.parse(r["period"]).label, float(r["value"])))
+    return found
 
 
 def explain(indicator: Indicator, scope: Unit, year: int, period: str, value: Decimal | None,
@@ -165,10 +180,13 @@ def explain(indicator: Indicator, scope: Unit, year: int, period: str, value: De
 
 
 def tile_for(ctx: Context, indicator: Indicator, row: services.AchievementRow | None = None,
-             year: int | None = None) -> Tile:
+             prefetched: dict | None = None) -> Tile:
     """One indicator's tile for the scope. With a target row (from services.achievements) the value,
-    achievement, status and sentence are exactly the targets page's."""
-    scope, year, period = ctx.scope, year or ctx.year, ctx.period
+    achievement, status and sentence are exactly the targets page's. `prefetched` carries what several
+    tiles fetch together (last year's values, sparklines, evidence)."""
+    scope, year, period = ctx.scope, ctx.year, ctx.period
+    if prefetched is None:
+        prefetched = prefetch(ctx, [indicator])
     if row is not None:
         actual, pct, sentence, target = row.actual, row.pct, row.statement, row.target.value
         status = _status(pct, row.status)
@@ -179,16 +197,10 @@ def tile_for(ctx: Context, indicator: Indicator, row: services.AchievementRow | 
         sentence = services.statement_for(indicator, scope, actual, None, figures.get((indicator.numerator, scope.pk)),
                                           figures.get((indicator.denominator, scope.pk)))
         status = NEUTRAL
-    last_year, last_period = _previous_key(year, period)
-    previous = services.approved_values([indicator.code], [scope.pk], last_year, last_period).get(
-        (indicator.code, scope.pk))
+    previous = prefetched["previous"].get((indicator.code, scope.pk))
     if row is None:
         status = _trend_status(indicator, actual, previous)
-    links, total, updated = evidence(indicator, scope, year, period)
-    try:
-        spark = _sparkline(indicator, scope, year)
-    except Exception:  # the figure matters more than its sparkline
-        spark = []
+    links, total, updated = evidence(indicator, scope, year, period, prefetched["evidence"])
     base = reverse("indicators:targets") + f"?unit={scope.pk}&year={year}" + (f"&period={period}" if period else "")
     return Tile(key=f"indicators.{indicator.code}", title=indicator.name, value=actual,
                 value_text=value_text(indicator, actual), unit_of_measure="" if _is_rate(indicator) else
@@ -196,23 +208,44 @@ def tile_for(ctx: Context, indicator: Indicator, row: services.AchievementRow | 
                 achievement_pct=pct, sentence=sentence,
                 explain=explain(indicator, scope, year, period, actual, previous, pct, total), status=status,
                 previous_text=value_text(indicator, previous) if previous is not None else "",
-                sparkline=spark, updated_at=updated, url=base, evidence=links)
+                sparkline=prefetched["sparklines"].get(indicator.code, []), updated_at=updated, url=base,
+                evidence=links)
+
+
+def prefetch(ctx: Context, indicators: list[Indicator]) -> dict:
+    last_year, last_period = _previous_key(ctx.year, ctx.period)
+    try:
+        lines = sparklines(indicators, ctx.scope, ctx.year)
+    except Exception:  # the figure matters more than its sparkline
+        lines = {}
+    return {"previous": services.approved_values([i.code for i in indicators], [ctx.scope.pk], last_year,
+                                                 last_period),
+            "sparklines": lines, "evidence": {}}
 
 
 # ---------------------------------------------------------------- widgets
 
+def achievements(ctx: Context) -> list[services.AchievementRow]:
+    """The scope's targets against its figures, once per computation (tiles, map and alerts share them)."""
+    key = ("indicators.achievements", ctx.scope.pk, ctx.year, ctx.period)
+    if key not in ctx.memo:
+        ctx.memo[key] = services.achievements(ctx.scope, ctx.year, ctx.period)
+    return ctx.memo[key]
+
+
 def _plan_tiles(ctx: Context, params: dict) -> list[Tile]:
     if ctx.scope is None:
         return []
-    rows = services.achievements(ctx.scope, ctx.year, ctx.period)
-    return [tile_for(ctx, row.indicator, row) for row in rows[: params.get("limit", 8)]]
+    rows = achievements(ctx)[: params.get("limit", 8)]
+    shared = prefetch(ctx, [row.indicator for row in rows])
+    return [tile_for(ctx, row.indicator, row, shared) for row in rows]
 
 
 def _indicator_tile(ctx: Context, params: dict) -> list[Tile]:
     indicator = Indicator.objects.filter(code=params.get("indicator")).first()
     if indicator is None or ctx.scope is None:
         return []
-    rows = [r for r in services.achievements(ctx.scope, ctx.year, ctx.period) if r.indicator.code == indicator.code]
+    rows = [r for r in achievements(ctx) if r.indicator.code == indicator.code]
     return [tile_for(ctx, rows[0].indicator if rows else services.as_defined_on(
         indicator, dt.date(ctx.year, 1, 1)), rows[0] if rows else None)]
 
@@ -225,6 +258,13 @@ def children(scope: Unit, day: dt.date) -> list[Unit]:
 
 
 def _by_unit(ctx: Context, indicator: Indicator) -> list[tuple[Unit, Decimal]]:
+    key = ("indicators.by_unit", indicator.code)
+    if key not in ctx.memo:
+        ctx.memo[key] = _by_unit_query(ctx, indicator)
+    return ctx.memo[key]
+
+
+def _by_unit_query(ctx: Context, indicator: Indicator) -> list[tuple[Unit, Decimal]]:
     day = min(ctx.today, dt.date(ctx.year, 12, 31))
     units = children(ctx.scope, day)
     values = services.approved_values([indicator.code], [u.pk for u in units], ctx.year, ctx.period)
@@ -279,8 +319,7 @@ def _map(ctx: Context, params: dict) -> list[Tile]:
     rows = _by_unit(ctx, indicator)
     if not rows:
         return []
-    target = next((r.target.value for r in services.achievements(ctx.scope, ctx.year, ctx.period)
-                   if r.indicator.code == indicator.code), None)
+    target = next((r.target.value for r in achievements(ctx) if r.indicator.code == indicator.code), None)
     decimals = services.display_decimals(indicator)
     units = []
     for unit, value in rows:
@@ -292,8 +331,9 @@ def _map(ctx: Context, params: dict) -> list[Tile]:
         units.append({"unit_id": unit.pk, "name": unit.name, "short": unit.short_name or unit.name,
                       "value": value, "text": value_text(indicator, value), "status": status,
                       "url": _unit_link(indicator, unit, ctx.year)})
-    title = f"{indicator.name} — bản đồ ô đơn vị"
-    return [Tile(key=f"indicators.map.{indicator.code}", title=title, value_text="", unit_values=units,
+    title = f"{indicator.name} — bản đồ đơn vị"
+    as_of = min(ctx.today, periods.parse(ctx.period).end if ctx.period else dt.date(ctx.year, 12, 31))
+    return [Tile(key=f"indicators.map.{indicator.code}", title=title, value_text="", unit_values=units, as_of=as_of,
                  target_text=value_text(indicator, target) if target is not None else "",
                  url=_unit_link(indicator, ctx.scope, ctx.year))]
 
@@ -343,11 +383,11 @@ def default_widgets(ctx: Context) -> list[dict]:
         return items
     items = [{"widget": "indicators.plan", "params": {"limit": 8}}]
     if lead:
-        items += [{"widget": "indicators.trend", "params": {"indicator": lead}},
-                  {"widget": "indicators.map", "params": {"indicator": lead}, "page": 2, "wide": True},
-                  {"widget": "indicators.ranking", "params": {"indicator": lead}, "page": 3}]
+        items += [{"widget": "indicators.trend", "params": {"indicator": lead}, "page": 2},
+                  {"widget": "indicators.map", "params": {"indicator": lead}, "page": 3, "wide": True},
+                  {"widget": "indicators.ranking", "params": {"indicator": lead}, "page": 4}]
     if ctx.audience in (LEADER, DX_OFFICE, SECTOR):
-        items.append({"widget": "indicators.completeness", "params": {}})
+        items.append({"widget": "indicators.completeness", "params": {}, "page": 2})
     return items
 
 
@@ -403,7 +443,7 @@ def alerts(ctx: Context) -> list[Alert]:
                 found.append(Alert(f"indicators.late.{form.code}.{period.key}",
                                    f"{vn_number(len(late))} đơn vị quá hạn nộp {form.code} {period.label}",
                                    names, table.deadline, url, HIGH if len(late) > 10 else MEDIUM))
-        for row in services.achievements(scope, ctx.year):
+        for row in (achievements(ctx) if not ctx.period else services.achievements(scope, ctx.year)):
             if row.status == services.NOT_MET and row.pct is not None and row.pct < 80:
                 found.append(Alert(f"indicators.below.{row.indicator.code}",
                                    f"Thấp xa kế hoạch: {row.statement}", scope.name, dt.date(ctx.year, 1, 1),

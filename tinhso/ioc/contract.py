@@ -77,6 +77,9 @@ class Context:
     today: dt.date = field(default_factory=dt.date.today)
     audience: str = LEADER
     kiosk: bool = False
+    # scratch space living for one computation of one dashboard: a provider may keep what several of its
+    # widgets and its alerts need (e.g. the scope's targets) under keys prefixed by its app label
+    memo: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
 
 @dataclass
@@ -112,6 +115,7 @@ class Tile:
     url: str = ""                 # the page behind the number
     evidence: list[Link] = field(default_factory=list)
     unit_values: list[dict] = field(default_factory=list)  # for maps: {unit_id, name, value, text, status, url}
+    as_of: dt.date | None = None  # for maps: the day the units are drawn as of (the figure's date)
 
 
 @dataclass

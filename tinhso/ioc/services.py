@@ -116,7 +116,9 @@ def default_definition(user: User) -> dict:
     ctx = Context(user=user, scope=user.unit or top_unit(), year=timezone.localdate().year, audience=audience)
     sector = registry.sector_of(user)
     items = registry.default_widgets(ctx, first=sector[0] if sector else None)
-    items.sort(key=lambda item: item.get("page", 1))  # figures of the first page first, whatever the app
+    kinds = {key: widget.kind for key, widget in registry.widgets().items()}
+    # the first page first, and on each page the figures (tiles) before the charts, whatever the app
+    items.sort(key=lambda item: (item.get("page", 1), kinds.get(item["widget"]) != TILE))
     names = {LEADER: "Toàn cảnh", DX_OFFICE: "Điều hành chuyển đổi số", FOCAL: "Đơn vị của tôi",
              SECTOR: sector[1] if sector else "Chuyên ngành"}
     return {"name": names[audience], "audience": audience, "scope": None, "year": None, "period": "",
@@ -370,6 +372,8 @@ class Section:
     charts: list = field(default_factory=list)  # [(Chart, svg)]
     entries: list = field(default_factory=list)  # tiles with the definition item that produced each
     map_svg: str = ""
+    geojson: dict | None = None  # the units' boundaries as of the figure's date, when every unit has one
+    map_id: str = ""
 
 
 @dataclass
@@ -385,7 +389,8 @@ class Figures:
 
 class SharedFigures:
     """In-process store of computed dashboards: one computation per key per interval, whatever the number
-    of screens (concurrent requests for an expired key wait for the one computing it). `computations`
+    of screens. While one request recomputes expired figures, the others get the previous ones at once
+    (a wall must not stall); only the very first computation of a key is waited for. `computations`
     counts them, for the benchmark and the tests."""
 
     MAX_ENTRIES = 500
@@ -402,7 +407,11 @@ class SharedFigures:
             return entry[1]
         with self._lock:
             key_lock = self._key_locks.setdefault(key, threading.Lock())
-        with key_lock:
+        if entry is not None and not key_lock.acquire(blocking=False):
+            return entry[1]  # another request is refreshing these figures: show the previous ones meanwhile
+        if entry is None:
+            key_lock.acquire()  # nothing to show yet: wait for the one computing it
+        try:
             entry = self._entries.get(key)
             if entry is not None and entry[0] > time.monotonic():
                 return entry[1]
@@ -415,6 +424,8 @@ class SharedFigures:
                     self._entries = {k: v for k, v in self._entries.items() if v[0] > now}
                 self._entries[key] = (time.monotonic() + ttl, figures)
             return figures
+        finally:
+            key_lock.release()
 
     def clear(self) -> None:
         with self._lock:
@@ -443,6 +454,21 @@ def _sorted_alerts(alerts: list[Alert], definition: dict) -> list[Alert]:
     return kept[: 12 if limit is None else limit]
 
 
+def _boundaries(tile, ctx: Context) -> dict | None:
+    """A GeoJSON FeatureCollection of the map's units as they were on the figure's date, or None when a unit
+    has no boundary then (the equal-area tile grid is drawn instead: a map with holes would mislead)."""
+    from tinhso.units.boundaries import boundaries_on  # noqa: PLC0415
+
+    day = tile.as_of or ctx.today
+    shapes = boundaries_on([u["unit_id"] for u in tile.unit_values], day)
+    if not shapes or any(u["unit_id"] not in shapes for u in tile.unit_values):
+        return None
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": shapes[u["unit_id"]],
+         "properties": {"name": u["name"], "text": u.get("text") or "", "status": u.get("status") or "neutral",
+                        "url": u.get("url") or ""}} for u in tile.unit_values]}
+
+
 def compute(ctx: Context, definition: dict) -> Figures:
     """Render every widget the user may see, and gather the alerts. A widget that fails shows as empty
     with its title, instead of taking the dashboard down."""
@@ -469,7 +495,10 @@ def compute(ctx: Context, definition: dict) -> Figures:
             if not produced:
                 continue
             section.title = produced[0].title
-            section.map_svg = charts.tile_grid(produced[0])
+            section.geojson = _boundaries(produced[0], ctx)
+            section.map_id = f"ioc-map-{len(sections) + 1}"
+            if section.geojson is None:
+                section.map_svg = charts.tile_grid(produced[0])
         else:
             section.tiles = produced
             if not produced:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -41,6 +42,7 @@ def _body(figures: services.Figures, kiosk: bool = False) -> str:
     html = figures.rendered.get(key)
     if html is None:
         html = render_to_string("ioc/_body.html", {"figures": figures, "kiosk": kiosk, "CHART": CHART, "MAP": MAP,
+                                                   "map_tiles": settings.TINHSO_MAP_TILE_URL,
                                                    "updated": vn_datetime(timezone.localtime(figures.computed_at))})
         figures.rendered[key] = html
     return html

@@ -107,7 +107,7 @@ def widgets() -> list[Widget]:
 def default_widgets(ctx: Context) -> list[dict]:
     items = [{"widget": "programme.plan", "params": {}}]
     if ctx.audience != FOCAL:
-        items.append({"widget": "programme.states", "params": {}, "page": 3})
+        items.append({"widget": "programme.states", "params": {}, "page": 4})
     return items
 
 

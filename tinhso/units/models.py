@@ -135,3 +135,24 @@ class Succession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.predecessor} → {self.successor}"
+
+
+class Boundary(models.Model):
+    """A unit's territory (GeoJSON Polygon or MultiPolygon, WGS 84) for a span of dates, so that a figure
+    of 2024 is drawn on the units of 2024 and one of 2026 on today's. Loaded with
+    `tinhso units import-boundaries FILE`."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="boundaries")
+    valid_from = models.DateField("Hiệu lực từ / Valid from", null=True, blank=True)
+    valid_to = models.DateField("Hiệu lực đến / Valid to", null=True, blank=True)
+    geometry = models.JSONField("Hình học GeoJSON / GeoJSON geometry")
+    source = models.CharField("Nguồn / Source", max_length=300, blank=True)
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Ranh giới / Boundary"
+        verbose_name_plural = "Ranh giới / Boundaries"
+        ordering = ["unit", "valid_from"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.valid_from or '…'}–{self.valid_to or '…'}"

@@ -64,3 +64,25 @@ def test_many_screens_cost_one_computation_per_interval(board, province_admin):
     assert services.FIGURES.computations == before + 1
     unchanged = client.get(f"/ioc/wall/{token}/data.json", {"have": seen.pop()}).json()
     assert unchanged["unchanged"] is True and "html" not in unchanged
+
+
+def test_screens_get_the_previous_figures_while_one_recomputes():
+    import threading
+
+    store = services.SharedFigures()
+    started, release = threading.Event(), threading.Event()
+
+    def slow():
+        started.set()
+        release.wait(5)
+        return services.Figures(ctx=None, definition={}, sections=[], alerts=[], computed_at=timezone.now())
+
+    first = store.get(("k",), 0.0, lambda: services.Figures(ctx=None, definition={}, sections=[], alerts=[],
+                                                             computed_at=timezone.now()))
+    worker = threading.Thread(target=lambda: store.get(("k",), 60.0, slow))
+    worker.start()
+    started.wait(5)
+    assert store.get(("k",), 60.0, slow) is first  # not blocked behind the recomputation
+    release.set()
+    worker.join(5)
+    assert store.get(("k",), 60.0, slow).computation == 2 and store.computations == 2

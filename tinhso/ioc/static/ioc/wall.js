@@ -24,6 +24,9 @@
     if (all.indexOf(page) < 0) { page = all[0] || 1; }
     target.querySelectorAll(".ioc-section").forEach(function (s) {
       s.hidden = Number(s.dataset.page || 1) !== page;
+      if (!s.hidden) {  // a map drawn while its page was hidden has no size yet
+        s.querySelectorAll(".ioc-leaflet").forEach(function (el) { if (el.iocFit) { el.iocFit(); } });
+      }
     });
     body.dataset.page = page;
   }
@@ -52,6 +55,7 @@
           target.dataset.computation = computation;
           stamp.textContent = data.computed_at;
           show();
+          if (window.iocMaps) { window.iocMaps(); }
         }
       })
       .catch(function () {
