@@ -80,6 +80,7 @@ def test_pages_and_api_docs_carry_the_policy(client, admin_user):
 @pytest.mark.e2e
 def test_language_select_works_under_the_policy(browser_page, live_server, admin_user):
     page = browser_page.context.browser.new_page(base_url=live_server.url, locale="vi-VN")  # CSP enforced
+    page.set_default_timeout(90_000)  # Swagger UI's bundle is slow to start on a loaded machine
     violations = []
     page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
     login(page, "root")
