@@ -15,6 +15,21 @@ from tinhso.units.services import UnitData, create_unit
 PASSWORD = "test-pass-123"
 
 
+def pytest_collection_modifyitems(items):
+    """Schemathesis makes one test per API operation but gives them all the test function's node id, so
+    pytest counted 92 tests as 2 and its progress counter ended at "[77%]" with everything passed (and
+    `-v` could not say which operation a line was about). Each operation's test gets its own id."""
+    for item in items:
+        label = getattr(item, "operation_label", None)
+        if not label or item.nodeid.endswith("]"):
+            continue
+        node_id = getattr(item, "_id", None)  # pytest 9 keeps a structured id
+        if hasattr(node_id, "with_params"):
+            item._id = node_id.with_params(label)
+        else:
+            item._nodeid = f"{item.nodeid}[{label}]"
+
+
 @pytest.fixture(autouse=True)
 def _isolated_media(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"

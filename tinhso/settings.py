@@ -179,6 +179,9 @@ STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# The province pages open on for accounts without one of their own (the system administrator):
+# an electronic code, statistics code or name; empty = the province most accounts belong to.
+TINHSO_HOME_PROVINCE = os.environ.get("TINHSO_HOME_PROVINCE", "").strip()
 # An intranet map tile server for Leaflet maps (e.g. https://tiles.example.gov.vn/{z}/{x}/{y}.png); empty:
 # maps show the units' boundaries on a plain background, nothing is fetched from the internet.
 TINHSO_MAP_TILE_URL = os.environ.get("TINHSO_MAP_TILE_URL", "")

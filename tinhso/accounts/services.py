@@ -1,11 +1,15 @@
 """Who may change what. Every edge (UI view, API handler, importer) asks these functions."""
 
+import datetime as dt
+from collections import Counter
+
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
 from tinhso.accounts.models import ApiToken, Role, User
 from tinhso.core.errors import Forbidden
-from tinhso.units.models import Unit
+from tinhso.units.models import Unit, UnitKind
 
 WRITER_ROLES = {Role.ADMIN, Role.FOCAL, Role.API_CLIENT}
 
@@ -123,3 +127,41 @@ def user_for_token(raw: str) -> User | None:
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def province_of(unit: Unit | None) -> Unit | None:
+    """The province a unit lies in (itself for a province), from its path."""
+    if unit is None:
+        return None
+    if unit.kind == UnitKind.PROVINCE:
+        return unit
+    ids = [int(p) for p in unit.path.strip("/").split("/") if p]
+    return Unit.objects.filter(pk__in=ids, kind=UnitKind.PROVINCE).first()
+
+
+def home_province(user: User | None = None, day: dt.date | None = None) -> Unit | None:
+    """The province a page opens on, valid on `day` (default today):
+    1. the user's own province;
+    2. settings.TINHSO_HOME_PROVINCE (electronic code, statistics code or name), for a system-wide account;
+    3. the province most accounts belong to — the platform serves one province, whose staff are its
+       users (in the demo, Thái Nguyên), rather than whichever comes first in the alphabet (Bắc Ninh);
+    4. the first province by name."""
+    day = day or timezone.localdate()
+    own = province_of(user.unit) if user is not None and user.is_authenticated and user.unit_id else None
+    if own is not None and own.is_valid_on(day):
+        return own
+    provinces = Unit.objects.as_of(day).filter(kind=UnitKind.PROVINCE)
+    wanted = settings.TINHSO_HOME_PROVINCE
+    if wanted:
+        found = provinces.filter(Q(code=wanted) | Q(stats_code=wanted) | Q(name=wanted) | Q(short_name=wanted)).first()
+        if found is not None:
+            return found
+    by_path = {p.path: p for p in provinces}
+    counts: Counter = Counter()
+    for path in User.objects.filter(is_active=True, unit__isnull=False).values_list("unit__path", flat=True):
+        top = "/" + path.strip("/").split("/")[0] + "/"
+        if top in by_path:
+            counts[top] += 1
+    if counts:
+        return by_path[max(counts, key=lambda p: (counts[p], by_path[p].name))]
+    return provinces.order_by("name").first()

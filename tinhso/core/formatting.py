@@ -4,6 +4,18 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 
+def round_half_up(value: float | int | Decimal | None, decimals: int = 0) -> Decimal | None:
+    """The platform's one rounding rule, for pages, sentences, exports and the API alike: half away from
+    zero on the decimal value (102,25 → 102,3; Python's round() would give 102,2). A float is read by its
+    shortest repr, so 0.1 + 0.2 rounds as 0,3."""
+    if value is None:
+        return None
+    number = value if isinstance(value, Decimal) else Decimal(repr(value) if isinstance(value, float) else value)
+    if not number.is_finite():
+        return None
+    return number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
 def vn_number(value: float | int | Decimal | None, decimals: int = 0) -> str:
     """Format with a dot for thousands and a comma for decimals; trailing zero decimals are dropped."""
     if value is None:
@@ -12,8 +24,7 @@ def vn_number(value: float | int | Decimal | None, decimals: int = 0) -> str:
         value = Decimal(str(value))
     if not value.is_finite():
         return "—"
-    quant = Decimal(1).scaleb(-decimals)
-    number = Decimal(str(value)).quantize(quant, rounding=ROUND_HALF_UP)
+    number = round_half_up(value, decimals)
     sign = "-" if number < 0 else ""
     integer, _, fraction = f"{abs(number):f}".partition(".")
     groups = []

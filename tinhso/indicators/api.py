@@ -15,6 +15,7 @@ from tinhso.core.api import ERROR_RESPONSES
 from tinhso.core.audit import history_of
 from tinhso.core.downloads import attach
 from tinhso.core.errors import FieldError, ValidationFailed
+from tinhso.core.formatting import round_half_up
 from tinhso.core.tabular import read_table, to_xlsx
 from tinhso.indicators import analytics, services
 from tinhso.indicators.models import Report, Status
@@ -249,7 +250,14 @@ class AchievementOut(Schema):
     name: str
     target: Decimal
     actual: Decimal | None
-    achievement_pct: Decimal | None
+    achievement_pct: Decimal | None = Field(
+        description="Mức đạt so với kế hoạch (%), làm tròn nửa lên, 1 chữ số thập phân: 81,8/80 → 102,3 (quy tắc "
+                    "làm tròn duy nhất của hệ thống, giống câu báo cáo và các trang). Chỉ tiêu càng thấp càng tốt: "
+                    "kế hoạch/thực hiện. / Achievement against the target in %, rounded half up to one decimal "
+                    "(81.8/80 → 102.3), the platform's one rounding rule, as in the sentences and pages. For a "
+                    "lower-is-better indicator: target/actual.")
+    achievement_text: str = Field(
+        description="Như trên trang: '103%', hoặc với mức trần 'thấp hơn mức trần 70%' / as shown on the page")
     status: str
     statement: str
 
@@ -303,7 +311,7 @@ def _report_out(report: Report, warnings: list | None = None) -> dict:
             "status": report.status, "comment": report.comment, "late": report.is_late,
             "submitted_at": report.submitted_at, "approved_at": report.approved_at, "reopened": report.reopened,
             "version": report.version, "values": values,
-            "derived": {k: (round(v, 4) if v is not None else None) for k, v in derived.items()},
+            "derived": {k: round_half_up(v, 4) for k, v in derived.items()},
             "warnings": [w.as_field_error().as_dict() for w in (warnings or [])]}
 
 
@@ -583,5 +591,6 @@ def achievement(request: HttpRequest, unit_id: int, year: int = Query(..., ge=19
             "met_or_exceeded": sum(r.status in (services.MET, services.EXCEEDED) for r in rows),
             "rows": [{"indicator": r.indicator.code, "name": r.indicator.name, "target": r.target.value,
                       "actual": analytics.to_decimal(float(r.actual)) if r.actual is not None else None,
-                      "achievement_pct": round(r.pct, 1) if r.pct is not None else None, "status": r.status,
+                      "achievement_pct": r.achievement_pct, "achievement_text": r.achievement_text,
+                      "status": r.status,
                       "statement": r.statement} for r in rows]}

@@ -401,7 +401,7 @@ def alerts(ctx: Context) -> list[Alert]:
     if not ctx.kiosk:
         # one alert per form and period, not one per report: a DX office may have hundreds waiting
         waiting: dict[tuple[str, str], list[Report]] = {}
-        for report in services.pending_approvals(user, limit=500):
+        for report in services.pending_approvals(user, limit=500).items:
             if report.unit.path.startswith(scope.path):
                 waiting.setdefault((report.form.code, report.period), []).append(report)
         for (code, period), reports in waiting.items():
