@@ -243,7 +243,7 @@ def revoke_key(request: HttpRequest, key_id: DbId):
     return _key_out(services.revoke_key(request.user, key_id))
 
 
-class CountOut(Schema):
+class SharingCountOut(Schema):
     provider_unit: str | None = None
     client_unit: str | None = None
     service_code: str | None = None
@@ -256,7 +256,7 @@ class CountOut(Schema):
     response_bytes: int | None
 
 
-@router.get("/sharing/traffic", response={200: list[CountOut], **ERROR_RESPONSES},
+@router.get("/sharing/traffic", response={200: list[SharingCountOut], **ERROR_RESPONSES},
             summary="Số giao dịch / Transaction counts")
 def traffic(request: HttpRequest, start: dt.date, end: dt.date, by: str = Query("service", max_length=10)):
     """Trong phạm vi của người dùng / within the caller's scope (own unit's traffic; all for the DX office)."""
@@ -328,7 +328,7 @@ def reconciliation_calls(request: HttpRequest, service: str = Query(max_length=8
     return services.gap_calls(request.user, service, day)
 
 
-class ImportOut(Schema):
+class SharingImportOut(Schema):
     file_name: str
     mapping: str
     side: str
@@ -343,7 +343,7 @@ class ImportOut(Schema):
     samples: list[dict]
 
 
-@router.post("/sharing/imports", response={200: ImportOut, **ERROR_RESPONSES},
+@router.post("/sharing/imports", response={200: SharingImportOut, **ERROR_RESPONSES},
              summary="Nhập nhật ký giao dịch / Import a transaction log")
 def import_log(request: HttpRequest, file: UploadedFile = File(...), mapping: str = Form(..., max_length=40),
                side: str = Form("", max_length=10)):
