@@ -174,6 +174,8 @@ def _regular(builder: Builder, forms: dict[str, Form], units: list[Unit], sizes:
                 if status is None:
                     continue
                 values = maker(rng, sizes[unit.pk], index) if maker else _quarterly(rng, hamlets[unit.pk], index)
+                if maker:  # the rate as the national portal publishes it, entered as a rate (no random draw)
+                    values["TL_HS_TT_CONG_QG"] = round(Decimal(values["HS_TRUC_TUYEN"] * 100) / values["HS_TONG"], 1)
                 comment = "Số hồ sơ trực tuyến chưa khớp với Cổng dịch vụ công, đề nghị kiểm tra lại" \
                     if status == Status.RETURNED else ""
                 builder.add(form, unit, period, values, status, late, comment)

@@ -19,6 +19,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from tinhso.accounts.models import Role, User
 from tinhso.accounts.services import can_edit_unit, is_system_admin, require_edit_unit
+from tinhso.core.audit import Part, history_of, record_baseline
 from tinhso.core.errors import Conflict, DomainError, FieldError, Forbidden, NotFound, ValidationFailed
 from tinhso.core.formatting import round_half_up, vn_number
 from tinhso.core.tabular import numbered
@@ -49,7 +50,7 @@ from tinhso.units.models import Unit, UnitKind
 CATALOGUE = Path(__file__).parent / "fixtures" / "catalogue.json"
 DEFINITION_FIELDS = ("name", "noun", "unit_of_measure", "value_type", "aggregation", "time_aggregation", "direction",
                      "periodicity", "unit_kinds", "numerator", "denominator", "factor", "formula", "min_value",
-                     "max_value", "decimals", "description", "source", "active")
+                     "max_value", "decimals", "rate_entry", "weight", "description", "source", "active")
 
 
 class Locked(DomainError):
@@ -187,12 +188,51 @@ def validate_indicator(data: dict, known_codes: set[str], row: int | None = None
             "'ratio' aggregation needs a numerator/denominator or a formula")
     if data.get("value_type") == ValueType.TEXT and data.get("aggregation") != Aggregation.NONE:
         err("aggregation", "chỉ tiêu văn bản không tổng hợp ('none')", "text indicators are not aggregated ('none')")
+    errors += _rate_errors(data, known_codes, code, derived, row)
     low, high = data.get("min_value"), data.get("max_value")
     try:
         if low not in (None, "") and high not in (None, "") and Decimal(str(low)) > Decimal(str(high)):
             err("max_value", "giá trị lớn nhất nhỏ hơn giá trị nhỏ nhất", "maximum is below the minimum")
     except InvalidOperation:
         err("min_value", "phải là số", "must be a number")
+    return errors
+
+
+RATE_UNIT_RULES = (Aggregation.AVG, Aggregation.WEIGHTED, Aggregation.LATEST, Aggregation.NONE)
+RATE_TIME_RULES = (TimeAggregation.AVG, TimeAggregation.LAST)
+
+
+def _rate_errors(data: dict, known_codes: set[str], code: str, derived: bool, row: int | None) -> list[FieldError]:
+    """A rate collected as a rate (the source publishes only the rate) is never summed: across units it
+    is averaged, weighted by a stated count, the latest one, or not aggregated; over time averaged or the
+    last one. A weighted average names its weight."""
+    errors = []
+    aggregation, weight = data.get("aggregation"), data.get("weight") or ""
+    if data.get("rate_entry"):
+        if data.get("value_type") != ValueType.PERCENT or derived:
+            errors.append(FieldError("rate_entry", "chỉ tiêu nhập trực tiếp tỷ lệ phải là tỷ lệ % và không có tử số, "
+                                     "mẫu số hay công thức", "a rate entered directly is a percentage without a "
+                                     "numerator, denominator or formula", row))
+        if aggregation not in RATE_UNIT_RULES:
+            errors.append(FieldError("aggregation", "tỷ lệ nhập trực tiếp không được cộng: chọn avg, weighted, latest "
+                                     "hoặc none", "a rate entered directly is never summed: use avg, weighted, "
+                                     "latest or none", row))
+        if data.get("time_aggregation") not in RATE_TIME_RULES:
+            errors.append(FieldError("time_aggregation",
+                                     "tỷ lệ theo thời gian: trung bình (avg) hoặc số cuối kỳ (last)",
+                                     "over time a rate is averaged (avg) or the last one (last)", row))
+    elif data.get("value_type") == ValueType.PERCENT and not derived and aggregation == Aggregation.SUM:
+        errors.append(FieldError("aggregation", "không cộng các tỷ lệ", "rates are not summed", row))
+    if aggregation == Aggregation.WEIGHTED:
+        if not weight:
+            errors.append(FieldError("weight", "trung bình có trọng số cần mã chỉ tiêu trọng số",
+                                     "a weighted average needs the code of its weight", row))
+        elif weight not in known_codes or weight == code:
+            errors.append(FieldError("weight", f"không có chỉ tiêu trọng số {weight}", f"no weight indicator {weight}",
+                                     row))
+    elif weight:
+        errors.append(FieldError("weight", "chỉ dùng trọng số với tổng hợp 'weighted'",
+                                 "a weight is only used by the 'weighted' aggregation", row))
     return errors
 
 
@@ -205,8 +245,11 @@ def _apply_definition(indicator: Indicator, data: dict) -> None:
             value = None if value in (None, "") else Decimal(str(value))
         elif name == "factor":
             value = Decimal(str(value if value not in (None, "") else 100))
-        elif name in ("noun", "unit_of_measure", "numerator", "denominator", "formula", "description", "source"):
+        elif name in ("noun", "unit_of_measure", "numerator", "denominator", "formula", "weight", "description",
+                      "source"):
             value = value or ""
+        elif name == "rate_entry":
+            value = bool(value)
         setattr(indicator, name, value)
 
 
@@ -378,6 +421,10 @@ def _form_errors(item: dict) -> tuple[list[FieldError], dict[str, Indicator]]:
         elif indicators[code].is_derived:
             errors.append(FieldError("indicators", f"{code} là chỉ tiêu tính toán, không nhập",
                                      f"{code} is derived and cannot be entered"))
+        elif indicators[code].value_type == ValueType.PERCENT and not indicators[code].rate_entry:
+            errors.append(FieldError("indicators",
+                                     f"{code} là tỷ lệ; danh mục chưa cho phép nhập trực tiếp (rate_entry)",
+                                     f"{code} is a rate the catalogue does not let forms collect (rate_entry)"))
     if len(set(codes)) != len(codes):
         errors.append(FieldError("indicators", "một chỉ tiêu có mặt hai lần", "an indicator is listed twice"))
     return errors, indicators
@@ -776,6 +823,9 @@ def _write_values(user: User, report: Report, form: Form, cleaned: dict, existin
     """New and changed values in two statements each (plus their history rows)."""
     indicators = {i.indicator.code: i.indicator for i in form.items.select_related("indicator")}
     stored = {v.indicator.code: v for v in report.values.select_related("indicator")}
+    # figures loaded in bulk without history (the demo) keep their old value on record before changing
+    record_baseline(DataValue, [stored[c] for c, v in cleaned.items() if c in stored and existing.get(c) != v],
+                    report.created_at)
     created, changed = [], []
     for code, value in cleaned.items():
         if code in existing and existing[code] == value:
@@ -891,8 +941,6 @@ def reopen_report(user: User, report_id: int, reason: str, expected_version: int
 def report_history(report: Report, limit: int = 200) -> list:
     """The report's audit trail with its figures: each save's entry lists the values it changed
     ("Tổng số hồ sơ (HS_TONG): 317 → 1.562"), since the figures live in their own table."""
-    from tinhso.core.audit import Part, history_of
-
     records = DataValue.history.model.objects.filter(report_id=report.pk)
     indicators = Indicator.objects.in_bulk(set(records.values_list("indicator_id", flat=True)))
 
