@@ -6,7 +6,7 @@ import datetime as dt
 import importlib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 from django.db import connection, transaction
@@ -538,6 +538,39 @@ class Ranking:
     sort: str
     published: bool
     notes: list[str] = field(default_factory=list)
+    decimals: int = 2  # of every score column (points, pillars, main indicators), see score_decimals
+
+
+SCORE_DECIMALS = (2, 3)  # ranks are computed on scores rounded to 3 decimals (scoring.competition_ranks)
+
+
+def score_decimals(results: list[Result]) -> int:
+    """Decimals that make every rank visible: the fewest (2, else 3) at which two units of the same peer
+    group with different ranks — overall or in a pillar — never show the same score. Ranks are computed
+    on scores rounded to 3 decimals, so 3 always separates them; two units showing the same score then
+    share a rank."""
+    columns: list[list[tuple[Decimal, int]]] = []
+    groups: dict[str, list[Result]] = {}
+    for r in results:
+        groups.setdefault(r.peer_group, []).append(r)
+    for rows in groups.values():
+        columns.append([(Decimal(str(r.points)), r.rank) for r in rows])
+        for code in {code for r in rows for code in r.pillar_ranks}:
+            columns.append([(Decimal(str(r.by_pillar.get(code, 0))), r.pillar_ranks.get(code, 0)) for r in rows])
+    for decimals in SCORE_DECIMALS:
+        quant = Decimal(1).scaleb(-decimals)
+        if all(len({v.quantize(quant, ROUND_HALF_UP) for v, _ in column}) == len({rank for _, rank in column})
+               for column in columns):
+            return decimals
+    return SCORE_DECIMALS[-1]
+
+
+def points_change(result: Result) -> Decimal | None:
+    """This year's points minus last year's (or the predecessors' average), the one change the page, the
+    XLSX and the PDF show — rounded once, half-up, where it is displayed."""
+    if result.previous_points is None:
+        return None
+    return (result.points - result.previous_points).quantize(Q3)
 
 
 def ranking(user: User, round_id: int, peer_group: str = "", sort: str = "rank", pillar: str = "",
@@ -550,12 +583,13 @@ def ranking(user: User, round_id: int, peer_group: str = "", sort: str = "rank",
     groups = sorted({r.peer_group for r in results})
     peer_group = peer_group if peer_group in groups else (groups[0] if groups else "")
     results = [r for r in results if r.peer_group == peer_group]
+    decimals = score_decimals(results)  # of the whole peer group, so a search does not change the columns
     if query:
         words = fold(query).split()
         results = [r for r in results if all(w in r.unit.search_text for w in words)]
     rows = []
     for r in results:
-        change_points = None if r.previous_points is None else (r.points - r.previous_points).quantize(Q3)
+        change_points = points_change(r)
         change_index = None if r.previous_index is None else (r.index - r.previous_index).quantize(Q5)
         rows.append(RankingRow(r, r.unit, change_points, change_index))
     pillars = list(round_.framework.pillars.order_by("order"))
@@ -576,7 +610,8 @@ def ranking(user: User, round_id: int, peer_group: str = "", sort: str = "rank",
         rows.sort(key=lambda row: row.result.points, reverse=not descending)
     else:
         rows.sort(key=lambda row: (row.result.rank, vi_sort_key(row.unit.name)), reverse=descending)
-    return Ranking(round_, rows, groups, peer_group, pillars, mains, sort, round_.is_published)
+    return Ranking(round_, rows, groups, peer_group, pillars, mains, sort, round_.is_published,
+                   decimals=decimals)
 
 
 @dataclass

@@ -938,6 +938,41 @@ def reopen_report(user: User, report_id: int, reason: str, expected_version: int
     return report
 
 
+def record_approved_values(user: User | None, form_code: str, unit: Unit, period_key: str, values: dict,
+                           reason: str) -> Report:
+    """Public contract for apps whose figures are counted from their own records (e.g. the data-sharing
+    ledger): store `values` as the unit's APPROVED report of the period in one step, by the DX office
+    (`user`) or the system (None). The figures are checked like any entry (types, ranges, rules); a
+    re-run with other counts replaces the values of the same report, audited, and the analytics follow."""
+    if user is not None:
+        require_dx_office(user)
+    form = get_form(form_code)
+    period = check_period(form, unit, period_key)
+    with transaction.atomic():
+        report, created = _report_for_update(user, form, unit, period)
+        existing = values_of(report)
+        cleaned, errors = clean_values(form, values)
+        if errors:
+            raise ValidationFailed([e.as_field_error() for e in errors])
+        blocking = [p for p in check_rules(form, {**existing, **cleaned}) if p.severity == Severity.ERROR]
+        if blocking:
+            raise ValidationFailed([e.as_field_error() for e in blocking])
+        if report.status == Status.APPROVED and all(existing.get(k) == v for k, v in cleaned.items()):
+            return report
+        _write_values(user, report, form, cleaned, existing, reason)
+        now = timezone.now()
+        report.status = Status.APPROVED
+        report.submitted_at = report.submitted_at or now
+        report.submitted_by = report.submitted_by or user
+        report.approved_at, report.approved_by = now, user
+        report.version += 0 if created else 1
+        report._history_user = user
+        report._change_reason = f"Phê duyệt tự động / Approved from source records: {reason}"
+        report.save()
+        AnalyticsChange.objects.create(report_id=report.pk)
+    return report
+
+
 def report_history(report: Report, limit: int = 200) -> list:
     """The report's audit trail with its figures: each save's entry lists the values it changed
     ("Tổng số hồ sơ (HS_TONG): 317 → 1.562"), since the figures live in their own table."""

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from tinhso.core.errors import Conflict, FieldError, NotFound, ValidationFailed
-from tinhso.core.formatting import vn_number
+from tinhso.core.formatting import MINUS, vn_duration, vn_hm, vn_number
 from tinhso.core.tabular import to_csv, to_xlsx
 from tinhso.core.text import fold, vi_sort_key
 from tinhso.transport import analysis, coach, store
@@ -88,7 +88,7 @@ def find_vehicle(user, ref: str) -> Vehicle:
     """A vehicle by id or by plate (any separators)."""
     require_view(user)
     vehicle = None
-    if ref.isdigit():
+    if ref.isascii() and ref.isdigit() and len(ref) <= 18:  # "²" is a digit to isdigit() but not to int()
         vehicle = Vehicle.objects.filter(pk=int(ref)).first()
     vehicle = vehicle or Vehicle.objects.filter(plate_key=store.plate_key(ref)).first()
     if vehicle is None:
@@ -353,13 +353,19 @@ def derived_dir(kind: str) -> Path:
 
 def run_analysis(user, start: dt.date, end: dt.date, chunk_vehicles: int = 125, progress=None) -> dict:
     """Compute trips, stops and violations of the whole fleet for [start, end] and store them by day
-    (replacing earlier results of those days, each day file atomically)."""
+    (replacing earlier results of those days, each day file atomically). `progress` as in analysis.analyse."""
     require_view(user)
     start, end = check_period(start, end)
     result = analysis.analyse(start, end, rule_set(), _kinds(), chunk_vehicles=chunk_vehicles, progress=progress)
     write_results(result, start, end)
     return {"points": result.points, "trips": len(result.trips), "stops": len(result.stops),
             "violations": len(result.violations)}
+
+
+def analysis_summary(out: dict) -> str:
+    """What a finished analysis found, in Vietnamese number format (1.337 chuyến … 263.481 điểm)."""
+    return (f"Đã tính / computed: {vn_number(out['trips'])} chuyến / trips, {vn_number(out['violations'])} "
+            f"vi phạm / violations từ / from {vn_number(out['points'])} điểm / points")
 
 
 def write_results(result: analysis.Result, start: dt.date, end: dt.date) -> None:
@@ -478,12 +484,11 @@ def _decorate(rows: list[dict]) -> list[dict]:
 def _value_text(v: dict) -> str:
     kind = v["kind"]
     if kind == "speeding":
-        return f"{vn_number(v['value'], 1)} km/h > {vn_number(v['limit'])} km/h, {vn_number(v['duration_s'])} s"
-    if kind in ("continuous_driving", "daily_driving", "weekly_driving"):
-        return f"{vn_number(v['value'] / 3600, 2)} h > {vn_number(v['limit'] / 3600, 2)} h"
-    if kind == "data_gap":
-        return f"{vn_number(v['value'])} s > {vn_number(v['limit'])} s ({v.get('detail') or ''})"
-    return f"{vn_number(v['duration_s'])} s"
+        return f"{vn_number(v['value'], 1)} km/h > {vn_number(v['limit'])} km/h, {vn_duration(v['duration_s'])}"
+    if kind in ("continuous_driving", "daily_driving", "weekly_driving", "data_gap"):
+        detail = f" ({v['detail']})" if kind == "data_gap" and v.get("detail") else ""
+        return f"{vn_duration(v['value'])} > {vn_duration(v['limit'])}{detail}"
+    return vn_duration(v["duration_s"])
 
 
 # ---------------------------------------------------------------- reports
@@ -512,13 +517,14 @@ def report(user, level: str, start: dt.date, end: dt.date) -> list[dict]:
         vehicle = vehicles.get(row["vehicle_id"])
         return vehicle.business_id if vehicle else 0
 
-    acc: dict = defaultdict(lambda: {"distance_km": 0.0, "driving_h": 0.0, "trips": 0, "speeding": 0,
+    acc: dict = defaultdict(lambda: {"distance_km": 0.0, "driving_h": 0.0, "driving_s": 0, "trips": 0, "speeding": 0,
                                      "speeding_s": 0, "continuous": 0, "daily": 0, "weekly": 0, "gaps": 0,
                                      "gap_s": 0, "no_driver": 0, "vehicles": set()})
     for t in trips:
         a = acc[key_of(t)]
         a["distance_km"] += t["distance_m"] / 1000
         a["driving_h"] += t["driving_s"] / 3600
+        a["driving_s"] += t["driving_s"]
         a["trips"] += 1
         a["vehicles"].add(t["vehicle_id"])
     field_of = {"continuous_driving": "continuous", "daily_driving": "daily", "weekly_driving": "weekly",
@@ -554,18 +560,29 @@ def report(user, level: str, start: dt.date, end: dt.date) -> list[dict]:
 REPORT_HEADERS = [
     ("label", "Đối tượng / Subject"), ("extra", "Thông tin / Info"), ("vehicle_count", "Số xe / Vehicles"),
     ("trips", "Chuyến / Trips"), ("distance_km", "Quãng đường (km) / Distance (km)"),
-    ("driving_h", "Thời gian lái (giờ) / Driving (h)"), ("speeding", "Quá tốc độ (lần) / Speeding (count)"),
-    ("speeding_s", "Thời gian quá tốc độ (giây) / Speeding (s)"),
+    ("driving_s", "Thời gian lái (giờ:phút) / Driving (h:mm)"), ("speeding", "Quá tốc độ (lần) / Speeding (count)"),
+    ("speeding_s", "Thời gian quá tốc độ (giờ:phút) / Speeding (h:mm)"),
     ("continuous", "Lái liên tục > 4 giờ / Continuous > 4 h"), ("daily", "Lái > 10 giờ/ngày / > 10 h a day"),
     ("weekly", "Lái > 48 giờ/tuần / > 48 h a week"), ("gaps", "Gián đoạn dữ liệu (lần) / Data gaps"),
-    ("gap_s", "Thời gian mất dữ liệu (giây) / Gap time (s)"), ("no_driver", "Không đăng nhập lái xe / No driver"),
+    ("gap_s", "Thời gian mất dữ liệu (giờ:phút) / Gap time (h:mm)"),
+    ("no_driver", "Không đăng nhập lái xe / No driver"),
 ]
+# columns holding seconds: shown as h:mm on the page, as Excel durations ([h]:mm) in XLSX, h:mm in CSV
+DURATION_COLUMNS = {"driving_s", "speeding_s", "gap_s"}
+
+
+def _export_cell(key: str, value, fmt: str):
+    if key not in DURATION_COLUMNS or value is None:
+        return value
+    if fmt == "csv":
+        return vn_hm(value).replace(MINUS, "-")
+    return dt.timedelta(seconds=round(value))
 
 
 def export_report(user, level: str, start: dt.date, end: dt.date, fmt: str = "xlsx") -> tuple[bytes, str, str]:
     rows = report(user, level, start, end)
     headers = [h for _, h in REPORT_HEADERS]
-    values = [[r[k] for k, _ in REPORT_HEADERS] for r in rows]
+    values = [[_export_cell(k, r[k], fmt) for k, _ in REPORT_HEADERS] for r in rows]
     name = f"bao-cao-gsht-{level}-{start:%Y%m%d}-{end:%Y%m%d}"
     if fmt == "csv":
         return to_csv(headers, values), f"{name}.csv", "text/csv; charset=utf-8"
