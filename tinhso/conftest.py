@@ -207,7 +207,10 @@ def browser_page(_end_live_server_sessions, django_db_serialized_rollback, live_
             args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         )
-        page = browser.new_page(base_url=live_server.url, locale="vi-VN")
+        # Playwright's wait_for_function evaluates its predicate with eval(), which the site's
+        # Content-Security-Policy forbids; the policy itself is tested on a page of its own
+        # (core/tests/test_deployment_security.py), so the other tests' pages bypass it.
+        page = browser.new_page(base_url=live_server.url, locale="vi-VN", bypass_csp=True)
         page.set_default_timeout(15_000)
         yield page
         browser.close()

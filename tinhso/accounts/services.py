@@ -50,6 +50,70 @@ def editable_units_filter(user: User, field: str = "") -> Q:
     return Q(**{f"{prefix}path__startswith": user.unit.path})
 
 
+# ---------------------------------------------------------------- reading (see docs/read-policy.md)
+
+def reads_all_units(user: User) -> bool:
+    """System-wide readers: system administrators, and accounts without a unit (a national or
+    provincial leader's account created without one). Everyone else reads their unit's subtree."""
+    return user.is_authenticated and user.is_active and (is_system_admin(user) or user.unit_id is None)
+
+
+def read_roots(user: User) -> list[str]:
+    """Tree paths whose subtrees the user reads: its unit, and the units that merged into it (however
+    many mergers back), since their plans, figures and rankings are its history. Cached on the user
+    object for the request."""
+    cached = getattr(user, "_read_roots", None)
+    if cached is not None and cached[0] == user.unit_id:
+        return cached[1]
+    if not user.is_authenticated or user.unit is None:
+        return []
+    from tinhso.units.models import Succession
+
+    ids, frontier = {user.unit_id}, {user.unit_id}
+    while frontier:  # predecessors of predecessors: a 2025 commune from 2019 communes from older ones
+        frontier = set(Succession.objects.filter(successor_id__in=frontier).values_list("predecessor_id", flat=True))
+        frontier -= ids
+        ids |= frontier
+    paths = sorted(Unit.objects.filter(pk__in=ids).values_list("path", flat=True), key=len)
+    roots: list[str] = []
+    for path in paths:  # a predecessor inside another root adds nothing
+        if not any(path.startswith(root) for root in roots):
+            roots.append(path)
+    user._read_roots = (user.unit_id, roots)
+    return roots
+
+
+def can_read_unit(user: User, unit: Unit | None) -> bool:
+    """Scoped data (reports, figures, analytics, achievements, unpublished results) of `unit` is read by
+    accounts whose unit is the unit itself or one above it (or one the unit's ancestor merged into), and
+    by system-wide readers."""
+    if not user.is_authenticated or not user.is_active or unit is None:
+        return False
+    if reads_all_units(user):
+        return True
+    return any(unit.path.startswith(root) for root in read_roots(user))
+
+
+def require_read_unit(user: User, unit: Unit | None) -> None:
+    if not can_read_unit(user, unit):
+        name = unit.name if unit else "?"
+        raise Forbidden(f"Bạn không có quyền xem số liệu của {name}; chỉ được xem đơn vị của mình và đơn vị trực thuộc",
+                        f"You may not read the data of {name}; only your own unit and the units below it")
+
+
+def readable_units_filter(user: User, field: str = "") -> Q:
+    """A Q object selecting rows (of Unit, or of a model whose `field` points to a Unit) the user may read."""
+    prefix = f"{field}__" if field else ""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if reads_all_units(user):
+        return Q()
+    condition = Q(pk__in=[])
+    for root in read_roots(user):
+        condition |= Q(**{f"{prefix}path__startswith": root})
+    return condition
+
+
 def user_for_token(raw: str) -> User | None:
     token = (
         ApiToken.objects.select_related("user", "user__unit")

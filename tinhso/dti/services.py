@@ -91,26 +91,44 @@ def can_see_unit(user: User, round_: Round, unit: Unit) -> bool:
     return user.unit is not None and unit.path.startswith(user.unit.path)
 
 
-def visible_rounds(user: User) -> list[Round]:
-    rounds = Round.objects.select_related("framework", "scope")
-    if not user.is_authenticated:
-        return []
+def _rounds_condition(user: User) -> Q | None:
+    """Which rounds a user sees: published ones, those organised within an administrator's scope, and
+    those with a member unit in the user's subtree. None: every round (system administrators)."""
     if is_system_admin(user):
-        return list(rounds)
+        return None
     condition = Q(status=RoundStatus.PUBLISHED)
     if user.unit is not None:
         if user.role == Role.ADMIN:
             condition |= Q(scope__path__startswith=user.unit.path)
         condition |= Q(members__unit__path__startswith=user.unit.path)
-    return list(rounds.filter(condition).distinct())
+    return condition
+
+
+def visible_rounds(user: User) -> list[Round]:
+    rounds = Round.objects.select_related("framework", "scope")
+    if not user.is_authenticated or not user.is_active:
+        return []
+    condition = _rounds_condition(user)
+    return list(rounds if condition is None else rounds.filter(condition).distinct())
+
+
+def can_view_round(user: User, round_: Round) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    condition = _rounds_condition(user)
+    return condition is None or round_.is_published or Round.objects.filter(condition, pk=round_.pk).exists()
 
 
 # ---------------------------------------------------------------- lookups
 
-def get_round(round_id: int) -> Round:
+def get_round(round_id: int, user: User | None = None) -> Round:
+    """The round; with `user`, only a round that user may see (the same rule as `visible_rounds`, so
+    the page and the API answer alike)."""
     round_ = Round.objects.select_related("framework", "scope").filter(pk=round_id).first()
     if round_ is None:
         raise NotFound("Đợt đánh giá", "Assessment round")
+    if user is not None and not can_view_round(user, round_):
+        raise Forbidden("Bạn không xem được đợt này", "You may not see this round")
     return round_
 
 

@@ -91,7 +91,7 @@ def framework_detail(request: HttpRequest, framework_id: int) -> HttpResponse:
 
 @login_required
 def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
-    round_ = services.get_round(round_id)
+    round_ = services.get_round(round_id, request.user)
     manager = services.can_manage_round(request.user, round_)
     context = {"round": round_, "manager": manager, "statuses": RoundStatus}
     if round_.is_published or (manager and round_.computed_at):

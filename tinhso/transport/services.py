@@ -112,11 +112,55 @@ def search_vehicles(user, q: str = "", kind: str = "", business_id: int | None =
 # ---------------------------------------------------------------- rules
 
 def rules() -> list[Rule]:
-    return list(Rule.objects.all())
+    """Every rule, grouped by kind, the one in force today first."""
+    return sorted(Rule.objects.all(), key=lambda r: (r.kind, -(r.valid_from or dt.date.min).toordinal()))
 
 
-def rule_set() -> analysis.RuleSet:
-    return analysis.RuleSet.from_rules(Rule.objects.all())
+def rules_in_force(day: dt.date) -> list[Rule]:
+    """The rules that apply to data of a local day: valid_from ≤ day ≤ valid_to (open ends unbounded)."""
+    return list(Rule.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+                                    Q(valid_to__isnull=True) | Q(valid_to__gte=day)))
+
+
+def rule_set(day: dt.date | None = None) -> analysis.RuleSet:
+    """The rule set for the data of `day` (today when not given)."""
+    return analysis.RuleSet.from_rules(rules_in_force(day or dt.date.today()))
+
+
+def rule_periods(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date, analysis.RuleSet]]:
+    """[start, end] cut where a rule starts or stops applying, each piece with the rules in force then — so
+    a period across 01/01/2025 judges December by the old rules and January by the new ones."""
+    cuts = {start}
+    for rule in Rule.objects.all():
+        if rule.valid_from and start < rule.valid_from <= end:
+            cuts.add(rule.valid_from)
+        if rule.valid_to and start <= rule.valid_to < end:
+            cuts.add(rule.valid_to + dt.timedelta(days=1))
+    bounds = sorted(cuts)
+    return [(a, (bounds[i + 1] - dt.timedelta(days=1)) if i + 1 < len(bounds) else end, rule_set(a))
+            for i, a in enumerate(bounds)]
+
+
+def analyse_by_rules(start: dt.date, end: dt.date, kinds: dict[int, str], **kwargs) -> analysis.Result:
+    """`analysis.analyse` over [start, end], each piece judged by the rules in force on its days."""
+    total = analysis.Result()
+    for a, b, rules in rule_periods(start, end):
+        part = analysis.analyse(a, b, rules, kinds, **kwargs)
+        total.trips += part.trips
+        total.stops += part.stops
+        total.violations += part.violations
+        total.driver_days += part.driver_days
+        total.points += part.points
+    total.violations.sort(key=lambda x: (x["start"], x["vehicle_id"], x["kind"]))
+    return total
+
+
+def regime_on(day: dt.date):
+    """The journey-monitoring regime (intervals, required fields, data destination) in force on a day."""
+    from tinhso.transport.models import MonitoringRegime
+
+    return MonitoringRegime.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+                                           Q(valid_to__isnull=True) | Q(valid_to__gte=day)).first()
 
 
 RULE_PARAM_KEYS = {
@@ -328,7 +372,7 @@ def vehicle_journeys(user, vehicle: Vehicle, start: dt.date, end: dt.date) -> an
     """Trips, stops and violations of one vehicle, computed on demand (driver limits only see this vehicle)."""
     require_view(user)
     start, end = check_period(start, end)
-    return analysis.analyse(start, end, rule_set(), {vehicle.pk: vehicle.licence_kind}, vehicle_ids=[vehicle.pk])
+    return analyse_by_rules(start, end, {vehicle.pk: vehicle.licence_kind}, vehicle_ids=[vehicle.pk])
 
 
 def track(user, vehicle: Vehicle, start: dt.date, end: dt.date, max_points: int = 4000) -> list[list]:
@@ -356,7 +400,7 @@ def run_analysis(user, start: dt.date, end: dt.date, chunk_vehicles: int = 125, 
     (replacing earlier results of those days, each day file atomically). `progress` as in analysis.analyse."""
     require_view(user)
     start, end = check_period(start, end)
-    result = analysis.analyse(start, end, rule_set(), _kinds(), chunk_vehicles=chunk_vehicles, progress=progress)
+    result = analyse_by_rules(start, end, _kinds(), chunk_vehicles=chunk_vehicles, progress=progress)
     write_results(result, start, end)
     return {"points": result.points, "trips": len(result.trips), "stops": len(result.stops),
             "violations": len(result.violations)}
@@ -386,7 +430,8 @@ SCHEMAS = {
                         ("end", pa.int64()), ("start_lat", pa.float64()), ("start_lon", pa.float64()),
                         ("end_lat", pa.float64()), ("end_lon", pa.float64()), ("distance_m", pa.float64()),
                         ("driving_s", pa.int64()), ("max_speed", pa.float64()), ("stops", pa.int64()),
-                        ("driver", pa.string()), ("day", pa.date32())]),
+                        ("driver", pa.string()), ("day", pa.date32()), ("far_lat", pa.float64()),
+                        ("far_lon", pa.float64())]),
     "violations": pa.schema([("vehicle_id", pa.int32()), ("kind", pa.string()), ("rule", pa.string()),
                              ("start", pa.int64()), ("end", pa.int64()), ("duration_s", pa.int64()),
                              ("value", pa.float64()), ("limit", pa.float64()), ("lat", pa.float64()),
@@ -415,7 +460,8 @@ def read_results(kind: str, start: dt.date, end: dt.date, where: str = "true", p
         return []
     con = store.connect()
     try:
-        sql = (f"SELECT * FROM read_parquet({store._list_sql(files)}, hive_partitioning = false) "
+        # union_by_name: day files written before a column was added (e.g. far_lat) read it as NULL
+        sql = (f"SELECT * FROM read_parquet({store._list_sql(files)}, hive_partitioning = false, union_by_name = true) "
                f"WHERE {where} ORDER BY {order}")
         if limit:
             sql += f" LIMIT {int(limit)}"
@@ -464,7 +510,11 @@ def _decorate(rows: list[dict]) -> list[dict]:
     vehicles = Vehicle.objects.select_related("business").in_bulk({r["vehicle_id"] for r in rows})
     drivers = dict(Driver.objects.filter(licence_number__in={r.get("driver") for r in rows if r.get("driver")})
                    .values_list("licence_number", "full_name"))
+    legal = {rule.code: rule for rule in Rule.objects.filter(code__in={r.get("rule") for r in rows if r.get("rule")})}
     for r in rows:
+        rule = legal.get(r.get("rule") or "")
+        r["legal_reference"] = rule.legal_reference if rule else ""
+        r["rule_verified"] = bool(rule and rule.verified)
         r["vehicle"] = vehicles.get(r["vehicle_id"])
         r["start_dt"] = analysis.to_datetime(r["start"])
         r["end_dt"] = analysis.to_datetime(r["end"])
@@ -600,7 +650,7 @@ def coach_candidates(user, start: dt.date, end: dt.date) -> list[coach.CoachScor
     start, end = check_period(start, end)
     contract = set(Vehicle.objects.filter(licence_kind=LicenceKind.CONTRACT).values_list("id", flat=True))
     trips = read_results("trips", start, end, f"vehicle_id IN ({', '.join(map(str, contract)) or 'NULL'})")
-    scores = coach.rank(trips, contract, coach.window_days(start, end))
+    scores = coach.rank(trips, contract, coach.window_days(start, end), start)
     declared = contracts_of(contract, start, end)
     for score in scores:
         coach.apply_contracts(score, declared.get(score.vehicle_id, []))
@@ -686,7 +736,7 @@ def generate(vehicles: int, days: int, start: dt.date, seed: int, parked_interva
         while days_done < days:
             a = start + dt.timedelta(days=days_done)
             b = min(end, a + dt.timedelta(days=MAX_PERIOD_DAYS - 1))
-            result = analysis.analyse(a, b, rule_set(), _kinds())
+            result = analyse_by_rules(a, b, _kinds())
             write_results(result, a, b)
             days_done += (b - a).days + 1
     return summary

@@ -207,7 +207,10 @@ def positions_download(request: HttpRequest, vehicle_id: int) -> HttpResponse:
 @login_required
 def rules(request: HttpRequest) -> HttpResponse:
     services.require_view(request.user)
-    return render(request, "transport/rules.html", {"rules": services.rules()})
+    from tinhso.transport.models import MonitoringRegime
+
+    return render(request, "transport/rules.html", {"rules": services.rules(),
+                                                    "regimes": MonitoringRegime.objects.all()})
 
 
 @login_required
