@@ -372,9 +372,10 @@ def driver_limits(driver_days: list[dict], rules: RuleSet, start_day: dt.date, e
 
 
 def analyse(start_day: dt.date, end_day: dt.date, rules: RuleSet, kinds: dict[int, str],
-            vehicle_ids: list[int] | None = None, chunk_vehicles: int = 125) -> Result:
+            vehicle_ids: list[int] | None = None, chunk_vehicles: int = 125, progress=None) -> Result:
     """The whole computation for a period: vehicle chunk by vehicle chunk (bounded memory), one day of
-    look-back for context, then the fleet-wide driver limits."""
+    look-back for context, then the fleet-wide driver limits. `progress(done, total, points)` is called
+    after each chunk (the CLI prints it)."""
     lookback = start_day - dt.timedelta(days=1)
     ids = sorted(vehicle_ids if vehicle_ids is not None else kinds)
     total = Result()
@@ -391,6 +392,8 @@ def analyse(start_day: dt.date, end_day: dt.date, rules: RuleSet, kinds: dict[in
         total.violations += part.violations
         total.driver_days += part.driver_days
         total.points += part.points
+        if progress is not None:
+            progress(min(i + chunk_vehicles, len(ids)), len(ids), total.points)
     total.violations += driver_limits(total.driver_days, rules, start_day, end_day)
     total.violations.sort(key=lambda x: (x["start"], x["vehicle_id"], x["kind"]))
     return total

@@ -11,10 +11,12 @@ from ninja.security import SessionAuth
 from pydantic import Field
 
 from tinhso.accounts.auth import TokenAuth
-from tinhso.core.api import ERROR_RESPONSES
+from tinhso.core.api import ERROR_RESPONSES, DbId
 from tinhso.core.downloads import attach
-from tinhso.transport import services
-from tinhso.transport.models import LicenceKind, RuleKind
+from tinhso.core.errors import NotFound, ValidationFailed
+from tinhso.core.tabular import read_table
+from tinhso.transport import fleet, services
+from tinhso.transport.models import Business, Contract, Device, Driver, LicenceKind, RuleKind, Vehicle
 
 # The bearer token is tried before the session: with the project-wide order (session first) a device
 # provider's token POST without a session cookie fails the session's CSRF check before the token is read.
@@ -304,3 +306,283 @@ def list_rules(request: HttpRequest):
 def patch_rule(request: HttpRequest, code: str, payload: RulePatch):
     return services.update_rule(request.user, code, payload.params, payload.active, payload.version,
                                 payload.legal_reference)
+
+
+# ---------------------------------------------------------------- the fleet registry
+
+class BusinessOut(Schema):
+    id: int
+    name: str
+    licence_number: str
+    address: str
+    active: bool
+    version: int
+
+
+class BusinessIn(Schema):
+    name: str = Field(max_length=255)
+    licence_number: str = Field(max_length=50)
+    address: str = Field("", max_length=255)
+
+
+class BusinessPatch(Schema):
+    version: DbId
+    name: str | None = Field(None, max_length=255)
+    licence_number: str | None = Field(None, max_length=50)
+    address: str | None = Field(None, max_length=255)
+    active: bool | None = None
+
+
+class FleetVehicleOut(VehicleOut):
+    badge_number: str
+    badge_expiry: dt.date | None
+    device: str | None
+    drivers: list[str]
+
+
+class VehicleIn(Schema):
+    plate: str = Field(max_length=20)
+    business_id: DbId
+    licence_kind: LicenceKind
+    seats: int | None = Field(None, ge=1, le=100)
+    tonnage: float | None = Field(None, gt=0, le=100)
+    registered_route: str = Field("", max_length=255)
+    badge_number: str = Field("", max_length=50)
+    badge_expiry: dt.date | None = None
+
+
+class VehiclePatch(Schema):
+    version: DbId
+    plate: str | None = Field(None, max_length=20)
+    business_id: DbId | None = None
+    licence_kind: LicenceKind | None = None
+    seats: int | None = Field(None, ge=1, le=100)
+    tonnage: float | None = Field(None, gt=0, le=100)
+    registered_route: str | None = Field(None, max_length=255)
+    badge_number: str | None = Field(None, max_length=50)
+    badge_expiry: dt.date | None = None
+    active: bool | None = None
+
+
+class DriverOut(Schema):
+    id: int
+    full_name: str
+    licence_number: str
+    business_id: int | None
+    active: bool
+    version: int
+
+
+class DriverIn(Schema):
+    full_name: str = Field("", max_length=200)
+    licence_number: str = Field(max_length=20)
+    business_id: DbId | None = None
+
+
+class DriverPatch(Schema):
+    version: DbId
+    full_name: str | None = Field(None, max_length=200)
+    business_id: DbId | None = None
+    active: bool | None = None
+
+
+class DeviceOut(Schema):
+    id: int
+    serial: str
+    provider: str
+    vehicle_id: int | None
+    active: bool
+    version: int
+
+
+class DeviceIn(Schema):
+    serial: str = Field(max_length=50)
+    provider: str = Field("", max_length=120)
+    vehicle_id: DbId | None = None
+
+
+class DevicePatch(Schema):
+    version: DbId
+    provider: str | None = Field(None, max_length=120)
+    vehicle_id: DbId | None = None
+    active: bool | None = None
+
+
+class FleetImportOut(Schema):
+    created: int
+    updated: int
+    unchanged: int
+
+
+class ContractOut(Schema):
+    id: int
+    number: str
+    vehicle_id: int
+    plate: str
+    customer: str
+    origin: str
+    destination: str
+    start_date: dt.date
+    end_date: dt.date
+    passengers: int | None
+    active: bool
+    version: int
+
+
+def _fleet_vehicle_out(v) -> dict:
+    device = getattr(v, "device", None)
+    return {**_vehicle_out(v), "badge_number": v.badge_number, "badge_expiry": v.badge_expiry,
+            "device": device.serial if device else None, "drivers": [d.licence_number for d in v.drivers.all()]}
+
+
+def _set_fields(payload: Schema) -> dict:
+    """The fields the client sent (a PATCH changes only those), without the version."""
+    return {k: v for k, v in payload.dict(exclude_unset=True).items() if k != "version"}
+
+
+def _get(model, pk: int, vi: str, en: str):
+    obj = model.objects.filter(pk=pk).first()
+    if obj is None:
+        raise NotFound(vi, en)
+    return obj
+
+
+@router.get("/transport/businesses", response={200: list[BusinessOut], **ERROR_RESPONSES},
+            summary="Đơn vị kinh doanh vận tải / Transport businesses")
+def list_businesses(request: HttpRequest, q: str = ""):
+    return fleet.search_businesses(request.user, q)
+
+
+@router.post("/transport/businesses", response={201: BusinessOut, **ERROR_RESPONSES},
+             summary="Thêm đơn vị kinh doanh vận tải / Register a transport business")
+def create_business(request: HttpRequest, payload: BusinessIn):
+    return 201, fleet.create_business(request.user, payload.name, payload.licence_number, payload.address)
+
+
+@router.patch("/transport/businesses/{business_id}", response={200: BusinessOut, **ERROR_RESPONSES},
+              summary="Sửa, ngừng hoạt động đơn vị / Update or deactivate a business (version required)")
+def patch_business(request: HttpRequest, business_id: DbId, payload: BusinessPatch):
+    return fleet.update_business(request.user, business_id, _set_fields(payload), payload.version)
+
+
+@router.post("/transport/vehicles", response={201: FleetVehicleOut, **ERROR_RESPONSES},
+             summary="Đăng ký phương tiện / Register a vehicle")
+def create_vehicle(request: HttpRequest, payload: VehicleIn):
+    fleet.require_manage_rules(request.user)
+    data = payload.dict()
+    business = _get(Business, data.pop("business_id"), "Đơn vị kinh doanh vận tải", "Transport business")
+    vehicle = fleet.create_vehicle(request.user, fleet.VehicleData(business=business, **data))
+    return 201, _fleet_vehicle_out(vehicle)
+
+
+@router.patch("/transport/vehicles/{ref}", response={200: FleetVehicleOut, **ERROR_RESPONSES},
+              summary="Sửa, ngừng hoạt động phương tiện (mã hoặc biển số) / Update or deactivate a vehicle (id or "
+                      "plate; version required)")
+def patch_vehicle(request: HttpRequest, ref: str, payload: VehiclePatch):
+    fleet.require_manage_rules(request.user)
+    vehicle_id = services.find_vehicle(request.user, ref).pk
+    changes = _set_fields(payload)
+    if "business_id" in changes:
+        changes["business"] = _get(Business, changes.pop("business_id"), "Đơn vị kinh doanh vận tải",
+                                   "Transport business")
+    return _fleet_vehicle_out(fleet.update_vehicle(request.user, vehicle_id, changes, payload.version))
+
+
+@router.get("/transport/drivers", response={200: list[DriverOut], **ERROR_RESPONSES},
+            summary="Lái xe / Drivers")
+def list_drivers(request: HttpRequest, business: DbId | None = None, limit: int = Query(500, ge=1, le=5000)):
+    services.require_view(request.user)
+    qs = Driver.objects.all()
+    if business:
+        qs = qs.filter(business_id=business)
+    return list(qs[:limit])
+
+
+@router.post("/transport/drivers", response={201: DriverOut, **ERROR_RESPONSES},
+             summary="Thêm lái xe / Register a driver")
+def create_driver(request: HttpRequest, payload: DriverIn):
+    fleet.require_manage_rules(request.user)
+    business = _get(Business, payload.business_id, "Đơn vị kinh doanh vận tải", "Transport business") \
+        if payload.business_id else None
+    return 201, fleet.create_driver(request.user, payload.full_name, payload.licence_number, business)
+
+
+@router.patch("/transport/drivers/{driver_id}", response={200: DriverOut, **ERROR_RESPONSES},
+              summary="Sửa, ngừng hoạt động lái xe / Update or deactivate a driver (version required)")
+def patch_driver(request: HttpRequest, driver_id: DbId, payload: DriverPatch):
+    fleet.require_manage_rules(request.user)
+    changes = _set_fields(payload)
+    if "business_id" in changes:
+        pk = changes.pop("business_id")
+        changes["business"] = _get(Business, pk, "Đơn vị kinh doanh vận tải", "Transport business") if pk else None
+    return fleet.update_driver(request.user, driver_id, changes, payload.version)
+
+
+@router.get("/transport/devices", response={200: list[DeviceOut], **ERROR_RESPONSES},
+            summary="Thiết bị giám sát hành trình / Tracking devices")
+def list_devices(request: HttpRequest, limit: int = Query(500, ge=1, le=5000)):
+    services.require_view(request.user)
+    return list(Device.objects.order_by("serial")[:limit])
+
+
+@router.post("/transport/devices", response={201: DeviceOut, **ERROR_RESPONSES},
+             summary="Thêm thiết bị / Register a tracking device")
+def create_device(request: HttpRequest, payload: DeviceIn):
+    fleet.require_manage_rules(request.user)
+    vehicle = _get(Vehicle, payload.vehicle_id, "Phương tiện", "Vehicle") if payload.vehicle_id else None
+    return 201, fleet.create_device(request.user, payload.serial, payload.provider, vehicle)
+
+
+@router.patch("/transport/devices/{device_id}", response={200: DeviceOut, **ERROR_RESPONSES},
+              summary="Sửa, chuyển xe, ngừng hoạt động thiết bị / Update, move or deactivate a device")
+def patch_device(request: HttpRequest, device_id: DbId, payload: DevicePatch):
+    fleet.require_manage_rules(request.user)
+    changes = _set_fields(payload)
+    if "vehicle_id" in changes:
+        pk = changes.pop("vehicle_id")
+        changes["vehicle"] = _get(Vehicle, pk, "Phương tiện", "Vehicle") if pk else None
+    return fleet.update_device(request.user, device_id, changes, payload.version)
+
+
+@router.post("/transport/fleet/import", response={200: FleetImportOut, **ERROR_RESPONSES},
+             summary="Nhập đội xe từ XLSX/CSV (tất cả hoặc không) / Import the fleet from XLSX/CSV, all or nothing")
+def import_fleet(request: HttpRequest, file: UploadedFile = File(...)):
+    fleet.require_manage_rules(request.user)
+    result = fleet.import_fleet(request.user, fleet.read_fleet(file.read(), file.name or ""))
+    if result.errors:
+        raise ValidationFailed(result.errors, vi="Tệp có lỗi, chưa nhập dòng nào",
+                               en="The file has errors; nothing was imported")
+    return result.as_dict()
+
+
+@router.get("/transport/fleet/export", response={200: None, **ERROR_RESPONSES},
+            summary="Xuất đội xe XLSX/CSV / Export the fleet")
+def export_fleet(request: HttpRequest, format: str = "xlsx"):
+    content, name, mime = fleet.export_fleet(request.user, format)
+    response = HttpResponse(content, content_type=mime)
+    attach(response, name)
+    return response
+
+
+@router.post("/transport/contracts/import", response={200: FleetImportOut, **ERROR_RESPONSES},
+             summary="Nhập hợp đồng vận tải đã khai báo / Import declared transport contracts")
+def import_contracts(request: HttpRequest, file: UploadedFile = File(...)):
+    fleet.require_manage_rules(request.user)
+    rows = read_table(file.read(), file.name or "", fleet.CONTRACT_ALIASES)
+    result = fleet.import_contracts(request.user, rows)
+    if result.errors:
+        raise ValidationFailed(result.errors, vi="Tệp có lỗi, chưa nhập dòng nào",
+                               en="The file has errors; nothing was imported")
+    return result.as_dict()
+
+
+@router.get("/transport/contracts", response={200: list[ContractOut], **ERROR_RESPONSES},
+            summary="Hợp đồng vận tải đã khai báo / Declared transport contracts")
+def list_contracts(request: HttpRequest, vehicle: DbId | None = None, limit: int = Query(500, ge=1, le=5000)):
+    services.require_view(request.user)
+    qs = Contract.objects.select_related("vehicle")
+    if vehicle:
+        qs = qs.filter(vehicle_id=vehicle)
+    return [{**{f: getattr(c, f) for f in ("id", "number", "vehicle_id", "customer", "origin", "destination",
+                                             "start_date", "end_date", "passengers", "active", "version")},
+             "plate": c.vehicle.plate} for c in qs[:limit]]

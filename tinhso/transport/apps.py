@@ -16,11 +16,13 @@ class TransportConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        from tinhso.transport.fleet import bump_stamp
         from tinhso.transport.models import Vehicle
-        from tinhso.transport.services import forget_vehicle_map
 
-        post_save.connect(forget_vehicle_map, sender=Vehicle, dispatch_uid="transport-vehicle-map-save")
-        post_delete.connect(forget_vehicle_map, sender=Vehicle, dispatch_uid="transport-vehicle-map-delete")
+        # every change of a vehicle changes the registry stamp in the same transaction: other processes'
+        # plate caches see it before their next batch
+        post_save.connect(bump_stamp, sender=Vehicle, dispatch_uid="transport-vehicle-map-save")
+        post_delete.connect(bump_stamp, sender=Vehicle, dispatch_uid="transport-vehicle-map-delete")
 
         from tinhso.transport import store
         from tinhso.transport.services import batch_recorded

@@ -49,6 +49,10 @@ class CoachScore:
     median_stops: float
     departures: dict[str, str] = field(default_factory=dict)  # direction → median departure HH:MM
     evidence: list[dict] = field(default_factory=list)
+    # declared contracts: share of the route's days a contract covers, and the contracts (number, customer)
+    contract_share: float = 0.0
+    contracts: list[str] = field(default_factory=list)
+    raw_score: float | None = None  # the score before the declared contracts were taken into account
 
     @property
     def flagged(self) -> bool:
@@ -126,6 +130,57 @@ def rank(trips: list[dict], contract_ids: set[int], window_days: int) -> list[Co
             per_vehicle[trip["vehicle_id"]].append(trip)
     scores = [score_vehicle(v, ts, window_days) for v, ts in per_vehicle.items()]
     return sorted(scores, key=lambda s: (-s.score, s.vehicle_id))
+
+
+def apply_contracts(score: CoachScore, contracts: list) -> CoachScore:
+    """Declared contracts are evidence against the suspicion: each day on the main route covered by a
+    contract of the vehicle (its dates contain the day) is a day of declared, legal work. The score is
+    scaled by the share of days *not* covered, so a shuttle whose every run is declared drops to 0, while a
+    coach line covering a few days with a one-off contract keeps most of its score."""
+    if not contracts or not score.evidence:
+        return score
+    days = {e["day"] for e in score.evidence}
+    covered = set()
+    used = {}
+    for e in score.evidence:
+        match = next((c for c in contracts if c.start_date <= e["day"] <= c.end_date), None)
+        e["contract"] = match.number if match else ""
+        if match:
+            covered.add(e["day"])
+            used[match.number] = f"{match.number} ({match.customer})"
+    score.contract_share = round(len(covered) / len(days), 3)
+    score.contracts = list(used.values())
+    score.raw_score = score.score
+    score.score = round(score.score * (1 - score.contract_share), 1)
+    return score
+
+
+def explain(score: CoachScore, window_days: int) -> list[str]:
+    """The score in an inspector's words (Vietnamese), one sentence per reason."""
+    from tinhso.core.formatting import vn_number
+
+    c = score.components
+    lines = []
+    if score.days_on_route < MIN_DAYS:
+        return [f"Xe chỉ chạy tuyến chính {score.days_on_route} ngày trong kỳ (cần ít nhất {MIN_DAYS} ngày): chưa đủ "
+                "căn cứ để đánh giá."]
+    lines.append(f"Xe chạy cùng một tuyến trong {score.days_on_route}/{window_days} ngày của kỳ "
+                 f"({score.trips_on_route} chuyến), có mặt trong {vn_number(100 * c['W'])}% số tuần: "
+                 + ("lặp lại đều như xe tuyến cố định." if c["R"] >= 0.8 else "không lặp lại đều đặn."))
+    times = ", ".join(score.departures.values())
+    lines.append(f"Giờ xuất phát thường lệ: {times}; {vn_number(100 * c['T'])}% số chuyến xuất phát trong vòng "
+                 f"±{TIMETABLE_MIN} phút quanh giờ đó" + (" — như chạy theo biểu đồ giờ." if c["T"] >= 0.7 else "."))
+    lines.append(f"Trung bình (trung vị) {vn_number(score.median_stops, 1)} lần dừng ngắn mỗi chuyến dọc đường"
+                 + (" — dấu hiệu đón, trả khách dọc đường." if c["S"] >= 0.67 else
+                    " — ít dừng dọc đường, giống xe đưa đón theo hợp đồng." if c["S"] < 0.34 else "."))
+    if score.contracts:
+        lines.append(f"Hợp đồng vận tải đã khai báo bao phủ {vn_number(100 * score.contract_share)}% số ngày chạy "
+                     f"tuyến ({'; '.join(score.contracts)}): điểm được giảm tương ứng, từ "
+                     f"{vn_number(score.raw_score or 0, 1)} xuống {vn_number(score.score, 1)}.")
+    lines.append(f"Điểm {vn_number(score.score, 1)}/100 — " + (
+        f"từ {THRESHOLD} trở lên: nghi vấn xe hợp đồng trá hình, cần kiểm tra hợp đồng và danh sách hành khách."
+        if score.flagged else f"dưới ngưỡng {THRESHOLD}: chưa đủ dấu hiệu xe khách trá hình."))
+    return lines
 
 
 def precision_recall(flagged: set, truth: set) -> dict:

@@ -32,6 +32,7 @@ class Business(models.Model):
     address = models.CharField("Địa chỉ / Address", max_length=255, blank=True)
     unit = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.PROTECT,
                              related_name="transport_businesses", verbose_name="Tỉnh quản lý / Province")
+    active = models.BooleanField("Đang hoạt động / Active", default=True)
     search_text = models.TextField(editable=False, default="")
     version = models.PositiveIntegerField("Phiên bản / Version", default=1, editable=False)
     history = HistoricalRecords(excluded_fields=["search_text"])
@@ -57,6 +58,10 @@ class Vehicle(models.Model):
                                   null=True, blank=True)
     registered_route = models.CharField("Tuyến đăng ký / Registered route", max_length=255, blank=True,
                                         help_text="Chỉ với xe tuyến cố định / fixed-route coaches only")
+    badge_number = models.CharField("Số phù hiệu / Badge number", max_length=50, blank=True)
+    badge_expiry = models.DateField("Hạn phù hiệu / Badge expiry", null=True, blank=True)
+    drivers = models.ManyToManyField("Driver", blank=True, related_name="vehicles",
+                                     verbose_name="Lái xe được giao / Assigned drivers")
     active = models.BooleanField("Đang hoạt động / Active", default=True)
     search_text = models.TextField(editable=False, default="")
     version = models.PositiveIntegerField("Phiên bản / Version", default=1, editable=False)
@@ -80,6 +85,7 @@ class Driver(models.Model):
     licence_number = models.CharField("Số giấy phép lái xe / Driving licence", max_length=20, unique=True)
     business = models.ForeignKey(Business, null=True, blank=True, on_delete=models.PROTECT, related_name="drivers",
                                  verbose_name="Đơn vị kinh doanh / Business")
+    active = models.BooleanField("Đang hoạt động / Active", default=True)
     version = models.PositiveIntegerField("Phiên bản / Version", default=1, editable=False)
     history = HistoricalRecords()
 
@@ -99,6 +105,7 @@ class Device(models.Model):
     provider = models.CharField("Đơn vị cung cấp / Provider", max_length=120, blank=True)
     vehicle = models.OneToOneField(Vehicle, null=True, blank=True, on_delete=models.SET_NULL, related_name="device",
                                    verbose_name="Lắp trên xe / Vehicle")
+    active = models.BooleanField("Đang hoạt động / Active", default=True)
     version = models.PositiveIntegerField("Phiên bản / Version", default=1, editable=False)
     history = HistoricalRecords()
 
@@ -108,6 +115,48 @@ class Device(models.Model):
 
     def __str__(self) -> str:
         return self.serial
+
+
+class FleetStamp(models.Model):
+    """One row whose version changes with every change of the vehicle registry, in the same transaction.
+    Each process caches the plate → vehicle map and compares this stamp before every ingest batch, so a
+    vehicle registered in another process is known at once (one indexed read instead of a time-out)."""
+
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "Dấu phiên bản đội xe / Fleet registry stamp"
+
+    def __str__(self) -> str:
+        return str(self.version)
+
+
+class Contract(models.Model):
+    """A declared transport contract (hợp đồng vận tải điện tử) of a contract vehicle: who hired it, for
+    which route and dates, how many passengers. A trip matching a declared contract is evidence against a
+    disguised-coach suspicion."""
+
+    number = models.CharField("Số hợp đồng / Contract number", max_length=60)
+    vehicle = models.ForeignKey(Vehicle, on_delete=models.PROTECT, related_name="contracts",
+                                verbose_name="Phương tiện / Vehicle")
+    customer = models.CharField("Bên thuê / Customer", max_length=255)
+    origin = models.CharField("Điểm đi / Origin", max_length=255)
+    destination = models.CharField("Điểm đến / Destination", max_length=255)
+    start_date = models.DateField("Từ ngày / From")
+    end_date = models.DateField("Đến ngày / To")
+    passengers = models.PositiveIntegerField("Số hành khách / Passengers", null=True, blank=True)
+    active = models.BooleanField("Còn hiệu lực / Active", default=True)
+    version = models.PositiveIntegerField("Phiên bản / Version", default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Hợp đồng vận tải / Transport contract"
+        verbose_name_plural = "Hợp đồng vận tải / Transport contracts"
+        ordering = ["-start_date", "number"]
+        constraints = [models.UniqueConstraint(fields=["vehicle", "number"], name="transport_contract_number")]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.vehicle})"
 
 
 class RuleKind(models.TextChoices):

@@ -4,7 +4,6 @@ checks the transport-inspector permission; edges (API, pages, CLI) only call the
 import datetime as dt
 import tempfile
 from collections import defaultdict
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
@@ -12,14 +11,12 @@ import pyarrow.parquet as pq
 from django.db import transaction
 from django.db.models import Q
 
-from tinhso.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from tinhso.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from tinhso.core.formatting import vn_number
 from tinhso.core.tabular import to_csv, to_xlsx
 from tinhso.core.text import fold, vi_sort_key
 from tinhso.transport import analysis, coach, store
 from tinhso.transport.models import (
-    INGEST_PERMISSION,
-    VIEW_PERMISSION,
     Business,
     Driver,
     IngestBatch,
@@ -33,30 +30,19 @@ MAX_PERIOD_DAYS = 62
 MAX_STREAM_POINTS = 100_000
 
 
-# ---------------------------------------------------------------- access
-
-def can_view(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.has_perm(VIEW_PERMISSION))
-
-
-def require_view(user) -> None:
-    if not can_view(user):
-        raise Forbidden("Chỉ thanh tra giao thông (Sở Xây dựng) được xem dữ liệu giám sát hành trình",
-                        "Only transport inspectors may see journey-monitoring data")
-
-
-def require_ingest(user) -> None:
-    if not (user and user.is_authenticated and user.is_active and user.has_perm(INGEST_PERMISSION)):
-        raise Forbidden("Tài khoản không được phép gửi dữ liệu giám sát hành trình",
-                        "This account may not push journey-monitoring data")
-
-
-def require_manage_rules(user) -> None:
-    require_view(user)
-    if not (user.is_superuser or user.role in ("admin", "focal")):
-        raise Forbidden("Chỉ cán bộ đầu mối hoặc quản trị được sửa quy tắc vi phạm",
-                        "Only focal points or administrators may change violation rules")
-
+from tinhso.transport.access import can_view, require_ingest, require_manage_rules, require_view  # noqa: E402,F401
+from tinhso.transport.fleet import (  # noqa: E402,F401 - the registry's services, re-exported
+    VehicleData,
+    _search_text,
+    bump_stamp,
+    contracts_of,
+    create_vehicle,
+    forget_vehicle_map,
+    save_business,
+    update_vehicle,
+    validate_vehicle,
+    vehicle_map,
+)
 
 # ---------------------------------------------------------------- periods
 
@@ -88,27 +74,7 @@ def data_period() -> tuple[dt.date, dt.date] | None:
     return (days[0], days[-1]) if days else None
 
 
-# ---------------------------------------------------------------- registry
-
-_VEHICLE_MAP: dict = {"at": 0.0, "map": {}}
-VEHICLE_MAP_TTL = 30.0
-
-
-def vehicle_map() -> dict[str, int]:
-    """plate key → vehicle id of active vehicles; cached (every ingest batch needs it), dropped whenever a
-    vehicle is saved or deleted in this process and at most VEHICLE_MAP_TTL seconds old otherwise."""
-    import time
-
-    now = time.monotonic()
-    if now - _VEHICLE_MAP["at"] > VEHICLE_MAP_TTL:
-        _VEHICLE_MAP["map"] = dict(Vehicle.objects.filter(active=True).values_list("plate_key", "id"))
-        _VEHICLE_MAP["at"] = now
-    return _VEHICLE_MAP["map"]
-
-
-def forget_vehicle_map(**kwargs) -> None:
-    _VEHICLE_MAP["at"] = 0.0
-
+# ---------------------------------------------------------------- vehicles
 
 def get_vehicle(user, vehicle_id: int) -> Vehicle:
     require_view(user)
@@ -141,108 +107,6 @@ def search_vehicles(user, q: str = "", kind: str = "", business_id: int | None =
         key = store.plate_key(word)
         qs = qs.filter(Q(search_text__contains=word) | (Q(plate_key__contains=key) if key else Q()))
     return sorted(qs[:limit], key=lambda v: v.plate)
-
-
-def _search_text(*parts: str) -> str:
-    return " ".join(fold(p) for p in parts if p)
-
-
-def save_business(user, name: str, licence_number: str, address: str = "", unit=None) -> Business:
-    require_manage_rules(user)
-    errors = []
-    if not name.strip():
-        errors.append(FieldError("name", "bắt buộc nhập", "is required"))
-    if not licence_number.strip():
-        errors.append(FieldError("licence_number", "bắt buộc nhập", "is required"))
-    if errors:
-        raise ValidationFailed(errors)
-    business = Business.objects.filter(licence_number=licence_number.strip()).first() or Business(
-        licence_number=licence_number.strip())
-    business.name, business.address, business.unit = name.strip(), address, unit
-    business.search_text = _search_text(name, licence_number)
-    business._history_user = user
-    business.save()
-    return business
-
-
-@dataclass
-class VehicleData:
-    plate: str
-    business: Business
-    licence_kind: str
-    seats: int | None = None
-    tonnage: float | None = None
-    registered_route: str = ""
-    active: bool = True
-
-
-def validate_vehicle(data: VehicleData, instance: Vehicle | None = None, row: int | None = None) -> list[FieldError]:
-    errors = []
-    key = store.plate_key(data.plate or "")
-    if not key:
-        errors.append(FieldError("plate", "bắt buộc nhập", "is required", row))
-    elif not (5 <= len(key) <= 12):
-        errors.append(FieldError("plate", f"biển số '{data.plate}' không hợp lệ", f"plate '{data.plate}' is invalid",
-                                 row))
-    else:
-        clash = Vehicle.objects.filter(plate_key=key)
-        if instance is not None and instance.pk:
-            clash = clash.exclude(pk=instance.pk)
-        if clash.exists():
-            errors.append(FieldError("plate", f"biển số {data.plate} đã có", f"plate {data.plate} already exists", row))
-    if data.licence_kind not in LicenceKind.values:
-        errors.append(FieldError("licence_kind", "loại hình kinh doanh không hợp lệ", "unknown licence kind", row))
-    if data.licence_kind == LicenceKind.FIXED_ROUTE and not data.registered_route.strip():
-        errors.append(FieldError("registered_route", "xe tuyến cố định phải có tuyến đăng ký",
-                                 "a fixed-route coach needs its registered route", row))
-    if data.seats is not None and not (1 <= data.seats <= 100):
-        errors.append(FieldError("seats", "số chỗ phải từ 1 đến 100", "seats must be 1–100", row))
-    if data.tonnage is not None and not (0 < data.tonnage <= 100):
-        errors.append(FieldError("tonnage", "tải trọng phải trong (0; 100] tấn", "tonnage must be in (0; 100] t", row))
-    return errors
-
-
-def create_vehicle(user, data: VehicleData) -> Vehicle:
-    require_manage_rules(user)
-    errors = validate_vehicle(data)
-    if errors:
-        raise ValidationFailed(errors)
-    vehicle = Vehicle(**data.__dict__)
-    vehicle.plate_key = store.plate_key(data.plate)
-    vehicle.search_text = _search_text(data.plate, vehicle.plate_key, data.business.name, data.registered_route)
-    vehicle._history_user = user
-    vehicle.save()
-    return vehicle
-
-
-def update_vehicle(user, vehicle_id: int, changes: dict, expected_version: int) -> Vehicle:
-    require_manage_rules(user)
-    allowed = {"plate", "business", "licence_kind", "seats", "tonnage", "registered_route", "active"}
-    unknown = set(changes) - allowed
-    if unknown:
-        raise ValidationFailed([FieldError(f, "không được phép sửa trường này", "this field cannot be changed")
-                                for f in sorted(unknown)])
-    with transaction.atomic():
-        vehicle = Vehicle.objects.select_for_update().filter(pk=vehicle_id).first()
-        if vehicle is None:
-            raise NotFound("Phương tiện", "Vehicle")
-        if vehicle.version != expected_version:
-            raise Conflict(vehicle.version)
-        data = VehicleData(**{k: getattr(vehicle, k) for k in allowed})
-        for k, v in changes.items():
-            setattr(data, k, v)
-        errors = validate_vehicle(data, vehicle)
-        if errors:
-            raise ValidationFailed(errors)
-        for k in allowed:
-            setattr(vehicle, k, getattr(data, k))
-        vehicle.plate_key = store.plate_key(vehicle.plate)
-        vehicle.search_text = _search_text(vehicle.plate, vehicle.plate_key, vehicle.business.name,
-                                           vehicle.registered_route)
-        vehicle.version += 1
-        vehicle._history_user = user
-        vehicle.save()
-    return vehicle
 
 
 # ---------------------------------------------------------------- rules
@@ -487,12 +351,12 @@ def derived_dir(kind: str) -> Path:
     return store.root() / "derived" / kind
 
 
-def run_analysis(user, start: dt.date, end: dt.date, chunk_vehicles: int = 125) -> dict:
+def run_analysis(user, start: dt.date, end: dt.date, chunk_vehicles: int = 125, progress=None) -> dict:
     """Compute trips, stops and violations of the whole fleet for [start, end] and store them by day
     (replacing earlier results of those days, each day file atomically)."""
     require_view(user)
     start, end = check_period(start, end)
-    result = analysis.analyse(start, end, rule_set(), _kinds(), chunk_vehicles=chunk_vehicles)
+    result = analysis.analyse(start, end, rule_set(), _kinds(), chunk_vehicles=chunk_vehicles, progress=progress)
     write_results(result, start, end)
     return {"points": result.points, "trips": len(result.trips), "stops": len(result.stops),
             "violations": len(result.violations)}
@@ -719,7 +583,11 @@ def coach_candidates(user, start: dt.date, end: dt.date) -> list[coach.CoachScor
     start, end = check_period(start, end)
     contract = set(Vehicle.objects.filter(licence_kind=LicenceKind.CONTRACT).values_list("id", flat=True))
     trips = read_results("trips", start, end, f"vehicle_id IN ({', '.join(map(str, contract)) or 'NULL'})")
-    return coach.rank(trips, contract, coach.window_days(start, end))
+    scores = coach.rank(trips, contract, coach.window_days(start, end))
+    declared = contracts_of(contract, start, end)
+    for score in scores:
+        coach.apply_contracts(score, declared.get(score.vehicle_id, []))
+    return sorted(scores, key=lambda s: (-s.score, s.vehicle_id))
 
 
 # ---------------------------------------------------------------- generated fleets (demo, benchmarks)
@@ -760,7 +628,7 @@ def register_fleet(fleet, user=None) -> dict[int, int]:
                    for lic, name, b in fleet.drivers if lic not in known]
         if drivers:
             bulk_create_with_history(drivers, Driver, batch_size=1000, default_user=user)
-        forget_vehicle_map()
+        bump_stamp()  # bulk_create sends no signals
         ids = dict(Vehicle.objects.values_list("plate_key", "id"))
         with_device = set(Device.objects.values_list("vehicle_id", flat=True))
         devices = [Device(serial=f"GSHT-{ids[store.plate_key(v.plate)]:06d}", provider="Thiết bị mô phỏng / simulated",

@@ -297,7 +297,10 @@ class IngestReport:
 
 
 def plate_key(plate: str) -> str:
-    return "".join(ch for ch in plate.upper() if ch.isalnum())
+    """Upper case without separators or diacritics ("99Đ-957.83" → "99D95783"); see fleet.plate_key."""
+    from tinhso.transport.fleet import plate_key as key
+
+    return key(plate)
 
 
 def _vehicle_ids(plates: pa.ChunkedArray | pa.Array, vehicles: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:

@@ -14,6 +14,9 @@ urlpatterns = [
     path("reports/", views.reports, name="reports"),
     path("reports/export/", views.report_export, name="report_export"),
     path("rules/", views.rules, name="rules"),
+    path("fleet/", views.fleet_page, name="fleet"),
+    path("fleet/export/", views.fleet_export, name="fleet_export"),
+    path("vehicles/<int:vehicle_id>/edit/", views.vehicle_edit, name="vehicle_edit"),
     path("basemap.geojson", views.basemap, name="basemap"),
     path("assets/leaflet/<path:path>", views.leaflet_asset, name="leaflet"),
 ]

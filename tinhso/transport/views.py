@@ -13,8 +13,9 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from tinhso.core.downloads import attach
-from tinhso.core.errors import DomainError
+from tinhso.core.errors import DomainError, FieldError
 from tinhso.transport import generator, services
+from tinhso.transport.access import can_manage
 from tinhso.transport.models import Business, LicenceKind, RuleKind
 
 
@@ -146,6 +147,7 @@ def coach_detail(request: HttpRequest, vehicle_id: int) -> HttpResponse:
     evidence = services._decorate([dict(e) for e in score.evidence]) if score else []
     return render(request, "transport/coach.html", {
         "vehicle": vehicle, "score": score, "start": start, "end": end, "evidence": evidence,
+        "explanation": services.coach.explain(score, services.coach.window_days(start, end)) if score else [],
         "map_data": {"lines": lines, "route": [list(p) for p in score.route] if score and score.route else []},
     })
 
@@ -212,3 +214,89 @@ def leaflet_asset(request: HttpRequest, path: str) -> FileResponse:
         raise Http404
     file = Path(leaflet.BASE_DIR) / path
     return FileResponse(open(file, "rb"), content_type=mimetypes.guess_type(str(file))[0])
+
+
+# ---------------------------------------------------------------- the fleet registry
+
+@login_required
+def fleet_page(request: HttpRequest) -> HttpResponse:
+    """Counts, imports of the fleet and of declared contracts (all or nothing, errors per row), exports."""
+    from django.db.models import Count
+
+    from tinhso.transport import fleet
+    from tinhso.transport.models import Contract, Device, Driver, Vehicle
+
+    services.require_view(request.user)
+    context: dict = {"can_manage": can_manage(request.user)}
+    status = 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            fleet.require_manage_rules(request.user)
+            if upload is None:
+                raise DomainError(FieldError("file", "chưa chọn tệp", "no file chosen"))
+            content = upload.read()
+            if request.POST.get("what") == "contracts":
+                from tinhso.core.tabular import read_table
+
+                result = fleet.import_contracts(request.user, read_table(content, upload.name, fleet.CONTRACT_ALIASES))
+            else:
+                result = fleet.import_fleet(request.user, fleet.read_fleet(content, upload.name))
+            if result.errors:
+                context["errors"], status = result.errors, 400
+            else:
+                context["result"] = result
+        except DomainError as exc:
+            context["errors"] = exc.errors or [FieldError("file", exc.vi, exc.en)]
+            status = exc.status
+    context["counts"] = {"vehicles": Vehicle.objects.count(), "active": Vehicle.objects.filter(active=True).count(),
+                         "businesses": Business.objects.count(), "drivers": Driver.objects.count(),
+                         "devices": Device.objects.count(), "contracts": Contract.objects.count()}
+    context["businesses"] = Business.objects.annotate(vehicle_count=Count("vehicles")).order_by("name")[:500]
+    return render(request, "transport/fleet.html", context, status=status)
+
+
+@login_required
+def fleet_export(request: HttpRequest) -> HttpResponse:
+    from tinhso.transport import fleet
+
+    content, name, mime = fleet.export_fleet(request.user, request.GET.get("format", "xlsx"))
+    response = HttpResponse(content, content_type=mime)
+    attach(response, name)
+    return response
+
+
+@login_required
+def vehicle_edit(request: HttpRequest, vehicle_id: int) -> HttpResponse:
+    from decimal import Decimal, InvalidOperation
+
+    from tinhso.transport import fleet
+
+    vehicle = services.get_vehicle(request.user, vehicle_id)
+    fleet.require_manage_rules(request.user)
+    context = {"vehicle": vehicle, "kinds": LicenceKind.choices, "businesses": Business.objects.order_by("name")}
+    if request.method == "POST":
+        post = request.POST
+        try:
+            business = Business.objects.filter(pk=post.get("business") if (post.get("business") or "").isdigit()
+                                               else 0).first()
+            seats = int(post["seats"]) if (post.get("seats") or "").strip().isdigit() else None
+            try:
+                text = post.get("tonnage", "").strip().replace(",", ".")
+                tonnage = Decimal(text) if text else None
+            except InvalidOperation:
+                raise DomainError(FieldError("tonnage", "tải trọng phải là số", "tonnage must be a number")) \
+                    from None
+            changes = {"plate": post.get("plate", ""), "business": business,
+                       "licence_kind": post.get("licence_kind", ""),
+                       "seats": seats, "tonnage": tonnage, "registered_route": post.get("registered_route", ""),
+                       "badge_number": post.get("badge_number", ""),
+                       "badge_expiry": _date(request, "badge_expiry", None), "active": bool(post.get("active"))}
+            version = int(post.get("version") or 0)
+            updated = fleet.update_vehicle(request.user, vehicle.pk, changes, version)
+            messages.success(request, "Đã lưu / Saved")
+            return redirect("transport:vehicle", updated.pk)
+        except DomainError as exc:
+            context["error"] = exc
+            return render(request, "transport/vehicle_form.html", context, status=exc.status)
+    return render(request, "transport/vehicle_form.html", context)

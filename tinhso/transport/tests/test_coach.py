@@ -52,6 +52,32 @@ def test_precision_and_recall_on_a_planted_dataset(inspector):
     client.force_login(inspector)
     page = client.get(f"/transport/coaches/{top.vehicle_id}/?start={start}&end={start + dt.timedelta(days=20)}")
     assert page.status_code == 200 and "Các chuyến lặp lại" in page.content.decode()
+    assert "Vì sao có điểm này" in page.content.decode() and "Giờ xuất phát thường lệ" in page.content.decode()
     listing = client.get(f"/transport/coaches/?start={start}&end={start + dt.timedelta(days=20)}").content.decode()
     assert plate_of[top.vehicle_id] in listing and "⚑" in listing
     assert analysis.RuleSet().rest_min_s == 900
+
+
+def test_a_declared_contract_clears_a_shuttle_that_picks_people_up(inspector, fleet):
+    """A worker shuttle stopping in villages along its route every day looks like a coach line by its
+    timetable and stops; its declared contract is the evidence that tells it apart."""
+    from tinhso.transport.models import Contract
+
+    days = [dt.date(2025, 3, 3) + dt.timedelta(days=i) for i in range(28)]
+    trips = [t for d in days for t in (_trip(d, 6.0, True, 5), _trip(d, 17.0, False, 5))]
+    shuttle = coach.score_vehicle(1, trips, 28)
+    assert shuttle.flagged  # without the contract, its pattern is a coach's
+    contract = Contract(number="HD-2025/07", vehicle=fleet["20B-012.34"], customer="Công ty May Sông Công",
+                        origin="Phổ Yên", destination="Sông Công", start_date=dt.date(2025, 3, 1),
+                        end_date=dt.date(2025, 3, 31), passengers=45)
+    cleared = coach.apply_contracts(shuttle, [contract])
+    assert cleared.score == 0 and not cleared.flagged and cleared.contract_share == 1
+    assert all(e["contract"] == "HD-2025/07" for e in cleared.evidence)
+    text = " ".join(coach.explain(cleared, 28))
+    assert "HD-2025/07" in text and "Công ty May Sông Công" in text and "chưa đủ dấu hiệu" in text
+    line = coach.score_vehicle(1, trips, 28)
+    one_off = Contract(number="HD-1", vehicle=fleet["20B-012.34"], customer="Đoàn du lịch", origin="A",
+                       destination="B", start_date=dt.date(2025, 3, 8), end_date=dt.date(2025, 3, 9))
+    kept = coach.apply_contracts(line, [one_off])
+    assert kept.flagged and kept.contract_share < 0.1  # a one-off hire does not cover a coach line
+    assert "nghi vấn xe hợp đồng trá hình" in " ".join(coach.explain(kept, 28))
