@@ -1188,7 +1188,7 @@ def record_system_values(source: str, form_code: str, unit: Unit, period_key: st
     cleaned, errors = clean_values(form, values)
     if errors:
         raise ValidationFailed([e.as_field_error() for e in errors])
-    reason = f"Tự động từ {source} / Computed by {source}"
+    reason = f"Tự động từ {source} / Computed by {source}"[:100]  # history_change_reason is varchar(100)
     with transaction.atomic():
         report, created = _report_for_update(None, form, unit, period)
         existing = values_of(report)

@@ -100,7 +100,7 @@ def missing_documents(dossier: LevelDossier, stage: str = "submission") -> list[
 
 def _save(user: User, dossier: LevelDossier, reason: str) -> LevelDossier:
     dossier._history_user = user
-    dossier._change_reason = reason
+    dossier._change_reason = reason[:100]  # history_change_reason is varchar(100)
     dossier.save()
     return dossier
 

@@ -11,7 +11,7 @@ from tinhso.security import dossiers
 from tinhso.units.models import Unit
 
 FORM = "HT-HTTT-NAM"
-SOURCE = "danh mục hệ thống thông tin và hồ sơ cấp độ"
+SOURCE = "danh mục HTTT và hồ sơ cấp độ"
 log = logging.getLogger(__name__)
 
 

@@ -131,7 +131,7 @@ def raise_incidents(alerts: list[rule_engine.Alert], now: dt.datetime | None = N
             system=systems.get(alert.system_id), owner=owners.get(alert.owner_id), first_seen=alert.first_seen,
             last_seen=alert.last_seen, event_count=alert.count, sample=alert.sample[:2000], detected_at=now,
             regime=regime.code, notice_due=notice, report_due=report)
-        incident._change_reason = f"Phát hiện bởi quy tắc / Raised by rule: {alert.rule.title}"
+        incident._change_reason = f"Quy tắc / Rule: {alert.rule.title}"[:100]  # varchar(100)
         try:
             with transaction.atomic():
                 incident.save()
