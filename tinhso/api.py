@@ -1,13 +1,38 @@
 """The project's REST API: one NinjaAPI at /api/v1/ mounting each domain app's router."""
 
+import threading
+
 from django.conf import settings
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 
 from tinhso import __version__
 from tinhso.accounts.auth import API_AUTH
 from tinhso.core.api import install_error_handlers
 
-api = NinjaAPI(
+
+class CachedSchemaAPI(NinjaAPI):
+    """The OpenAPI document is built from the routers, which do not change while the process runs:
+    build it once (it took about a second) and serve the same document to every request."""
+
+    _schema_lock = threading.Lock()
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        key = (path_prefix, tuple(sorted((path_params or {}).items())))
+        cache = self.__dict__.setdefault("_schema_cache", {})
+        if key not in cache:
+            with self._schema_lock:
+                if key not in cache:
+                    cache[key] = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return cache[key]
+
+
+class Docs(Swagger):
+    """Swagger UI from the installed package, in a page with a way back to the application."""
+
+    template = "core/api_docs.html"
+
+
+api = CachedSchemaAPI(
     title="tinhso API",
     version=f"v1 ({__version__})",
     description=(
@@ -21,6 +46,7 @@ api = NinjaAPI(
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    docs=Docs(),
 )
 install_error_handlers(api)
 

@@ -61,6 +61,19 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = os.environ.get("TINHSO_DEBUG", "") == "1"
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    return default if not value else value in ("1", "true", "yes", "on")
+
+
+def _int_env(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    try:
+        return int(value) if value else default
+    except ValueError as exc:
+        raise SystemExit(f"{name} phải là số nguyên / must be an integer: {value!r}") from exc
 ALLOWED_HOSTS = [h for h in os.environ.get("TINHSO_ALLOWED_HOSTS", "*").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("TINHSO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -79,7 +92,8 @@ INSTALLED_APPS = [
     "tinhso.accounts",
 ]
 # Domain apps beside the registry; each brings models, services, api.router and urls.
-TINHSO_DOMAIN_APPS: list[str] = ["programme", "indicators", "dti", "transport", "ioc", "identity", "security"]
+TINHSO_DOMAIN_APPS: list[str] = ["programme", "indicators", "dti", "transport", "ioc", "identity", "security",
+                                   "sharing"]
 INSTALLED_APPS += [f"tinhso.{label}" for label in TINHSO_DOMAIN_APPS]
 # After the apps, so tinhso's own consent and logout pages override the toolkit's templates.
 INSTALLED_APPS += ["oauth2_provider"]
@@ -87,6 +101,7 @@ INSTALLED_APPS += ["oauth2_provider"]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "tinhso.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -165,6 +180,9 @@ STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# The province pages open on for accounts without one of their own (the system administrator):
+# an electronic code, statistics code or name; empty = the province most accounts belong to.
+TINHSO_HOME_PROVINCE = os.environ.get("TINHSO_HOME_PROVINCE", "").strip()
 # An intranet map tile server for Leaflet maps (e.g. https://tiles.example.gov.vn/{z}/{x}/{y}.png); empty:
 # maps show the units' boundaries on a plain background, nothing is fetched from the internet.
 TINHSO_MAP_TILE_URL = os.environ.get("TINHSO_MAP_TILE_URL", "")
@@ -172,6 +190,44 @@ EMAIL_BACKEND = os.environ.get("TINHSO_EMAIL_BACKEND", "django.core.mail.backend
 DEFAULT_FROM_EMAIL = os.environ.get("TINHSO_FROM_EMAIL", "tinhso@localhost")
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+
+# ---------------------------------------------------------------- TLS deployment (docs/deployment.md)
+# Behind an HTTPS reverse proxy: TINHSO_SECURE_COOKIES=1 TINHSO_SSL_REDIRECT=1 TINHSO_HSTS_SECONDS=31536000
+# TINHSO_PROXY_SSL_HEADER=X-Forwarded-Proto. Off by default so that the demo works on plain http://127.0.0.1.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _flag("TINHSO_SECURE_COOKIES")
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = _int_env("TINHSO_SESSION_AGE", 12 * 3600)  # a working day, not Django's two weeks
+SESSION_EXPIRE_AT_BROWSER_CLOSE = _flag("TINHSO_SESSION_BROWSER_CLOSE")
+SECURE_SSL_REDIRECT = _flag("TINHSO_SSL_REDIRECT")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer probes over plain HTTP
+SECURE_HSTS_SECONDS = _int_env("TINHSO_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("TINHSO_HSTS_INCLUDE_SUBDOMAINS", default=SECURE_HSTS_SECONDS > 0)
+SECURE_HSTS_PRELOAD = _flag("TINHSO_HSTS_PRELOAD")
+
+
+def _proxy_ssl_header() -> tuple[str, str] | None:
+    """`X-Forwarded-Proto` (value https) or `X-Forwarded-Proto: https`: the header the TLS proxy sets.
+    Only set it when a proxy that overwrites the header always sits in front of tinhso."""
+    raw = os.environ.get("TINHSO_PROXY_SSL_HEADER", "").strip()
+    if not raw:
+        return None
+    name, _, value = raw.partition(":")
+    meta = name.strip().upper().replace("-", "_")
+    return (meta if meta.startswith("HTTP_") else f"HTTP_{meta}", value.strip() or "https")
+
+
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header()
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# No inline script anywhere (behaviours live in core/static/core/behaviour.js); inline styles stay allowed
+# for the server-rendered SVG charts. TINHSO_CSP replaces the whole policy; an empty TINHSO_CSP=- drops it.
+CONTENT_SECURITY_POLICY = os.environ.get("TINHSO_CSP", "").strip() or (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'")
+if CONTENT_SECURITY_POLICY == "-":
+    CONTENT_SECURITY_POLICY = ""
 
 LOGGING = {
     "version": 1,
@@ -209,3 +265,16 @@ OAUTH2_PROVIDER = {
     "ROTATE_REFRESH_TOKEN": True,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
 }
+# Production (docs/deployment.md): TINHSO_OIDC_BCP=1 adopts the OAuth 2.0 Security BCP (RFC 9700) behaviour
+# django-oauth-toolkit will make its default: no implicit or password grant, PKCE S256 only, tokens never in
+# URLs and stored hashed, refresh-token replay revokes the family, https redirect URIs only. Off by default
+# because relying parties on a plain-http intranet address would then be refused.
+if _flag("TINHSO_OIDC_BCP"):
+    OAUTH2_PROVIDER.update({name: True for name in (
+        "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT", "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT",
+        "COMPLIANT_BCP_RFC9700_PKCE_METHOD", "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT",
+        "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS", "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE",
+        "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN", "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME",
+        "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING", "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED",
+        "REFRESH_TOKEN_REUSE_PROTECTION")})
+    OAUTH2_PROVIDER["ALLOWED_REDIRECT_URI_SCHEMES"] = ["https"]

@@ -11,6 +11,7 @@ from tinhso.ioc import views as ioc_views
 urlpatterns = [
     path("", ioc_views.home, name="home"),  # the operations centre is the front door
     path("healthz", core_views.healthz, name="healthz"),
+    path("jobs/<int:job_id>/", core_views.job_status, name="job"),
     path("assets/leaflet/<path:path>", core_views.leaflet_asset, name="leaflet"),
     path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,11 +1,15 @@
 """Who may change what. Every edge (UI view, API handler, importer) asks these functions."""
 
+import datetime as dt
+from collections import Counter
+
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
 from tinhso.accounts.models import ApiToken, Role, User
 from tinhso.core.errors import Forbidden
-from tinhso.units.models import Unit
+from tinhso.units.models import Unit, UnitKind
 
 WRITER_ROLES = {Role.ADMIN, Role.FOCAL, Role.API_CLIENT}
 
@@ -46,6 +50,70 @@ def editable_units_filter(user: User, field: str = "") -> Q:
     return Q(**{f"{prefix}path__startswith": user.unit.path})
 
 
+# ---------------------------------------------------------------- reading (see docs/read-policy.md)
+
+def reads_all_units(user: User) -> bool:
+    """System-wide readers: system administrators, and accounts without a unit (a national or
+    provincial leader's account created without one). Everyone else reads their unit's subtree."""
+    return user.is_authenticated and user.is_active and (is_system_admin(user) or user.unit_id is None)
+
+
+def read_roots(user: User) -> list[str]:
+    """Tree paths whose subtrees the user reads: its unit, and the units that merged into it (however
+    many mergers back), since their plans, figures and rankings are its history. Cached on the user
+    object for the request."""
+    cached = getattr(user, "_read_roots", None)
+    if cached is not None and cached[0] == user.unit_id:
+        return cached[1]
+    if not user.is_authenticated or user.unit is None:
+        return []
+    from tinhso.units.models import Succession
+
+    ids, frontier = {user.unit_id}, {user.unit_id}
+    while frontier:  # predecessors of predecessors: a 2025 commune from 2019 communes from older ones
+        frontier = set(Succession.objects.filter(successor_id__in=frontier).values_list("predecessor_id", flat=True))
+        frontier -= ids
+        ids |= frontier
+    paths = sorted(Unit.objects.filter(pk__in=ids).values_list("path", flat=True), key=len)
+    roots: list[str] = []
+    for path in paths:  # a predecessor inside another root adds nothing
+        if not any(path.startswith(root) for root in roots):
+            roots.append(path)
+    user._read_roots = (user.unit_id, roots)
+    return roots
+
+
+def can_read_unit(user: User, unit: Unit | None) -> bool:
+    """Scoped data (reports, figures, analytics, achievements, unpublished results) of `unit` is read by
+    accounts whose unit is the unit itself or one above it (or one the unit's ancestor merged into), and
+    by system-wide readers."""
+    if not user.is_authenticated or not user.is_active or unit is None:
+        return False
+    if reads_all_units(user):
+        return True
+    return any(unit.path.startswith(root) for root in read_roots(user))
+
+
+def require_read_unit(user: User, unit: Unit | None) -> None:
+    if not can_read_unit(user, unit):
+        name = unit.name if unit else "?"
+        raise Forbidden(f"Bạn không có quyền xem số liệu của {name}; chỉ được xem đơn vị của mình và đơn vị trực thuộc",
+                        f"You may not read the data of {name}; only your own unit and the units below it")
+
+
+def readable_units_filter(user: User, field: str = "") -> Q:
+    """A Q object selecting rows (of Unit, or of a model whose `field` points to a Unit) the user may read."""
+    prefix = f"{field}__" if field else ""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if reads_all_units(user):
+        return Q()
+    condition = Q(pk__in=[])
+    for root in read_roots(user):
+        condition |= Q(**{f"{prefix}path__startswith": root})
+    return condition
+
+
 def user_for_token(raw: str) -> User | None:
     token = (
         ApiToken.objects.select_related("user", "user__unit")
@@ -59,3 +127,41 @@ def user_for_token(raw: str) -> User | None:
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def province_of(unit: Unit | None) -> Unit | None:
+    """The province a unit lies in (itself for a province), from its path."""
+    if unit is None:
+        return None
+    if unit.kind == UnitKind.PROVINCE:
+        return unit
+    ids = [int(p) for p in unit.path.strip("/").split("/") if p]
+    return Unit.objects.filter(pk__in=ids, kind=UnitKind.PROVINCE).first()
+
+
+def home_province(user: User | None = None, day: dt.date | None = None) -> Unit | None:
+    """The province a page opens on, valid on `day` (default today):
+    1. the user's own province;
+    2. settings.TINHSO_HOME_PROVINCE (electronic code, statistics code or name), for a system-wide account;
+    3. the province most accounts belong to — the platform serves one province, whose staff are its
+       users (in the demo, Thái Nguyên), rather than whichever comes first in the alphabet (Bắc Ninh);
+    4. the first province by name."""
+    day = day or timezone.localdate()
+    own = province_of(user.unit) if user is not None and user.is_authenticated and user.unit_id else None
+    if own is not None and own.is_valid_on(day):
+        return own
+    provinces = Unit.objects.as_of(day).filter(kind=UnitKind.PROVINCE)
+    wanted = settings.TINHSO_HOME_PROVINCE
+    if wanted:
+        found = provinces.filter(Q(code=wanted) | Q(stats_code=wanted) | Q(name=wanted) | Q(short_name=wanted)).first()
+        if found is not None:
+            return found
+    by_path = {p.path: p for p in provinces}
+    counts: Counter = Counter()
+    for path in User.objects.filter(is_active=True, unit__isnull=False).values_list("unit__path", flat=True):
+        top = "/" + path.strip("/").split("/")[0] + "/"
+        if top in by_path:
+            counts[top] += 1
+    if counts:
+        return by_path[max(counts, key=lambda p: (counts[p], by_path[p].name))]
+    return provinces.order_by("name").first()

@@ -1,8 +1,11 @@
 """Reading the audit trail kept by django-simple-history: who changed what, when, before and after."""
 
+import bisect
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.db.models import QuerySet
 
 CHANGE_TYPES = {"+": ("Tạo mới", "Created"), "~": ("Cập nhật", "Updated"), "-": ("Xóa", "Deleted")}
 
@@ -28,6 +31,33 @@ def _display(value) -> object:
     return value
 
 
+@dataclass
+class Part:
+    """Rows kept in another table but written by the same save as the object (a report's figures are
+    DataValue rows): their changes belong in that save's entry, or the entry says nothing of them.
+    `history` holds the parts' historical records, `label` names a part (its indicator), `show` gives
+    the value to display."""
+
+    history: QuerySet
+    label: Callable[[models.Model], str]
+    show: Callable[[models.Model], object]
+
+
+def _part_changes(part: Part) -> list[tuple[object, str, dict]]:
+    """(when, who, change) of every part record that changed what `show` displays, oldest first."""
+    previous: dict[object, object] = {}
+    found = []
+    for record in part.history.select_related("history_user").order_by("history_date", "history_id"):
+        before = previous.get(record.id)
+        after = None if record.history_type == "-" else part.show(record)
+        previous[record.id] = after
+        if after == before:
+            continue
+        found.append((record.history_date, str(record.history_user) if record.history_user else "",
+                      {"field": "", "label": part.label(record), "before": before, "after": after}))
+    return found
+
+
 _NOT_SHOWN_ON_CREATE = {"id", "created_at", "updated_at"}
 
 
@@ -38,8 +68,9 @@ def _label(model: type[models.Model], name: str) -> str:
         return name
 
 
-def history_of(obj: models.Model, limit: int = 200) -> list[AuditEntry]:
-    """Newest first. Each entry lists field-level before/after against the previous record."""
+def history_of(obj: models.Model, limit: int = 200, parts: tuple[Part, ...] = ()) -> list[AuditEntry]:
+    """Newest first. Each entry lists field-level before/after against the previous record, then the
+    changes of `parts` written by the same save (the first record of the object at or after them)."""
     records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
     entries = []
     for index, record in enumerate(records[:limit]):
@@ -53,7 +84,7 @@ def history_of(obj: models.Model, limit: int = 200) -> list[AuditEntry]:
             tracked = {h.attname for h in record._meta.fields}
             changes = [
                 {"field": f.attname, "label": str(f.verbose_name), "before": None,
-                 "after": _display(getattr(record, f.attname))}
+                 "after": _display(getattr(record, f.name) if f.is_relation else getattr(record, f.attname))}
                 for f in record.instance_type._meta.fields
                 if f.attname in tracked and f.attname not in _NOT_SHOWN_ON_CREATE
                 and getattr(record, f.attname) not in (None, "")
@@ -65,4 +96,23 @@ def history_of(obj: models.Model, limit: int = 200) -> list[AuditEntry]:
             action=record.history_type, action_vi=vi, action_en=en,
             reason=record.history_change_reason or "", changes=changes,
         ))
+    if parts:
+        _attach_parts(entries, parts, truncated=len(records) > limit)
     return entries
+
+
+def _attach_parts(entries: list[AuditEntry], parts: tuple[Part, ...], truncated: bool = False) -> None:
+    """Each part change joins the oldest entry made at or after it (parts are written first, then the
+    object is saved in the same transaction); changes after the last entry get an entry of their own."""
+    dates = [e.when for e in reversed(entries)]  # oldest first
+    for part in parts:
+        for when, who, change in _part_changes(part):
+            at = bisect.bisect_left(dates, when)
+            if truncated and at == 0 and dates and when < dates[0]:
+                continue  # belongs to an older entry that is not shown
+            if at < len(dates):
+                entries[len(entries) - 1 - at].changes.append(change)
+            else:
+                entries.insert(0, AuditEntry(when=when, who=who or "hệ thống / system", action="~",
+                                             action_vi=CHANGE_TYPES["~"][0], action_en=CHANGE_TYPES["~"][1],
+                                             reason="", changes=[change]))

@@ -34,6 +34,7 @@ import pyarrow as pa
 from django.conf import settings
 from django.db import connection
 
+from tinhso.core.formatting import round_half_up
 from tinhso.indicators import expressions, periods
 from tinhso.indicators.models import (
     Aggregation,
@@ -525,10 +526,18 @@ def _value(code: str, catalogue: dict[str, dict], values: dict[str, float], memo
 def to_decimal(value: float | None, places: int = 4) -> Decimal | None:
     if value is None:
         return None
-    return Decimal(repr(round(value, places))).normalize() + Decimal(0)
+    return round_half_up(value, places).normalize() + Decimal(0)
 
 
 # ---------------------------------------------------------------- public helpers
+
+def default_as_of(unit: Unit | None, today: dt.date) -> dt.date:
+    """The day a unit's figures are read as of when none is given: today, or its last day when it no
+    longer exists (Tỉnh Bắc Giang, ended 30/06/2025, is read as of that day, not as an empty set)."""
+    if unit is not None and unit.valid_to is not None and unit.valid_to < today:
+        return unit.valid_to
+    return today
+
 
 def approved_values(codes: list[str], unit_ids: list[int], year: int, period: periods.Period | None = None
                     ) -> dict[tuple[str, int], Decimal]:

@@ -15,6 +15,7 @@ from tinhso.core.api import ERROR_RESPONSES
 from tinhso.core.audit import history_of
 from tinhso.core.downloads import attach
 from tinhso.core.errors import FieldError, ValidationFailed
+from tinhso.core.formatting import round_half_up
 from tinhso.core.tabular import read_table, to_xlsx
 from tinhso.indicators import analytics, services
 from tinhso.indicators.models import Report, Status
@@ -249,7 +250,14 @@ class AchievementOut(Schema):
     name: str
     target: Decimal
     actual: Decimal | None
-    achievement_pct: Decimal | None
+    achievement_pct: Decimal | None = Field(
+        description="Mức đạt so với kế hoạch (%), làm tròn nửa lên, 1 chữ số thập phân: 81,8/80 → 102,3 (quy tắc "
+                    "làm tròn duy nhất của hệ thống, giống câu báo cáo và các trang). Chỉ tiêu càng thấp càng tốt: "
+                    "kế hoạch/thực hiện. / Achievement against the target in %, rounded half up to one decimal "
+                    "(81.8/80 → 102.3), the platform's one rounding rule, as in the sentences and pages. For a "
+                    "lower-is-better indicator: target/actual.")
+    achievement_text: str = Field(
+        description="Như trên trang: '103%', hoặc với mức trần 'thấp hơn mức trần 70%' / as shown on the page")
     status: str
     statement: str
 
@@ -303,7 +311,7 @@ def _report_out(report: Report, warnings: list | None = None) -> dict:
             "status": report.status, "comment": report.comment, "late": report.is_late,
             "submitted_at": report.submitted_at, "approved_at": report.approved_at, "reopened": report.reopened,
             "version": report.version, "values": values,
-            "derived": {k: (round(v, 4) if v is not None else None) for k, v in derived.items()},
+            "derived": {k: round_half_up(v, 4) for k, v in derived.items()},
             "warnings": [w.as_field_error().as_dict() for w in (warnings or [])]}
 
 
@@ -532,7 +540,8 @@ def analytics_values(request: HttpRequest, indicators: str, start: str, end: str
     `level` (province, commune…) valid on `as_of` (default today); old units' figures are
     re-aggregated to them. `period_type` buckets (month → quarter → half → year) between `start` and
     `end` (period keys like 2025-03, 2025-Q1, 2025). `compare=true` adds the same period last year."""
-    rows = services.analytics_rows(indicators, start, end, period_type, units, parent, level, as_of, compare)
+    rows = services.analytics_rows(indicators, start, end, period_type, units, parent, level, as_of, compare,
+                                  user=request.user)
     # Serialised here rather than validated row by row: this endpoint answers analytics at scale.
     return HttpResponse(json.dumps(rows, ensure_ascii=False), content_type="application/json")
 
@@ -542,7 +551,8 @@ def analytics_values(request: HttpRequest, indicators: str, start: str, end: str
 @router.get("/indicators/targets", response={200: list[TargetOut], **ERROR_RESPONSES},
             summary="Chỉ tiêu kế hoạch / Targets")
 def list_targets(request: HttpRequest, year: int | None = None, unit_id: int | None = None):
-    targets = services.Target.objects.select_related("indicator")
+    targets = services.Target.objects.select_related("indicator").filter(
+        services.readable_units_filter(request.user, "unit"))
     if year:
         targets = targets.filter(year=year)
     if unit_id:
@@ -575,11 +585,12 @@ def achievement(request: HttpRequest, unit_id: int, year: int = Query(..., ge=19
     approved figures of that span."""
     unit = unit_for_field(unit_id, "unit_id")
     period = services.target_period_key(period, year) if period else ""
-    rows = services.achievements(unit, year, period)
+    rows = services.achievements(unit, year, period, user=request.user)
     return {"unit_id": unit.pk, "year": year, "period": period,
             "summary": services.plan_summary(rows),
             "met_or_exceeded": sum(r.status in (services.MET, services.EXCEEDED) for r in rows),
             "rows": [{"indicator": r.indicator.code, "name": r.indicator.name, "target": r.target.value,
                       "actual": analytics.to_decimal(float(r.actual)) if r.actual is not None else None,
-                      "achievement_pct": round(r.pct, 1) if r.pct is not None else None, "status": r.status,
+                      "achievement_pct": r.achievement_pct, "achievement_text": r.achievement_text,
+                      "status": r.status,
                       "statement": r.statement} for r in rows]}

@@ -42,9 +42,12 @@ class Row(NamedTuple):
 
 
 class Builder:
-    def __init__(self, rng: random.Random, today: dt.date, approver: User | None):
+    def __init__(self, rng: random.Random, today: dt.date, approver: User | None, now: dt.datetime | None = None):
         self.rng = rng
         self.today = today
+        # nothing in the demo happens after the moment it is loaded (a report "sent at 13:33" today
+        # must not be seen at 08:14)
+        self.now = now or timezone.now()
         self.approver = approver
         self.reports: list[Row] = []
         self.values: list[tuple[int, dict]] = []  # (index in reports, {code: value})
@@ -67,9 +70,11 @@ class Builder:
             day = min(day, self.today)
             submitted = timezone.make_aware(dt.datetime.combine(day, dt.time(self.rng.randint(7, 17),
                                                                              self.rng.randint(0, 59))))
+            if submitted > self.now:
+                submitted = self.now - dt.timedelta(minutes=5 + len(self.reports) % 600)  # rng untouched: same figures
         approved = submitted + dt.timedelta(days=self.rng.randint(1, 4)) if status == Status.APPROVED else None
-        if approved and approved.date() > self.today:
-            approved = timezone.make_aware(dt.datetime.combine(self.today, dt.time(8)))
+        if approved and approved > self.now:
+            approved = max(submitted, self.now - dt.timedelta(minutes=1 + len(self.reports) % 120))
         self.reports.append(Row(form.pk, unit.pk, period.key, period.start, period.end, deadline, status, comment,
                                 submitted, approved, self.approver.pk if approved and self.approver else None,
                                 3 if approved else 2 if submitted else 1))

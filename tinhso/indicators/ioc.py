@@ -401,7 +401,7 @@ def alerts(ctx: Context) -> list[Alert]:
     if not ctx.kiosk:
         # one alert per form and period, not one per report: a DX office may have hundreds waiting
         waiting: dict[tuple[str, str], list[Report]] = {}
-        for report in services.pending_approvals(user, limit=500):
+        for report in services.pending_approvals(user, limit=500).items:
             if report.unit.path.startswith(scope.path):
                 waiting.setdefault((report.form.code, report.period), []).append(report)
         for (code, period), reports in waiting.items():
@@ -432,8 +432,7 @@ def alerts(ctx: Context) -> list[Alert]:
                                        task["form"].code, user.unit_id, task["period"].key]),
                                    HIGH if late else MEDIUM))
     if ctx.audience in (DX_OFFICE, LEADER):
-        form = Form.objects.filter(code="BM01-THANG", active=True).first()
-        if form is not None:
+        for form in Form.objects.filter(active=True).order_by("code")[:20]:
             period = services.open_periods(form, ctx.today, count=1)[0]
             table = services.completeness(form, period.key, scope, ctx.today)
             late = [r for r in table.rows if r.overdue]

@@ -18,9 +18,17 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from tinhso.accounts.models import Role, User
-from tinhso.accounts.services import can_edit_unit, is_system_admin, require_edit_unit
+from tinhso.accounts.services import (
+    can_edit_unit,
+    can_read_unit,
+    is_system_admin,
+    readable_units_filter,
+    reads_all_units,
+    require_edit_unit,
+    require_read_unit,
+)
 from tinhso.core.errors import Conflict, DomainError, FieldError, Forbidden, NotFound, ValidationFailed
-from tinhso.core.formatting import vn_number
+from tinhso.core.formatting import round_half_up, vn_number
 from tinhso.core.tabular import numbered
 from tinhso.core.text import fold
 from tinhso.indicators import expressions, periods
@@ -62,12 +70,9 @@ class Locked(DomainError):
 # ---------------------------------------------------------------- permissions
 
 def can_view_unit(user: User, unit: Unit) -> bool:
-    """Everyone signed in reads figures of their own unit's subtree; system-wide accounts read all."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if is_system_admin(user) or user.unit is None:
-        return True
-    return unit.path.startswith(user.unit.path)
+    """Everyone signed in reads figures of their own unit's subtree; system-wide accounts read all
+    (the platform's read scope, accounts.services.can_read_unit)."""
+    return can_read_unit(user, unit)
 
 
 def require_view_unit(user: User, unit: Unit) -> None:
@@ -888,6 +893,60 @@ def reopen_report(user: User, report_id: int, reason: str, expected_version: int
     return report
 
 
+def record_approved_values(user: User | None, form_code: str, unit: Unit, period_key: str, values: dict,
+                           reason: str) -> Report:
+    """Public contract for apps whose figures are counted from their own records (e.g. the data-sharing
+    ledger): store `values` as the unit's APPROVED report of the period in one step, by the DX office
+    (`user`) or the system (None). The figures are checked like any entry (types, ranges, rules); a
+    re-run with other counts replaces the values of the same report, audited, and the analytics follow."""
+    if user is not None:
+        require_dx_office(user)
+    form = get_form(form_code)
+    period = check_period(form, unit, period_key)
+    with transaction.atomic():
+        report, created = _report_for_update(user, form, unit, period)
+        existing = values_of(report)
+        cleaned, errors = clean_values(form, values)
+        if errors:
+            raise ValidationFailed([e.as_field_error() for e in errors])
+        blocking = [p for p in check_rules(form, {**existing, **cleaned}) if p.severity == Severity.ERROR]
+        if blocking:
+            raise ValidationFailed([e.as_field_error() for e in blocking])
+        if report.status == Status.APPROVED and all(existing.get(k) == v for k, v in cleaned.items()):
+            return report
+        _write_values(user, report, form, cleaned, existing, reason)
+        now = timezone.now()
+        report.status = Status.APPROVED
+        report.submitted_at = report.submitted_at or now
+        report.submitted_by = report.submitted_by or user
+        report.approved_at, report.approved_by = now, user
+        report.version += 0 if created else 1
+        report._history_user = user
+        report._change_reason = f"Phê duyệt tự động / Approved from source records: {reason}"
+        report.save()
+        AnalyticsChange.objects.create(report_id=report.pk)
+    return report
+
+
+def report_history(report: Report, limit: int = 200) -> list:
+    """The report's audit trail with its figures: each save's entry lists the values it changed
+    ("Tổng số hồ sơ (HS_TONG): 317 → 1.562"), since the figures live in their own table."""
+    from tinhso.core.audit import Part, history_of
+
+    records = DataValue.history.model.objects.filter(report_id=report.pk)
+    indicators = Indicator.objects.in_bulk(set(records.values_list("indicator_id", flat=True)))
+
+    def label(record) -> str:
+        indicator = indicators.get(record.indicator_id)
+        return f"{indicator.name} ({indicator.code})" if indicator else str(record.indicator_id)
+
+    def show(record):
+        return record.text or None if record.value is None else vn_number(record.value, 4)
+
+    part = Part(records, label, show)
+    return history_of(report, limit, parts=(part,))
+
+
 def report_for(form: Form, unit: Unit, period_key: str) -> Report | None:
     return Report.objects.filter(form=form, unit=unit, period=period_key).first()
 
@@ -908,14 +967,46 @@ def list_reports(user: User, form: Form | None = None, period: str | None = None
     return list(reports.order_by("-period_start", "unit__path")[:limit])
 
 
-def pending_approvals(user: User, limit: int = 200) -> list[Report]:
-    """Submitted reports this user may approve."""
+@dataclass
+class ReportPage:
+    """One page of a longer list: `items` from position `offset`, and how many there are in all."""
+
+    items: list[Report]
+    total: int
+    offset: int
+    limit: int
+
+    @property
+    def first_position(self) -> int:
+        return self.offset + 1 if self.items else 0
+
+    @property
+    def last_position(self) -> int:
+        return self.offset + len(self.items)
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.items) < self.total
+
+    @property
+    def has_previous(self) -> bool:
+        return self.offset > 0
+
+
+def pending_approvals(user: User, limit: int = 200, offset: int = 0) -> ReportPage:
+    """Submitted reports this user may approve, by deadline: one page of them and the true total (a
+    header saying "(50)" while 148 wait would hide the backlog)."""
+    limit, offset = max(1, limit), max(0, offset)
     if user.role not in (Role.ADMIN, Role.FOCAL) and not is_system_admin(user):
-        return []
+        return ReportPage([], 0, offset, limit)
     reports = Report.objects.select_related("form", "unit", "unit__parent").filter(status=Status.SUBMITTED)
-    if not (is_system_admin(user) or user.unit is None):
+    if is_system_admin(user):  # approves everything: the database counts and pages
+        ordered = reports.order_by("deadline", "pk")
+        return ReportPage(list(ordered[offset:offset + limit]), ordered.count(), offset, limit)
+    if user.unit is not None:
         reports = reports.filter(unit__path__startswith=user.unit.path).exclude(unit=user.unit)
-    return [r for r in reports.order_by("deadline")[: limit * 3] if can_approve(user, r)][:limit]
+    allowed = [r for r in reports.order_by("deadline", "pk") if can_approve(user, r)]
+    return ReportPage(allowed[offset:offset + limit], len(allowed), offset, limit)
 
 
 # ---------------------------------------------------------------- XLSX / CSV entry
@@ -1207,14 +1298,16 @@ def record_system_values(source: str, form_code: str, unit: Unit, period_key: st
 
 def analytics_rows(indicators: str, start: str, end: str = "", period_type: str = "year", units: str = "",
                    parent: int | None = None, level: str | None = None, as_of: dt.date | None = None,
-                   compare: bool = False) -> list[dict]:
+                   compare: bool = False, user: User | None = None) -> list[dict]:
     """Approved figures as rows {indicator, unit_id, period, value[, previous, change_pct]} for the
     analytics API. `indicators` are comma-separated codes; the units are `units` (comma-separated ids),
     or the units valid on `as_of` (default today) that are children of `parent` and/or of kind `level`;
     `change_pct` is this period as a percentage of the same period last year (102,8 = 2,8% more); `start`
     and `end` are period keys bucketed by `period_type`; `compare` adds the same period last year.
     Inputs are checked against the analytics copy's cached registry, so a warm query costs one
-    consistency check and the DuckDB statement."""
+    consistency check and the DuckDB statement. With `user` (every edge passes the reader), scoped like
+    reports (docs/read-policy.md): naming a unit outside the reader's subtree is refused; a whole `level`
+    is cut to the reader's subtree. Without, the caller has checked the scope (e.g. an IOC widget)."""
     from tinhso.indicators import analytics
 
     synced = analytics.sync()
@@ -1233,7 +1326,7 @@ def analytics_rows(indicators: str, start: str, end: str = "", period_type: str 
     first, last = periods.parse(start, "start"), periods.parse(end or start, "end")
     if last.end < first.start:
         raise ValidationFailed(FieldError("end", "kỳ cuối trước kỳ đầu", "end is before start"))
-    day = as_of or dt.date.today()
+    today = timezone.localdate()
     if units:
         try:
             targets = [int(u) for u in units.split(",") if u.strip()]
@@ -1241,28 +1334,68 @@ def analytics_rows(indicators: str, start: str, end: str = "", period_type: str 
             raise ValidationFailed(FieldError("units", "mã đơn vị phải là số", "unit ids must be numbers")) from exc
         if not targets or len(targets) > 5000:
             raise ValidationFailed(FieldError("units", "cần 1–5.000 đơn vị", "give 1–5,000 units"))
+        day = as_of  # None: each unit as of today, or as of its last day if it has ended
     elif parent is not None or level:
         if level and level not in UnitKind.values:
             raise ValidationFailed(FieldError("level", f"cấp đơn vị phải thuộc {', '.join(UnitKind.values)}",
                                               f"the level must be one of {', '.join(UnitKind.values)}"))
+        if parent is not None and user is not None and not reads_all_units(user):
+            above = Unit.objects.filter(pk=parent).first()
+            if above is not None:  # an unknown parent simply has no rows
+                require_read_unit(user, above)
+        day = as_of or analytics.default_as_of(Unit.objects.filter(pk=parent).first() if parent else None, today)
         targets = analytics.units_on(synced, day, parent=parent, kind=level)
     else:
         raise ValidationFailed(FieldError("units", "chọn units, parent hoặc level", "give units, parent or level"))
+    if user is not None:
+        targets = _readable_targets(user, targets, named=bool(units))
     values = analytics.series(codes, targets, period_type, first.start, last.end, day, synced)
     previous = {}
     if compare:
-        prior = analytics.series(codes, targets, period_type, first.same_period_last_year().start,
-                                 last.same_period_last_year().end, day, synced)
+        prior_end = same_months_last_year(last.end, today)
+        prior = analytics.series(codes, targets, period_type, first.same_period_last_year().start, prior_end, day,
+                                 synced)
         previous = {(c, u, str(int(p[:4]) + 1) + p[4:]): v for (c, u, p), v in prior.items()}
     rows = []
     for (code, unit_id, period), value in sorted(values.items(), key=lambda kv: (kv[0][0], kv[0][2], kv[0][1])):
-        row = {"indicator": code, "unit_id": unit_id, "period": period, "value": round(value, 4)}
+        row = {"indicator": code, "unit_id": unit_id, "period": period, "value": _rounded(value, 4)}
         if compare:
             before = previous.get((code, unit_id, period))
-            row["previous"] = None if before is None else round(before, 4)
-            row["change_pct"] = round(value / before * 100, 2) if before else None
+            row["previous"] = None if before is None else _rounded(before, 4)
+            row["change_pct"] = _rounded(value / before * 100, 2) if before else None
         rows.append(row)
     return rows
+
+
+def _readable_targets(user: User, unit_ids: list[int], named: bool) -> list[int]:
+    """The units of an analytics query the reader may see: named units outside the reader's subtree are
+    refused, units found by level are silently cut to the subtree."""
+    if reads_all_units(user):
+        return unit_ids
+    outside = Unit.objects.filter(pk__in=unit_ids).exclude(readable_units_filter(user))
+    if named:
+        unit = outside.first()
+        if unit is not None:
+            require_read_unit(user, unit)
+        return unit_ids
+    hidden = set(outside.values_list("pk", flat=True))
+    return [u for u in unit_ids if u not in hidden]
+
+
+def same_months_last_year(end: dt.date, today: dt.date) -> dt.date:
+    """The last day of last year's span that compares with a span ending on `end`: the same day a year
+    earlier, or — while the span is not over — the end of the same month as the last one that has
+    ended, so 'so với cùng kỳ' sets January–November against January–November, not the whole year."""
+    cutoff = periods.containing(today, periods.MONTH).previous().end
+    last = min(end, cutoff)
+    if last < end or last == periods.containing(last, periods.MONTH).end:
+        return periods.containing(last, periods.MONTH).same_period_last_year().end  # month ends (29/02 too)
+    return last.replace(year=last.year - 1)
+
+
+def _rounded(value: float, places: int) -> float:
+    """A JSON number rounded by the platform's one rule (half-up on the decimal value)."""
+    return float(round_half_up(value, places))
 
 
 # ---------------------------------------------------------------- targets and achievement
@@ -1351,16 +1484,19 @@ def import_targets(user: User, rows: list[dict]) -> int:
 EXCEEDED, MET, NOT_MET, NO_DATA = "exceeded", "met", "not_met", "no_data"
 STATUS_LABELS = {EXCEEDED: "Vượt kế hoạch / Exceeded", MET: "Đạt kế hoạch / Met",
                  NOT_MET: "Chưa đạt / Not met", NO_DATA: "Chưa có số liệu / No data"}
+# lower-is-better indicators have a ceiling, and reports say how far below (or above) it they stay
+LOWER_STATUS_LABELS = {EXCEEDED: "Thấp hơn mức trần / Below the ceiling", MET: "Bằng mức trần / At the ceiling",
+                       NOT_MET: "Vượt mức trần / Above the ceiling", NO_DATA: STATUS_LABELS[NO_DATA]}
 
 
 def achievement(actual: Decimal | None, target: Decimal, direction: str, decimals: int = 1
                 ) -> tuple[Decimal | None, str]:
     """(achievement %, status). Higher-is-better: actual / target; lower-is-better: target / actual.
-    Actual and target are compared at the indicator's displayed precision."""
+    Actual and target are compared at the indicator's displayed precision (rounded half-up, the
+    platform's one rule: core.formatting.round_half_up)."""
     if actual is None:
         return None, NO_DATA
-    quant = Decimal(1).scaleb(-decimals)
-    shown = Decimal(actual).quantize(quant, rounding=ROUND_HALF_UP)
+    shown = round_half_up(Decimal(actual), decimals)
     target = Decimal(target)
     if direction == Direction.LOWER:
         pct = (target / shown * 100) if shown else (Decimal(100) if target == 0 else None)
@@ -1371,6 +1507,42 @@ def achievement(actual: Decimal | None, target: Decimal, direction: str, decimal
         pct = (shown / target * 100) if target else None
         status = EXCEEDED if shown > target else MET if shown == target else NOT_MET
     return pct, status
+
+
+def is_rate(indicator: Indicator) -> bool:
+    return indicator.value_type == ValueType.PERCENT or bool(indicator.numerator)
+
+
+def figure_text(indicator: Indicator, value: Decimal | float | None, unit: bool = True) -> str:
+    """A figure the way this indicator shows it everywhere (pages, sentences, exports): its display
+    decimals, '%' after a rate, its unit of measure after anything else (94,54 → '94,5%')."""
+    if value is None:
+        return "—"
+    decimals = display_decimals(indicator)
+    if is_rate(indicator):
+        return pct_text(value, decimals)
+    uom = f" {indicator.unit_of_measure}" if unit and indicator.unit_of_measure else ""
+    return f"{vn_number(value, decimals)}{uom}"
+
+
+def achievement_phrase(indicator: Indicator, actual: Decimal | None, target: Decimal) -> str:
+    """How a report says how far a figure got: 'đạt 103% kế hoạch'; for a lower-is-better indicator,
+    whose target is a ceiling, 'thấp hơn mức trần 70%', 'bằng mức trần' or 'vượt mức trần 25%' (the
+    distance from the ceiling as a share of it), never 'đạt 336%'."""
+    if actual is None:
+        return "chưa có số liệu"
+    decimals = display_decimals(indicator)
+    if indicator.direction == Direction.LOWER:
+        shown, target = round_half_up(Decimal(actual), decimals), Decimal(target)
+        if shown == target:
+            return "bằng mức trần"
+        if not target:
+            return "vượt mức trần"
+        distance = abs(target - shown) / target * 100
+        words = "thấp hơn mức trần" if shown < target else "vượt mức trần"
+        return f"{words} {pct_text(distance, 0 if round_half_up(distance, 0) else 1)}"
+    pct, _ = achievement(actual, target, indicator.direction, decimals)
+    return "—" if pct is None else f"đạt {pct_text(pct, 0)} kế hoạch"
 
 
 @dataclass
@@ -1387,7 +1559,31 @@ class AchievementRow:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        labels = LOWER_STATUS_LABELS if self.indicator.direction == Direction.LOWER else STATUS_LABELS
+        return labels[self.status]
+
+    @property
+    def actual_text(self) -> str:
+        return figure_text(self.indicator, self.actual)
+
+    @property
+    def target_text(self) -> str:
+        text = figure_text(self.indicator, self.target.value)
+        return f"≤ {text}" if self.indicator.direction == Direction.LOWER else text
+
+    @property
+    def achievement_text(self) -> str:
+        """'103%' for a target to reach, 'thấp hơn mức trần 70%' for a ceiling."""
+        if self.actual is None:
+            return "—"
+        if self.indicator.direction == Direction.LOWER:
+            return achievement_phrase(self.indicator, self.actual, self.target.value)
+        return pct_text(self.pct, 0) if self.pct is not None else "—"
+
+    @property
+    def achievement_pct(self) -> Decimal | None:
+        """The achievement rounded by the platform's one rule (half-up), one decimal: what the API gives."""
+        return round_half_up(self.pct, 1)
 
 
 def display_decimals(indicator: Indicator) -> int:
@@ -1411,8 +1607,11 @@ def target_periods(unit: Unit, year: int) -> list[periods.Period]:
     return sorted({periods.parse(key) for key in keys})
 
 
-def achievements(unit: Unit, year: int, period: str = "") -> list[AchievementRow]:
-    """Targets of the whole year (or of one period of it) against the approved figures of that span."""
+def achievements(unit: Unit, year: int, period: str = "", user: User | None = None) -> list[AchievementRow]:
+    """Targets of the whole year (or of one period of it) against the approved figures of that span.
+    With `user`, only for a unit in the reader's scope (docs/read-policy.md)."""
+    if user is not None:
+        require_read_unit(user, unit)
     period = target_period_key(period, year) if period else ""
     targets = list(Target.objects.filter(unit=unit, year=year, period=period).select_related("indicator", "unit"))
     # the figures follow the definitions in force when the span began; so do the sentences about them
@@ -1421,6 +1620,7 @@ def achievements(unit: Unit, year: int, period: str = "") -> list[AchievementRow
     codes = [t.indicator.code for t in targets]
     extra = [c for ind in defined.values() for c in (ind.numerator, ind.denominator) if c]
     actuals = approved_values(codes + extra, [unit.pk], year, period)
+    counted = counted_shares(list(defined.values()), start)
     rows = []
     for target in sorted(targets, key=lambda t: t.indicator.code):
         ind = defined[target.pk]
@@ -1429,8 +1629,28 @@ def achievements(unit: Unit, year: int, period: str = "") -> list[AchievementRow
         num = actuals.get((ind.numerator, unit.pk)) if ind.numerator else None
         den = actuals.get((ind.denominator, unit.pk)) if ind.denominator else None
         rows.append(AchievementRow(ind, unit, target, actual, pct, status,
-                                   statement_for(ind, unit, actual, target.value, num, den), num, den))
+                                   statement_for(ind, unit, actual, target.value, num, den,
+                                                 counted=ind.code in counted), num, den))
     return rows
+
+
+def counted_shares(indicators: list[Indicator], day: dt.date | None = None) -> set[str]:
+    """Codes of the rates that are shares of counted things: numerator and denominator are counts of
+    things that exist at the end of a period (stocks: OCOP products, community teams, information
+    systems), not flows such as dossiers handled. Reports state these as counts, '156/163 sản phẩm
+    OCOP … (đạt 95,7%)', and flows as rates, '97,4%/95%, đạt 103%' (seed 003 does both)."""
+    parts = {c for i in indicators if i.numerator for c in (i.numerator, i.denominator)}
+    if not parts:
+        return set()
+    found = {}
+    for component in Indicator.objects.filter(code__in=parts):
+        definition = definition_on(component, day) if day else indicator_definition(component)
+        found[component.code] = definition
+    def counted(code: str) -> bool:
+        d = found.get(code)
+        return bool(d) and d["value_type"] in (ValueType.COUNT, ValueType.BOOLEAN) and \
+            d["time_aggregation"] == TimeAggregation.LAST
+    return {i.code for i in indicators if i.numerator and counted(i.numerator) and counted(i.denominator)}
 
 
 def plan_summary(rows: list[AchievementRow]) -> str:
@@ -1469,31 +1689,49 @@ def amount_text(value: Decimal | float) -> str:
 
 
 def statement_for(indicator: Indicator, unit: Unit, actual: Decimal | None, target: Decimal | None = None,
-                  numerator: Decimal | None = None, denominator: Decimal | None = None) -> str:
-    """One sentence of a DX report, numbers in Vietnamese format:
+                  numerator: Decimal | None = None, denominator: Decimal | None = None,
+                  counted: bool | None = None) -> str:
+    """One sentence of a DX report, numbers in Vietnamese format, each figure with the indicator's
+    display decimals (figure_text):
     - a rate with a target: 'Tỷ lệ … ở cấp tỉnh là 97,4%/95%, đạt 103%'
-    - a ratio of counts without a target: '156/163 sản phẩm OCOP (đạt 96%)'
-    - a count with a target: 'Số … tại X: 21 cơ quan/25 cơ quan, đạt 84% kế hoạch'."""
+    - a share of counted things (counted_shares): '156/163 sản phẩm OCOP … (đạt 95,7%)', and with a
+      target '…: 156/163 sản phẩm OCOP … (đạt 95,7%/90%, bằng 106% kế hoạch)'
+    - a count with a target: 'Số … tại X: 21 cơ quan/25 cơ quan, đạt 84% kế hoạch'
+    - a lower-is-better figure against its ceiling: 'Số sự cố … : 238 sự cố/mức trần 800 sự cố, thấp hơn
+      mức trần 70%'.
+    `counted` says whether the indicator is a share of counted things (looked up when None)."""
     name = indicator.name + scope_phrase(unit)
     if actual is None:
         return f"{name}: chưa có số liệu đã phê duyệt"
-    is_rate = indicator.value_type == ValueType.PERCENT or bool(indicator.numerator)
+    rate = is_rate(indicator)
     decimals = display_decimals(indicator)
-    if is_rate and target is not None:
-        pct, _ = achievement(actual, target, indicator.direction, decimals)
-        reached = f", đạt {vn_number(pct, 0)}%" if pct is not None else ""
-        return f"{name} là {pct_text(actual, decimals)}/{pct_text(target, decimals)}{reached}"
-    if is_rate and numerator is not None and denominator is not None:
+    if counted is None:
+        counted = bool(indicator.numerator) and indicator.code in counted_shares([indicator])
+    if rate and counted and numerator is not None and denominator is not None:
         noun = indicator.noun or indicator.unit_of_measure
-        return f"{vn_number(numerator)}/{vn_number(denominator)} {noun} (đạt {vn_number(actual, 0)}%)"
-    if is_rate:
-        return f"{name} là {pct_text(actual, decimals)}"
-    uom = f" {indicator.unit_of_measure}" if indicator.unit_of_measure else ""
-    if target is not None:
+        share = f"{vn_number(numerator)}/{vn_number(denominator)} {noun}"
+        if target is None:
+            return f"{share} (đạt {pct_text(actual, decimals)})"
+        if indicator.direction == Direction.LOWER:
+            return (f"{name}: {share} ({pct_text(actual, decimals)}/mức trần {pct_text(target, decimals)}, "
+                    f"{achievement_phrase(indicator, actual, target)})")
         pct, _ = achievement(actual, target, indicator.direction, decimals)
-        reached = f", đạt {vn_number(pct, 0)}% kế hoạch" if pct is not None else ""
-        return f"{name}: {vn_number(actual, decimals)}{uom}/{vn_number(target, decimals)}{uom}{reached}"
-    return f"{name}: {vn_number(actual, decimals)}{uom}"
+        reached = f", bằng {pct_text(pct, 0)} kế hoạch" if pct is not None else ""
+        return f"{name}: {share} (đạt {pct_text(actual, decimals)}/{pct_text(target, decimals)}{reached})"
+    if target is not None and indicator.direction == Direction.LOWER:
+        link = " là " if rate else ": "
+        return (f"{name}{link}{figure_text(indicator, actual)}/mức trần {figure_text(indicator, target)}, "
+                f"{achievement_phrase(indicator, actual, target)}")
+    if rate and target is not None:
+        pct, _ = achievement(actual, target, indicator.direction, decimals)
+        reached = f", đạt {pct_text(pct, 0)}" if pct is not None else ""
+        return f"{name} là {pct_text(actual, decimals)}/{pct_text(target, decimals)}{reached}"
+    if rate:
+        return f"{name} là {pct_text(actual, decimals)}"
+    if target is not None:
+        return f"{name}: {figure_text(indicator, actual)}/{figure_text(indicator, target)}, " \
+               f"{achievement_phrase(indicator, actual, target)}"
+    return f"{name}: {figure_text(indicator, actual)}"
 
 
 def comparison_statement(indicator: Indicator, unit: Unit, current: Decimal | None, previous: Decimal | None) -> str:

@@ -10,14 +10,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods
 from pygal.style import Style
 
-from tinhso.accounts.services import can_edit_unit
+from tinhso.accounts.services import can_edit_unit, can_read_unit, home_province, require_read_unit
 from tinhso.core.audit import history_of
 from tinhso.core.downloads import attach
 from tinhso.core.errors import DomainError, NotFound, ValidationFailed
-from tinhso.core.formatting import vn_number
+from tinhso.core.formatting import round_half_up, vn_number
 from tinhso.core.forms import apply_errors, message
 from tinhso.core.tabular import read_table, to_xlsx
 from tinhso.core.text import vi_sort_key
@@ -50,12 +51,17 @@ def _date(value, default=None):
         return default
 
 
+APPROVALS_PER_PAGE = 20
+
+
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     user = request.user
+    page = max(1, _int(request.GET.get("approvals_page"), 1))
+    approvals = services.pending_approvals(user, APPROVALS_PER_PAGE, (page - 1) * APPROVALS_PER_PAGE)
     return render(request, "indicators/index.html", {
         "tasks": services.my_tasks(user),
-        "approvals": services.pending_approvals(user, 50),
+        "approvals": approvals, "approvals_page": page,
         "reminders": services.reminders_of(user, unread_only=True, limit=10),
         "forms": Form.objects.filter(active=True),
         "today": timezone.localdate(),
@@ -265,6 +271,18 @@ def report_entry(request: HttpRequest, form_code: str, unit_id: int, period: str
                     general.append(message(error))
             if not exc.errors:
                 general.append(f"{exc.vi} / {exc.en}")
+            if errors and action in ("save", "submit", "upload"):
+                # the inline marks alone are easy to miss on a long form: say at the top that the whole
+                # save was refused, and which cells to fix
+                names = {i.indicator.code: i.indicator.name for i in form.items.select_related("indicator")}
+                general.insert(0, ngettext(
+                    "Chưa lưu: %(count)d ô không hợp lệ nên không số liệu nào được ghi. Sửa ô được đánh dấu "
+                    "rồi lưu lại: %(cells)s.",
+                    "Chưa lưu: %(count)d ô không hợp lệ nên không số liệu nào được ghi. Sửa các ô được đánh "
+                    "dấu rồi lưu lại: %(cells)s.", len(errors)) % {
+                    "count": len(errors),
+                    "cells": "; ".join(f"{names.get(code, code)} ({code}) — {' '.join(m.split(' / ')[0] for m in msgs)}"
+                                       for code, msgs in errors.items())})
     values = services.values_of(report) if report else {}
     shown_values = {**values, **posted} if posted else values
     numeric = {k: v for k, v in values.items() if isinstance(v, Decimal)}
@@ -276,7 +294,7 @@ def report_entry(request: HttpRequest, form_code: str, unit_id: int, period: str
         "rows": _grid(form, shown_values, errors, warnings), "derived": derived, "general": general,
         "can_enter": can_enter, "can_approve": bool(report and services.can_approve(request.user, report)),
         "deadline": period_obj.end + dt.timedelta(days=form.deadline_days),
-        "entries": history_of(report) if report else [],
+        "entries": services.report_history(report) if report else [],
         "previous": period_obj.previous(), "next": period_obj.next(),
     })
 
@@ -304,7 +322,8 @@ def completeness(request: HttpRequest) -> HttpResponse:
         return render(request, "indicators/completeness.html", {"forms": forms})
     choices = services.open_periods(form, count=12)
     period_key = request.GET.get("period") or choices[0].key
-    under = Unit.objects.filter(pk=_int(request.GET.get("under"))).first() or request.user.unit
+    under = Unit.objects.filter(pk=_int(request.GET.get("under"))).first() or request.user.unit or \
+        home_province(request.user)
     if under is not None:
         services.require_view_unit(request.user, under)
     try:
@@ -313,7 +332,66 @@ def completeness(request: HttpRequest) -> HttpResponse:
         return render(request, "core/error.html", {"error": exc}, status=400)
     return render(request, "indicators/completeness.html", {
         "forms": forms, "form": form, "periods": choices, "table": table, "under": under,
+        "by_deadline_svg": _completeness_by_deadline(form, table, under),
+        "by_unit_svg": _completeness_by_unit(table), "collapse": len(table.rows) > COLLAPSE_ROWS,
         "roots": Unit.objects.as_of(table.period.end).filter(kind=UnitKind.PROVINCE).order_by("name")})
+
+
+def _completeness_bars(chart, groups: list[tuple[str, list]]) -> str:
+    """Stacked bars of reports on time, late, and not (yet) submitted for each (label, rows) group."""
+    chart.x_labels = [label for label, _ in groups]
+    on_time = [sum(r.state in ("submitted", "approved") and not r.late for r in rows) for _, rows in groups]
+    late = [sum(r.late for r in rows) for _, rows in groups]
+    missing = [sum(r.state not in ("submitted", "approved") for r in rows) for _, rows in groups]
+    chart.add(gettext("Đúng hạn"), on_time)
+    chart.add(gettext("Trễ hạn"), late)
+    chart.add(gettext("Chưa nộp"), missing)
+    chart.value_formatter = lambda v: vn_number(v)
+    return _chart_svg(chart)
+
+
+COMPLETENESS_STYLE = Style(**{**{k: getattr(CHART_STYLE, k) for k in (
+    "background", "plot_background", "foreground", "foreground_strong", "foreground_subtle", "font_family")},
+    "colors": ("#15803d", "#b45309", "#b91c1c")})
+
+
+def _completeness_by_deadline(form: Form, table: services.Completeness, under: Unit | None) -> str:
+    """The last six periods up to the chosen one: how many reports came by the deadline, late, or not at all."""
+    wanted, period = [], table.period
+    for _ in range(6):
+        wanted.insert(0, period)
+        period = period.previous()
+    groups = []
+    for period in wanted:
+        rows = table.rows if period == table.period else services.completeness(form, period.key, under).rows
+        groups.append((period.label.replace("Tháng ", "T"), rows))
+    chart = pygal.StackedBar(style=COMPLETENESS_STYLE, height=300, width=900, legend_at_bottom=True,
+                             print_values=False)
+    chart.title = gettext("Nộp báo cáo theo kỳ và hạn nộp")
+    return _completeness_bars(chart, groups)
+
+
+def _completeness_by_unit(table: services.Completeness) -> str:
+    """The chosen period by the units' parents (or kinds, when they share one parent)."""
+    by_parent: dict[str, list] = {}
+    for row in table.rows:
+        by_parent.setdefault(row.unit.parent.name if row.unit.parent else "—", []).append(row)
+    if len(by_parent) < 2:
+        kinds = dict(UnitKind.choices)
+        by_parent = {}
+        for row in table.rows:
+            by_parent.setdefault(kinds.get(row.unit.kind, row.unit.kind).split(" / ")[0], []).append(row)
+    groups = sorted(by_parent.items(), key=lambda item: vi_sort_key(item[0]))[:30]
+    if not groups:
+        return ""
+    chart = pygal.HorizontalStackedBar(style=COMPLETENESS_STYLE, height=max(200, 34 * len(groups) + 110), width=900,
+                                       legend_at_bottom=True, print_values=True, print_zeroes=False)
+    chart.title = gettext("Kỳ %(period)s theo đơn vị") % {"period": table.period.label}
+    return _completeness_bars(chart, list(reversed(groups)))  # pygal draws the first group at the bottom
+
+
+COLLAPSE_ROWS = 15  # longer tables start folded under their chart
+BAR_ENDS = 15  # a ranking of more units shows the highest and the lowest this many
 
 
 def _chart_svg(chart) -> str:
@@ -327,15 +405,23 @@ def analytics_page(request: HttpRequest) -> HttpResponse:
     """Pivot of one or more indicators: units (children of a unit, as of a date) × periods, with a
     line chart over time and a bar chart by unit, and the same period last year."""
     indicators = [i for i in Indicator.objects.filter(active=True).order_by("code") if i.is_numeric]
-    chosen = [c for c in request.GET.getlist("indicator") if any(i.code == c for i in indicators)] or [
-        "TL_HS_TRUC_TUYEN"]
-    as_of = _date(request.GET.get("as_of"), timezone.localdate())
+    if not indicators:  # an empty catalogue: nothing to analyse yet
+        return render(request, "indicators/completeness.html", {"forms": []})
+    codes = [i.code for i in indicators]
+    chosen = [c for c in request.GET.getlist("indicator") if c in codes] or [
+        "TL_HS_TRUC_TUYEN" if "TL_HS_TRUC_TUYEN" in codes else codes[0]]
+    today = timezone.localdate()
+    parent = Unit.objects.filter(pk=_int(request.GET.get("parent"))).first()
+    # a unit that no longer exists is read as of its last day (as the API does), not as of today
+    as_of = _date(request.GET.get("as_of"), analytics.default_as_of(parent, today))
     period_type = request.GET.get("period_type") if request.GET.get("period_type") in periods.MONTHS_IN else "quarter"
     year = _year(request.GET.get("year"), as_of.year)
-    parent = Unit.objects.filter(pk=_int(request.GET.get("parent"))).first()
     if parent is None:
         parent = request.user.unit if request.user.unit and request.user.unit.is_valid_on(as_of) else (
-            Unit.objects.as_of(as_of).filter(kind=UnitKind.PROVINCE).order_by("name").first())
+            home_province(request.user, as_of))
+        if not can_read_unit(request.user, parent):  # a scoped reader starts at its own unit
+            parent = request.user.unit
+    require_read_unit(request.user, parent)  # the same scope as the analytics API
     children = sorted(Unit.objects.as_of(as_of).filter(parent=parent), key=lambda u: vi_sort_key(u.name)) \
         if parent else []
     targets = [parent.pk] + [c.pk for c in children] if parent else []
@@ -343,7 +429,17 @@ def analytics_page(request: HttpRequest) -> HttpResponse:
     first, end = dt.date(year - 1, 1, 1), dt.date(year, 12, 31)
     values = analytics.series(chosen, targets, period_type, first, end, as_of) if targets else {}
     code = chosen[0]
-    years = analytics.series([code], targets, periods.YEAR, first, end, as_of) if targets else {}
+    # "so với cùng kỳ": while the year is not over, last year's same months only (Jan–Nov against Jan–Nov)
+    prior_end = services.same_months_last_year(end, today)
+    same_months = prior_end.month if prior_end.year == year - 1 else 0
+    if not targets:
+        years = {}
+    elif same_months == 12:
+        years = analytics.series([code], targets, periods.YEAR, first, end, as_of)
+    else:
+        years = analytics.series([code], targets, periods.YEAR, dt.date(year, 1, 1), end, as_of)
+        if same_months:
+            years |= analytics.series([code], targets, periods.YEAR, first, prior_end, as_of)
     buckets = periods.Period(dt.date(year, 1, 1), periods.YEAR).children(period_type)
     indicator = next(i for i in indicators if i.code == code)
     decimals = services.display_decimals(indicator)
@@ -364,24 +460,29 @@ def analytics_page(request: HttpRequest) -> HttpResponse:
         line.add(f"{c} {year - 1}", [values.get((c, parent.pk, b.same_period_last_year().key)) if parent else None
                                      for b in buckets])
     line.value_formatter = lambda v: vn_number(v, decimals)
-    bars = pygal.HorizontalBar(style=CHART_STYLE, height=max(220, 22 * len(children) + 80), width=900,
-                               show_legend=False, print_values=True, print_values_position="top")
-    bars.title = f"{indicator.name} — {year}"
     ranked = sorted([row for row in table[1:] if row["year"] is not None], key=lambda r: r["year"])
-    bars.x_labels = [row["unit"].name for row in ranked]
-    bars.add(indicator.code, [row["year"] for row in ranked])
+    shown = ranked if len(ranked) <= 2 * BAR_ENDS else ranked[:BAR_ENDS] + ranked[-BAR_ENDS:]
+    bars = pygal.HorizontalBar(style=CHART_STYLE, height=max(220, 22 * len(shown) + 80), width=900,
+                               show_legend=False, print_values=True, print_values_position="top")
+    bars.title = f"{indicator.name} — {year}" + (
+        "" if shown is ranked else " — " + gettext("%(n)d đơn vị cao nhất và %(n)d đơn vị thấp nhất") % {"n": BAR_ENDS})
+    bars.x_labels = [row["unit"].name for row in shown]
+    bars.add(indicator.code, [row["year"] for row in shown])
     bars.value_formatter = lambda v: vn_number(v, decimals)
     comparison = None
     if parent and table and table[0]["year"] is not None:
-        comparison = services.comparison_statement(indicator, parent, Decimal(str(round(table[0]["year"], 4))),
-                                                   Decimal(str(round(table[0]["last_year"], 4)))
-                                                   if table[0]["last_year"] else None)
+        comparison = services.comparison_statement(
+            indicator, parent, round_half_up(table[0]["year"], 4),
+            round_half_up(table[0]["last_year"], 4) if table[0]["last_year"] else None)
+    api_hint = (f"/api/v1/indicators/analytics?indicators={indicator.code}&parent={parent.pk if parent else ''}"
+                f"&start={year}&period_type={period_type}&as_of={as_of.isoformat()}&compare=true")
     return render(request, "indicators/analytics.html", {
         "indicators": indicators, "chosen": chosen, "indicator": indicator, "decimals": decimals,
         "as_of": as_of, "period_type": period_type, "period_types": periods.PERIOD_TYPE_LABELS.items(),
-        "year": year, "years": range(as_of.year - 5, as_of.year + 1), "parent": parent, "buckets": buckets,
-        "table": table, "line_svg": _chart_svg(line), "bar_svg": _chart_svg(bars) if ranked else "",
-        "comparison": comparison, "ancestors": _ancestors(parent),
+        "year": year, "years": range(as_of.year - 5, max(as_of.year, today.year) + 1), "parent": parent,
+        "buckets": buckets, "table": table, "line_svg": _chart_svg(line),
+        "bar_svg": _chart_svg(bars) if ranked else "", "same_months": same_months, "api_hint": api_hint,
+        "comparison": comparison, "ancestors": _ancestors(parent), "collapse": len(table) > COLLAPSE_ROWS,
         "roots": Unit.objects.as_of(as_of).filter(kind=UnitKind.PROVINCE).order_by("name"),
     })
 
@@ -400,7 +501,7 @@ def targets(request: HttpRequest) -> HttpResponse:
     year = _year(request.GET.get("year"), timezone.localdate().year)
     period = request.GET.get("period", "")
     unit = Unit.objects.filter(pk=_int(request.GET.get("unit"))).first() or request.user.unit or \
-        Unit.objects.live().filter(kind=UnitKind.PROVINCE).order_by("name").first()
+        home_province(request.user)
     errors = []
     here = f"{reverse('indicators:targets')}?unit={unit.pk if unit else ''}&year={year}"
     if request.method == "POST":
@@ -418,14 +519,17 @@ def targets(request: HttpRequest) -> HttpResponse:
             return redirect(f"{here}&period={target.period}")
         except DomainError as exc:
             errors = [message(e) for e in exc.errors] or [f"{exc.vi} / {exc.en}"]
+    if unit is not None:
+        require_read_unit(request.user, unit)  # the same scope as the achievement API
     try:
-        rows = services.achievements(unit, year, period) if unit else []
-    except DomainError as exc:
+        rows = services.achievements(unit, year, period, user=request.user) if unit else []
+    except ValidationFailed as exc:
         errors += [message(e) for e in exc.errors]
-        period, rows = "", services.achievements(unit, year)
+        period, rows = "", services.achievements(unit, year, user=request.user)
     chosen = periods.parse(period) if period else None
     return render(request, "indicators/targets.html", {
         "unit": unit, "year": year, "rows": rows, "summary": services.plan_summary(rows) if rows else "",
+        "chart_svg": _achievement_chart(rows), "collapse": len(rows) > COLLAPSE_ROWS,
         "period": chosen, "errors": errors,
         "years": range(timezone.localdate().year - 4, timezone.localdate().year + 2),
         "target_periods": services.target_periods(unit, year) if unit else [],
@@ -435,6 +539,27 @@ def targets(request: HttpRequest) -> HttpResponse:
         "indicators": [i for i in Indicator.objects.filter(active=True) if i.is_numeric],
         "units": Unit.objects.filter(kind=UnitKind.PROVINCE).order_by("-valid_from", "name"),
     })
+
+
+ACHIEVEMENT_CAP = 150  # bars stop here so one indicator far above its plan does not flatten the others
+
+
+def _achievement_chart(rows: list[services.AchievementRow]) -> str:
+    """Each target's achievement as a bar against the 100% line: green when met (for a ceiling, when the
+    figure stays at or below it), red when not; each bar is labelled as the table words it."""
+    shown = [r for r in rows if r.pct is not None]
+    if not shown:
+        return ""
+    chart = pygal.HorizontalBar(style=CHART_STYLE, height=max(200, 30 * len(shown) + 100), width=900,
+                                show_legend=False, print_values=True, range=(0, ACHIEVEMENT_CAP),
+                                truncate_label=60, y_labels=[0, 50, 100, ACHIEVEMENT_CAP])
+    chart.title = gettext("Mức đạt so với kế hoạch (%)")
+    shown = list(reversed(shown))  # pygal draws the first bar at the bottom: keep the table's order
+    chart.x_labels = [r.indicator.name for r in shown]
+    chart.add("%", [{"value": float(min(r.pct, ACHIEVEMENT_CAP)),
+                     "color": "#15803d" if r.status in (services.MET, services.EXCEEDED) else "#b91c1c",
+                     "formatter": lambda _value, text=r.achievement_text: text} for r in shown])
+    return _chart_svg(chart)
 
 
 @login_required

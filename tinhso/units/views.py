@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from tinhso.accounts.services import can_edit_unit, is_system_admin, require_edit_unit
+from tinhso.accounts.services import can_edit_unit, home_province, is_system_admin, require_edit_unit
 from tinhso.core.downloads import attach
 from tinhso.core.errors import DomainError, ValidationFailed
 from tinhso.core.forms import apply_errors
@@ -39,7 +39,10 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
         paths = {u.pk: services.ancestors(u) for u in results[:100]}
         context["results"] = [(u, paths.get(u.pk, [])) for u in results]
     else:
-        context["tree"] = services.tree_as_of(as_of)
+        tree = services.tree_as_of(as_of)
+        # the home province first: the one the platform serves, not whichever the alphabet puts first
+        home = home_province(request.user, as_of)
+        context["tree"] = sorted(tree, key=lambda node: home is None or node.unit.pk != home.pk)
     return render(request, "units/tree.html", context)
 
 

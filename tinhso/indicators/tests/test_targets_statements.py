@@ -17,7 +17,7 @@ def test_seed_003_statements_are_formatted_exactly(catalogue, province, commune)
         "Tỷ lệ hồ sơ công việc được xử lý hoàn toàn trên môi trường mạng ở cấp tỉnh là 97,4%/95%, đạt 103%")
     ocop = services.get_indicator("TL_OCOP_TMDT")
     assert services.statement_for(ocop, province, Decimal(156) / 163 * 100, None, Decimal(156), Decimal(163)) == (
-        "156/163 sản phẩm OCOP lên các sàn thương mại điện tử (đạt 96%)")
+        "156/163 sản phẩm OCOP lên các sàn thương mại điện tử (đạt 95,7%)")  # the rate's one decimal
     teams = services.get_indicator("TL_TO_CNS")
     assert services.statement_for(teams, province, Decimal(100), None, Decimal(1562), Decimal(1562)) == (
         "1.562/1.562 tổ công nghệ số cộng đồng thôn, tổ dân phố (đạt 100%)")

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class SharingConfig(AppConfig):
+    name = "tinhso.sharing"
+    label = "sharing"
+    verbose_name = "Chia sẻ dữ liệu / Data sharing"
+    demo_loader = "tinhso.sharing.demo.load"
+    demo_order = 70
+    nav_entry = {"url_name": "sharing:catalogue", "title": "Chia sẻ dữ liệu",
+                 "description": "Danh mục dịch vụ chia sẻ dữ liệu giữa các cơ quan, quyền khai thác, khóa API, "
+                                "nhật ký giao dịch và đối soát", "order": 65}
