@@ -8,6 +8,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tinhso.accounts.models import User
+from tinhso.core.formatting import vn_number
 from tinhso.sharing import ledger, services
 from tinhso.sharing.models import Access, AccessStatus, Service, ServiceStatus
 from tinhso.units.models import Unit, UnitKind
@@ -92,8 +93,8 @@ def load(stdout=None) -> None:
     services.feed_indicators(None, *DEMO_MONTH)
     if stdout:
         stdout.write(f"  {len(created)} dịch vụ chia sẻ / data services, {len(approved)} quyền khai thác / "
-                     f"access rights, {rows.num_rows:,} giao dịch / transactions {DEMO_MONTH[1]:02d}/{DEMO_MONTH[0]}\n"
-                     .replace(",", "."))
+                     f"access rights, {vn_number(rows.num_rows)} giao dịch / transactions "
+                     f"{DEMO_MONTH[1]:02d}/{DEMO_MONTH[0]}\n")
 
 
 def _both_sides(land: pa.Table) -> None:
