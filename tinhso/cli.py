@@ -33,12 +33,14 @@ def _app_commands() -> dict[str, list[str]]:
     return commands
 
 
-def _serve(host: str, port: int, threads: int) -> None:
+def _serve(host: str, port: int, threads: int, connections: int = 1000) -> None:
     from waitress import serve
 
     from tinhso.wsgi import application
 
-    serve(application, host=host, port=port, threads=threads, ident="tinhso")
+    # waitress stops accepting beyond `connection_limit` open connections (100 by default): an operations
+    # centre's video wall keeps one keep-alive connection per screen, so allow many more
+    serve(application, host=host, port=port, threads=threads, connection_limit=connections, ident="tinhso")
 
 
 def _banner(host: str, port: int) -> None:
@@ -54,12 +56,17 @@ def _banner(host: str, port: int) -> None:
     print("  Tài khoản mẫu / demo logins:")
     for username, password, what in logins():
         print(f"    {username:<20} {password:<14} {what}")
+    if not settings.TINHSO_2FA_REQUIRED_ROLES:
+        print("  Xác thực hai lớp: không bắt buộc trong bản demo (TINHSO_2FA_REQUIRED_ROLES=admin để bật)")
     print("  Ctrl+C để dừng / to stop")
     print("=" * 72 + "\n", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["demo"]:
+        # The demo's shared logins cannot carry one person's authenticator: no second factor unless asked for.
+        os.environ.setdefault("TINHSO_2FA_REQUIRED_ROLES", "")
     _setup()
     from django.core.management import call_command, execute_from_command_line
 
@@ -86,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         command.add_argument("--host", default="127.0.0.1")
         command.add_argument("--port", type=int, default=8000)
         command.add_argument("--threads", type=int, default=8)
+        command.add_argument("--connections", type=int, default=1000, help="open connections at most")
     sub.add_parser("migrate", help="create or upgrade the database schema")
     args = parser.parse_args(argv)
 
@@ -97,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         call_command("load_demo")
         _banner(args.host, args.port)
     if args.command in ("demo", "serve"):
-        _serve(args.host, args.port, args.threads)
+        _serve(args.host, args.port, args.threads, args.connections)
     return 0
 
 

@@ -35,6 +35,11 @@ def _isolated_media(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Real password hashing costs ~0,4 s per test user; tests do not need its strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The second factor required of administrators is tested in accounts/tests/test_second_factor.py; other
+    # tests sign administrators in with a password only.
+    settings.TINHSO_2FA_REQUIRED_ROLES = []
+    # background jobs run in the request: a test's transaction is never committed for a job thread to read
+    settings.TINHSO_JOBS_INLINE = True
 
 
 @pytest.fixture(scope="session")
@@ -205,7 +210,10 @@ def browser_page(_end_live_server_sessions, django_db_serialized_rollback, live_
             args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         )
-        page = browser.new_page(base_url=live_server.url, locale="vi-VN")
+        # Playwright's wait_for_function evaluates its predicate with eval(), which the site's
+        # Content-Security-Policy forbids; the policy itself is tested on a page of its own
+        # (core/tests/test_deployment_security.py), so the other tests' pages bypass it.
+        page = browser.new_page(base_url=live_server.url, locale="vi-VN", bypass_csp=True)
         page.set_default_timeout(15_000)
         yield page
         browser.close()

@@ -1,5 +1,6 @@
 """Django settings, driven by TINHSO_* environment variables so one install serves demo, tests and production."""
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -61,6 +62,19 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = os.environ.get("TINHSO_DEBUG", "") == "1"
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    return default if not value else value in ("1", "true", "yes", "on")
+
+
+def _int_env(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    try:
+        return int(value) if value else default
+    except ValueError as exc:
+        raise SystemExit(f"{name} phải là số nguyên / must be an integer: {value!r}") from exc
 ALLOWED_HOSTS = [h for h in os.environ.get("TINHSO_ALLOWED_HOSTS", "*").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("TINHSO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -73,6 +87,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",
     "tinhso.core",
     "tinhso.units",
@@ -88,11 +106,16 @@ INSTALLED_APPS += ["oauth2_provider"]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "tinhso.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "tinhso.accounts.middleware.NoAccessByDefaultMiddleware",
+    "tinhso.accounts.middleware.SecondFactorMiddleware",
+    "axes.middleware.AxesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -146,6 +169,25 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Sign-in throttling (django-axes): after TINHSO_LOGIN_FAILURES wrong passwords for one account the account is
+# locked for TINHSO_LOCKOUT_MINUTES; administrators see every attempt and unlock in the admin (Access attempts)
+# or with `tinhso manage axes_reset_username NAME`.
+AUTHENTICATION_BACKENDS = ["tinhso.accounts.auth.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("TINHSO_LOGIN_FAILURES", 5))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("TINHSO_LOCKOUT_MINUTES", 15)))
+# Locked per account, whatever the address: guessing one official's password from many addresses is the
+# threat; axes' hint to add the IP address (W006) would let a rotating attacker go on.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+
+# Second factor (TOTP + recovery codes, django-otp): required for these roles (comma-separated; "admin"
+# covers the DX office and system administrators), optional for the others. Empty turns the requirement off.
+TINHSO_2FA_REQUIRED_ROLES = [r for r in os.environ.get("TINHSO_2FA_REQUIRED_ROLES", "admin").split(",") if r]
+OTP_TOTP_ISSUER = "Tỉnh số"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -176,6 +218,44 @@ EMAIL_BACKEND = os.environ.get("TINHSO_EMAIL_BACKEND", "django.core.mail.backend
 DEFAULT_FROM_EMAIL = os.environ.get("TINHSO_FROM_EMAIL", "tinhso@localhost")
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+
+# ---------------------------------------------------------------- TLS deployment (docs/deployment.md)
+# Behind an HTTPS reverse proxy: TINHSO_SECURE_COOKIES=1 TINHSO_SSL_REDIRECT=1 TINHSO_HSTS_SECONDS=31536000
+# TINHSO_PROXY_SSL_HEADER=X-Forwarded-Proto. Off by default so that the demo works on plain http://127.0.0.1.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _flag("TINHSO_SECURE_COOKIES")
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = _int_env("TINHSO_SESSION_AGE", 12 * 3600)  # a working day, not Django's two weeks
+SESSION_EXPIRE_AT_BROWSER_CLOSE = _flag("TINHSO_SESSION_BROWSER_CLOSE")
+SECURE_SSL_REDIRECT = _flag("TINHSO_SSL_REDIRECT")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer probes over plain HTTP
+SECURE_HSTS_SECONDS = _int_env("TINHSO_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("TINHSO_HSTS_INCLUDE_SUBDOMAINS", default=SECURE_HSTS_SECONDS > 0)
+SECURE_HSTS_PRELOAD = _flag("TINHSO_HSTS_PRELOAD")
+
+
+def _proxy_ssl_header() -> tuple[str, str] | None:
+    """`X-Forwarded-Proto` (value https) or `X-Forwarded-Proto: https`: the header the TLS proxy sets.
+    Only set it when a proxy that overwrites the header always sits in front of tinhso."""
+    raw = os.environ.get("TINHSO_PROXY_SSL_HEADER", "").strip()
+    if not raw:
+        return None
+    name, _, value = raw.partition(":")
+    meta = name.strip().upper().replace("-", "_")
+    return (meta if meta.startswith("HTTP_") else f"HTTP_{meta}", value.strip() or "https")
+
+
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header()
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# No inline script anywhere (behaviours live in core/static/core/behaviour.js); inline styles stay allowed
+# for the server-rendered SVG charts. TINHSO_CSP replaces the whole policy; an empty TINHSO_CSP=- drops it.
+CONTENT_SECURITY_POLICY = os.environ.get("TINHSO_CSP", "").strip() or (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'")
+if CONTENT_SECURITY_POLICY == "-":
+    CONTENT_SECURITY_POLICY = ""
 
 LOGGING = {
     "version": 1,
@@ -213,3 +293,34 @@ OAUTH2_PROVIDER = {
     "ROTATE_REFRESH_TOKEN": True,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
 }
+
+# Optional sign-in of tinhso's own users through an external OpenID Connect provider (see docs/identity.md).
+TINHSO_OIDC_LOGIN_ENABLED = bool(os.environ.get("TINHSO_OIDC_LOGIN_CLIENT_ID"))
+TINHSO_OIDC_LOGIN_NAME = os.environ.get("TINHSO_OIDC_LOGIN_NAME", "cổng định danh của tỉnh")
+TINHSO_OIDC_LOGIN_MATCH_CLAIM = os.environ.get("TINHSO_OIDC_LOGIN_MATCH_CLAIM", "preferred_username")
+if TINHSO_OIDC_LOGIN_ENABLED:
+    AUTHENTICATION_BACKENDS.append("tinhso.identity.external.ExternalProviderBackend")
+    OIDC_RP_CLIENT_ID = os.environ["TINHSO_OIDC_LOGIN_CLIENT_ID"]
+    OIDC_RP_CLIENT_SECRET = os.environ.get("TINHSO_OIDC_LOGIN_CLIENT_SECRET", "")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ["TINHSO_OIDC_LOGIN_AUTHORIZATION_URL"]
+    OIDC_OP_TOKEN_ENDPOINT = os.environ["TINHSO_OIDC_LOGIN_TOKEN_URL"]
+    OIDC_OP_USER_ENDPOINT = os.environ["TINHSO_OIDC_LOGIN_USERINFO_URL"]
+    OIDC_OP_JWKS_ENDPOINT = os.environ["TINHSO_OIDC_LOGIN_JWKS_URL"]
+    OIDC_RP_SIGN_ALGO = "RS256"
+    OIDC_RP_SCOPES = "openid profile email"
+    OIDC_USE_PKCE = True
+
+
+# Production (docs/deployment.md): TINHSO_OIDC_BCP=1 adopts the OAuth 2.0 Security BCP (RFC 9700) behaviour
+# django-oauth-toolkit will make its default: no implicit or password grant, PKCE S256 only, tokens never in
+# URLs and stored hashed, refresh-token replay revokes the family, https redirect URIs only. Off by default
+# because relying parties on a plain-http intranet address would then be refused.
+if _flag("TINHSO_OIDC_BCP"):
+    OAUTH2_PROVIDER.update({name: True for name in (
+        "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT", "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT",
+        "COMPLIANT_BCP_RFC9700_PKCE_METHOD", "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT",
+        "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS", "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE",
+        "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN", "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME",
+        "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING", "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED",
+        "REFRESH_TOKEN_REUSE_PROTECTION")})
+    OAUTH2_PROVIDER["ALLOWED_REDIRECT_URI_SCHEMES"] = ["https"]

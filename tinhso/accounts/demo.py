@@ -41,13 +41,20 @@ def load(stdout=None) -> None:
                 stdout.write(f"  API token of {username}: {raw}\n")
 
 
+def _what(username: str, name: str, role: str, unit_ref) -> str:
+    if role == Role.ADMIN and unit_ref is None:
+        # an administrator without a unit is system-wide (and the demo's is a superuser): not "cấp tỉnh"
+        return "Quản trị hệ thống / System administrator — toàn hệ thống, mọi phân hệ / system-wide, every module"
+    return f"{User(role=role).get_role_display()} — {name}"
+
+
 def logins() -> list[tuple[str, str, str]]:
     """(username, password, what the account is) for the demo banner: the accounts above, then those
     other apps' demo loaders create and declare as `demo_logins` on their AppConfig."""
     from django.apps import apps
 
-    entries = [(u, DEMO_PASSWORD, f"{User(role=r).get_role_display()} — {name}")
-               for u, name, r, _ in DEMO_USERS if r != Role.API_CLIENT]
+    entries = [(u, DEMO_PASSWORD, _what(u, name, r, unit_ref)) for u, name, r, unit_ref in DEMO_USERS
+               if r != Role.API_CLIENT]
     for config in apps.get_app_configs():
         entries += [(u, DEMO_PASSWORD, what) for u, what in getattr(config, "demo_logins", ())]
     return entries

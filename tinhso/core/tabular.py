@@ -168,6 +168,9 @@ def to_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> byt
         cell.fill = PatternFill("solid", fgColor="9B1C1C")
     for row in rows:
         append_row(sheet, [_excel_value(v) for v in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, dt.timedelta):  # durations read as hours:minutes, summable in Excel
+                cell.number_format = "[h]:mm"
     for index, header in enumerate(headers, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(12, min(60, len(str(header)) + 4))
     sheet.freeze_panes = "A2"
@@ -177,7 +180,7 @@ def to_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> byt
 
 
 def _excel_value(value):
-    return value if value is None or isinstance(value, (int, float, str, dt.date)) else str(value)
+    return value if value is None or isinstance(value, (int, float, str, dt.date, dt.timedelta)) else str(value)
 
 
 def as_text_cell(cell) -> None:

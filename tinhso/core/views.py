@@ -2,13 +2,18 @@ import mimetypes
 import time
 from pathlib import Path
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control
 
 from tinhso import __version__
+from tinhso.core import jobs
+from tinhso.core.errors import DomainError
+from tinhso.core.models import JobStatus
 from tinhso.core.navigation import modules_for
 
 
@@ -33,6 +38,24 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"modules": modules_for(request.user)})
 
 
+@login_required
+def job_status(request: HttpRequest, job_id: int) -> HttpResponse:
+    """A background job's progress; the page reloads itself until the job ends, then goes back to where
+    it was started (a finished job's outcome shown as a message) or shows the error."""
+    try:
+        job = jobs.get(request.user, job_id)
+    except DomainError as exc:
+        return render(request, "core/error.html", {"error": exc}, status=exc.status)
+    if request.GET.get("format") == "json" or request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"id": job.pk, "status": job.status, "progress": job.progress, "message": job.message,
+                             "error": {"vi": job.error_vi, "en": job.error_en} if job.error_vi else None,
+                             "next": job.next_url})
+    next_url = job.next_url if url_has_allowed_host_and_scheme(job.next_url, {request.get_host()}) else ""
+    if job.status == JobStatus.DONE and next_url and "stay" not in request.GET:
+        if job.message:
+            messages.success(request, job.message)
+        return redirect(next_url)
+    return render(request, "core/job.html", {"job": job, "next_url": next_url})
 LEAFLET_ASSETS = {"leaflet.js", "leaflet.css", "images/layers.png", "images/layers-2x.png", "images/marker-icon.png",
                   "images/marker-icon-2x.png", "images/marker-shadow.png"}
 

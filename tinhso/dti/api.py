@@ -11,7 +11,7 @@ from pydantic import Field
 
 from tinhso.core.api import ERROR_RESPONSES
 from tinhso.core.downloads import attach
-from tinhso.core.errors import FieldError, Forbidden, ValidationFailed
+from tinhso.core.errors import FieldError, ValidationFailed
 from tinhso.dti import exports, frameworks, services
 from tinhso.dti.models import Framework, Result, Round, Value
 from tinhso.units.models import Unit
@@ -185,10 +185,7 @@ def create_round(request: HttpRequest, payload: RoundIn):
 
 @router.get("/dti/rounds/{round_id}", response={200: RoundOut, **ERROR_RESPONSES}, summary="Đợt / Round")
 def get_round(request: HttpRequest, round_id: int):
-    round_ = services.get_round(round_id)
-    if round_ not in services.visible_rounds(request.user):
-        raise Forbidden("Bạn không xem được đợt này", "You may not see this round")
-    return _round_out(round_)
+    return _round_out(services.get_round(round_id, request.user))
 
 
 @router.post("/dti/rounds/{round_id}/open", response={200: RoundOut, **ERROR_RESPONSES},

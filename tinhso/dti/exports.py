@@ -1,16 +1,33 @@
 """XLSX and PDF exports of published results. Every file names the framework edition that produced it."""
 
 import io
+from decimal import ROUND_HALF_UP, Decimal
 
 import openpyxl
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from tinhso.core.errors import FieldError, Forbidden, ValidationFailed
-from tinhso.core.formatting import vn_date, vn_number
+from tinhso.core.formatting import MINUS, vn_date, vn_number, vn_signed
 from tinhso.core.tabular import append_row
 from tinhso.dti.models import Result, Round
-from tinhso.dti.services import get_round
+from tinhso.dti.services import get_round, points_change, score_decimals
+
+CHANGE_DECIMALS = 2  # the change in points, on the page, in the XLSX and in the PDF
+
+
+def _rounded(value, decimals: int) -> float | None:
+    """Rounded once, half-up, to what the page shows, so a spreadsheet cell holds the page's figure."""
+    if value is None:
+        return None
+    return float(Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+
+
+def _number_format(decimals: int, signed: bool = False) -> str:
+    body = "0." + "0" * decimals if decimals else "0"
+    # a change carries its sign, a fall with the typographic minus the page uses
+    return f'+{body};"{MINUS}"{body};{body}' if signed else body
+
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -38,8 +55,9 @@ def export_xlsx(round_id: int) -> tuple[bytes, str, str]:
     results = _rows(round_)
     pillars = list(round_.framework.pillars.order_by("order"))
     mains = list(round_.framework.main_indicators.order_by("order"))
+    decimals = score_decimals(results)
     headers = (["Nhóm đơn vị (peer group)", "Hạng (rank)", "Đơn vị (unit)", "Điểm (points)", "Chỉ số 0–1 (index)",
-                "Năm trước (previous index)", "Thay đổi (change)", "So sánh với (basis)"]
+                "Điểm năm trước (previous points)", "Thay đổi điểm (change in points)", "So sánh với (basis)"]
                + [f"{p.name.split(' / ')[0]} (điểm)" for p in pillars]
                + [f"{p.name.split(' / ')[0]} (hạng)" for p in pillars]
                + [f"{m.code}. {m.name.split(' / ')[0]} (/{m.max_points:g})" for m in mains])
@@ -54,14 +72,19 @@ def export_xlsx(round_id: int) -> tuple[bytes, str, str]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="9B1C1C")
     basis = {"same": "cùng đơn vị", "merged": "TB đơn vị tiền thân", "": ""}
+    score_columns = {4, 6} | set(range(9, 9 + len(pillars))) | set(range(9 + 2 * len(pillars), len(headers) + 1))
     for r in results:
-        change = None if r.previous_index is None else float(r.index - r.previous_index)
-        append_row(sheet, [_kind_label(results, r.peer_group), r.rank, r.unit.name, float(r.points), float(r.index),
-                      None if r.previous_index is None else float(r.previous_index), change,
-                      basis.get(r.previous_basis, r.previous_basis)]
-                     + [r.by_pillar.get(p.code, 0) for p in pillars]
-                     + [r.pillar_ranks.get(p.code) for p in pillars]
-                     + [r.by_main.get(m.code, 0) for m in mains])
+        append_row(sheet, [_kind_label(results, r.peer_group), r.rank, r.unit.name, _rounded(r.points, decimals),
+                           float(r.index), _rounded(r.previous_points, decimals),
+                           _rounded(points_change(r), CHANGE_DECIMALS), basis.get(r.previous_basis, r.previous_basis)]
+                   + [_rounded(r.by_pillar.get(p.code, 0), decimals) for p in pillars]
+                   + [r.pillar_ranks.get(p.code) for p in pillars]
+                   + [_rounded(r.by_main.get(m.code, 0), decimals) for m in mains])
+        row = sheet[sheet.max_row]
+        for column in score_columns:
+            row[column - 1].number_format = _number_format(decimals)
+        row[6].number_format = _number_format(CHANGE_DECIMALS, signed=True)
+        row[4].number_format = "0.0000"
     for index, header in enumerate(headers, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = 40 if index == 3 else max(12, min(30, len(header)))
     sheet.freeze_panes = "D4"
@@ -77,6 +100,16 @@ def _font_path() -> str:
         raise ValidationFailed(FieldError("format", "máy chủ thiếu phông chữ cho PDF (font-roboto)",
                                           "the server lacks the PDF font package (font-roboto)")) from exc
     return font_roboto.font_files["Roboto"]
+
+
+def pdf_cells(r: Result, pillars: list, decimals: int) -> list[str]:
+    """One PDF table row: the figures exactly as the ranking page shows them (same rounding, signs)."""
+    change = points_change(r)
+    change_text = "" if change is None else vn_signed(change, CHANGE_DECIMALS, fixed=True)
+    return ([str(r.rank), r.unit.name[:60], vn_number(r.points, decimals, fixed=True),
+             vn_number(r.index, 4, fixed=True), change_text]
+            + [f"{vn_number(r.by_pillar.get(p.code, 0), decimals, fixed=True)} (#{r.pillar_ranks.get(p.code, '')})"
+               for p in pillars])
 
 
 def export_pdf(round_id: int) -> tuple[bytes, str, str]:
@@ -102,8 +135,9 @@ def export_pdf(round_id: int) -> tuple[bytes, str, str]:
                          f"({round_.framework.label}). Công bố ngày {vn_date(round_.published_at)}. "
                          f"Thang điểm {vn_number(round_.framework.max_points)}.", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
+    decimals = score_decimals(results)
     widths = [14, 92, 24, 20, 24] + [max(18, 100 // max(1, len(pillars)))] * len(pillars)
-    headers = ["Hạng", "Đơn vị", "Điểm", "Chỉ số", "Thay đổi"] + [p.name.split(" / ")[0] for p in pillars]
+    headers = ["Hạng", "Đơn vị", "Điểm", "Chỉ số", "Thay đổi điểm"] + [p.name.split(" / ")[0] for p in pillars]
     groups: dict[str, list[Result]] = {}
     for r in results:
         groups.setdefault(r.peer_group, []).append(r)
@@ -117,16 +151,15 @@ def export_pdf(round_id: int) -> tuple[bytes, str, str]:
         pdf.ln()
         pdf.set_font("Roboto", "", 8)
         for r in rows:
-            change = "" if r.previous_index is None else vn_number(float(r.index - r.previous_index) * 100, 2)
-            cells = [str(r.rank), r.unit.name[:60], vn_number(r.points, 2), vn_number(r.index, 4), change] + [
-                f"{vn_number(r.by_pillar.get(p.code, 0), 1)} (#{r.pillar_ranks.get(p.code, '')})" for p in pillars]
+            cells = pdf_cells(r, pillars, decimals)
             for width, text in zip(widths, cells, strict=True):
                 pdf.cell(width, 5, text, border=1)
             pdf.ln()
         pdf.ln(3)
     pdf.set_font("Roboto", "", 7)
-    pdf.multi_cell(0, 4, "Thay đổi = (chỉ số năm nay − chỉ số năm trước) × 100; đơn vị hình thành do sắp xếp được so "
-                         "với trung bình các đơn vị tiền thân.", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 4, "Thay đổi điểm = điểm năm nay − điểm năm trước; đơn vị hình thành do sắp xếp được so "
+                         "với trung bình các đơn vị tiền thân. Điểm trụ cột kèm hạng (#) trong trụ cột.",
+                   new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output()), f"dti-{round_.year}-{round_.pk}.pdf", "application/pdf"
 
 

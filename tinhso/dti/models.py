@@ -84,6 +84,11 @@ class MainIndicator(models.Model):
     def __str__(self) -> str:
         return f"{self.code}. {self.name}"
 
+    @property
+    def short(self) -> str:
+        """The Vietnamese half of a bilingual name, for column heads."""
+        return self.name.split(" / ")[0]
+
 
 class ValueSource(models.TextChoices):
     INDICATOR = "indicator", "Chỉ tiêu hệ thống báo cáo / Reporting-system indicator"

@@ -6,7 +6,7 @@ import datetime as dt
 import importlib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 from django.db import connection, transaction
@@ -91,26 +91,44 @@ def can_see_unit(user: User, round_: Round, unit: Unit) -> bool:
     return user.unit is not None and unit.path.startswith(user.unit.path)
 
 
-def visible_rounds(user: User) -> list[Round]:
-    rounds = Round.objects.select_related("framework", "scope")
-    if not user.is_authenticated:
-        return []
+def _rounds_condition(user: User) -> Q | None:
+    """Which rounds a user sees: published ones, those organised within an administrator's scope, and
+    those with a member unit in the user's subtree. None: every round (system administrators)."""
     if is_system_admin(user):
-        return list(rounds)
+        return None
     condition = Q(status=RoundStatus.PUBLISHED)
     if user.unit is not None:
         if user.role == Role.ADMIN:
             condition |= Q(scope__path__startswith=user.unit.path)
         condition |= Q(members__unit__path__startswith=user.unit.path)
-    return list(rounds.filter(condition).distinct())
+    return condition
+
+
+def visible_rounds(user: User) -> list[Round]:
+    rounds = Round.objects.select_related("framework", "scope")
+    if not user.is_authenticated or not user.is_active:
+        return []
+    condition = _rounds_condition(user)
+    return list(rounds if condition is None else rounds.filter(condition).distinct())
+
+
+def can_view_round(user: User, round_: Round) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    condition = _rounds_condition(user)
+    return condition is None or round_.is_published or Round.objects.filter(condition, pk=round_.pk).exists()
 
 
 # ---------------------------------------------------------------- lookups
 
-def get_round(round_id: int) -> Round:
+def get_round(round_id: int, user: User | None = None) -> Round:
+    """The round; with `user`, only a round that user may see (the same rule as `visible_rounds`, so
+    the page and the API answer alike)."""
     round_ = Round.objects.select_related("framework", "scope").filter(pk=round_id).first()
     if round_ is None:
         raise NotFound("Đợt đánh giá", "Assessment round")
+    if user is not None and not can_view_round(user, round_):
+        raise Forbidden("Bạn không xem được đợt này", "You may not see this round")
     return round_
 
 
@@ -538,6 +556,39 @@ class Ranking:
     sort: str
     published: bool
     notes: list[str] = field(default_factory=list)
+    decimals: int = 2  # of every score column (points, pillars, main indicators), see score_decimals
+
+
+SCORE_DECIMALS = (2, 3)  # ranks are computed on scores rounded to 3 decimals (scoring.competition_ranks)
+
+
+def score_decimals(results: list[Result]) -> int:
+    """Decimals that make every rank visible: the fewest (2, else 3) at which two units of the same peer
+    group with different ranks — overall or in a pillar — never show the same score. Ranks are computed
+    on scores rounded to 3 decimals, so 3 always separates them; two units showing the same score then
+    share a rank."""
+    columns: list[list[tuple[Decimal, int]]] = []
+    groups: dict[str, list[Result]] = {}
+    for r in results:
+        groups.setdefault(r.peer_group, []).append(r)
+    for rows in groups.values():
+        columns.append([(Decimal(str(r.points)), r.rank) for r in rows])
+        for code in {code for r in rows for code in r.pillar_ranks}:
+            columns.append([(Decimal(str(r.by_pillar.get(code, 0))), r.pillar_ranks.get(code, 0)) for r in rows])
+    for decimals in SCORE_DECIMALS:
+        quant = Decimal(1).scaleb(-decimals)
+        if all(len({v.quantize(quant, ROUND_HALF_UP) for v, _ in column}) == len({rank for _, rank in column})
+               for column in columns):
+            return decimals
+    return SCORE_DECIMALS[-1]
+
+
+def points_change(result: Result) -> Decimal | None:
+    """This year's points minus last year's (or the predecessors' average), the one change the page, the
+    XLSX and the PDF show — rounded once, half-up, where it is displayed."""
+    if result.previous_points is None:
+        return None
+    return (result.points - result.previous_points).quantize(Q3)
 
 
 def ranking(user: User, round_id: int, peer_group: str = "", sort: str = "rank", pillar: str = "",
@@ -550,12 +601,13 @@ def ranking(user: User, round_id: int, peer_group: str = "", sort: str = "rank",
     groups = sorted({r.peer_group for r in results})
     peer_group = peer_group if peer_group in groups else (groups[0] if groups else "")
     results = [r for r in results if r.peer_group == peer_group]
+    decimals = score_decimals(results)  # of the whole peer group, so a search does not change the columns
     if query:
         words = fold(query).split()
         results = [r for r in results if all(w in r.unit.search_text for w in words)]
     rows = []
     for r in results:
-        change_points = None if r.previous_points is None else (r.points - r.previous_points).quantize(Q3)
+        change_points = points_change(r)
         change_index = None if r.previous_index is None else (r.index - r.previous_index).quantize(Q5)
         rows.append(RankingRow(r, r.unit, change_points, change_index))
     pillars = list(round_.framework.pillars.order_by("order"))
@@ -576,7 +628,8 @@ def ranking(user: User, round_id: int, peer_group: str = "", sort: str = "rank",
         rows.sort(key=lambda row: row.result.points, reverse=not descending)
     else:
         rows.sort(key=lambda row: (row.result.rank, vi_sort_key(row.unit.name)), reverse=descending)
-    return Ranking(round_, rows, groups, peer_group, pillars, mains, sort, round_.is_published)
+    return Ranking(round_, rows, groups, peer_group, pillars, mains, sort, round_.is_published,
+                   decimals=decimals)
 
 
 @dataclass

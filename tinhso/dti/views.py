@@ -11,9 +11,10 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tinhso.accounts.services import is_system_admin
+from tinhso.core import jobs
 from tinhso.core.downloads import attach, stored_file
 from tinhso.core.errors import DomainError, FieldError, ValidationFailed
-from tinhso.core.formatting import vn_number
+from tinhso.core.formatting import vn_number, vn_signed
 from tinhso.dti import exports, frameworks, services
 from tinhso.dti.charts import main_indicator_bars
 from tinhso.dti.models import Framework, FrameworkStatus, RoundStatus
@@ -90,7 +91,7 @@ def framework_detail(request: HttpRequest, framework_id: int) -> HttpResponse:
 
 @login_required
 def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
-    round_ = services.get_round(round_id)
+    round_ = services.get_round(round_id, request.user)
     manager = services.can_manage_round(request.user, round_)
     context = {"round": round_, "manager": manager, "statuses": RoundStatus}
     if round_.is_published or (manager and round_.computed_at):
@@ -121,6 +122,8 @@ def round_action(request: HttpRequest, round_id: int, action: str) -> HttpRespon
     if action not in actions:
         return render(request, "core/error.html", {"error": ValidationFailed(
             FieldError("action", "thao tác không hợp lệ", "unknown action"))}, status=400)
+    if action in BACKGROUND:  # long for thousands of communes: a background job with a progress page
+        return _start_job(request, round_id, action)
     try:
         outcome = actions[action]()
     except DomainError as exc:
@@ -130,6 +133,31 @@ def round_action(request: HttpRequest, round_id: int, action: str) -> HttpRespon
         for warning in getattr(outcome, "warnings", []):
             messages.warning(request, warning)
     return redirect("dti:round", round_id=round_id)
+
+
+# action → (job label, outcome message with the count the service returns)
+BACKGROUND = {
+    "collect": ("Cập nhật số liệu từ hệ thống báo cáo / Refresh automatic values",
+                "Đã cập nhật {} giá trị từ hệ thống báo cáo / {} values refreshed"),
+    "compute": ("Tính thử kết quả / Preview results", "Đã tính kết quả của {} đơn vị / results of {} units"),
+}
+
+
+def _start_job(request: HttpRequest, round_id: int, action: str) -> HttpResponse:
+    round_ = services.get_round(round_id)
+    services.require_manage_round(request.user, round_)
+    user = request.user
+    label, outcome = BACKGROUND[action]
+    run = services.collect_automatic if action == "collect" else services.recompute
+
+    def work(progress) -> str:
+        progress(0.05, round_.name)
+        count = vn_number(run(user, round_id))
+        return outcome.format(count, count)
+
+    job = jobs.start(user, f"dti.{action}", f"{label} — {round_.name}", work, key=str(round_id),
+                     next_url=reverse("dti:round", args=[round_id]))
+    return redirect("job", job_id=job.pk)
 
 
 @login_required
@@ -144,8 +172,7 @@ def scorecard(request: HttpRequest, round_id: int, unit_id: int) -> HttpResponse
         chart = mark_safe(main_indicator_bars(rows, card.round.year, previous_label))  # noqa: S308 — built with escape()
     change = None
     if card.result and card.result.previous_points is not None:
-        change = f"{'+' if card.result.points >= card.result.previous_points else ''}" + vn_number(
-            card.result.points - card.result.previous_points, 2)
+        change = vn_signed(services.points_change(card.result), 2, fixed=True)
     pillars = []
     if card.result:  # points per pillar out of the pillar's maximum (the sum of its members' maxima)
         maxima = frameworks.pillar_maxima(card.round.framework)

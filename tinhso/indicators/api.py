@@ -540,7 +540,8 @@ def analytics_values(request: HttpRequest, indicators: str, start: str, end: str
     `level` (province, commune…) valid on `as_of` (default today); old units' figures are
     re-aggregated to them. `period_type` buckets (month → quarter → half → year) between `start` and
     `end` (period keys like 2025-03, 2025-Q1, 2025). `compare=true` adds the same period last year."""
-    rows = services.analytics_rows(indicators, start, end, period_type, units, parent, level, as_of, compare)
+    rows = services.analytics_rows(indicators, start, end, period_type, units, parent, level, as_of, compare,
+                                  user=request.user)
     # Serialised here rather than validated row by row: this endpoint answers analytics at scale.
     return HttpResponse(json.dumps(rows, ensure_ascii=False), content_type="application/json")
 
@@ -550,7 +551,8 @@ def analytics_values(request: HttpRequest, indicators: str, start: str, end: str
 @router.get("/indicators/targets", response={200: list[TargetOut], **ERROR_RESPONSES},
             summary="Chỉ tiêu kế hoạch / Targets")
 def list_targets(request: HttpRequest, year: int | None = None, unit_id: int | None = None):
-    targets = services.Target.objects.select_related("indicator")
+    targets = services.Target.objects.select_related("indicator").filter(
+        services.readable_units_filter(request.user, "unit"))
     if year:
         targets = targets.filter(year=year)
     if unit_id:
@@ -583,7 +585,7 @@ def achievement(request: HttpRequest, unit_id: int, year: int = Query(..., ge=19
     approved figures of that span."""
     unit = unit_for_field(unit_id, "unit_id")
     period = services.target_period_key(period, year) if period else ""
-    rows = services.achievements(unit, year, period)
+    rows = services.achievements(unit, year, period, user=request.user)
     return {"unit_id": unit.pk, "year": year, "period": period,
             "summary": services.plan_summary(rows),
             "met_or_exceeded": sum(r.status in (services.MET, services.EXCEEDED) for r in rows),

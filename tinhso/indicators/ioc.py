@@ -432,8 +432,7 @@ def alerts(ctx: Context) -> list[Alert]:
                                        task["form"].code, user.unit_id, task["period"].key]),
                                    HIGH if late else MEDIUM))
     if ctx.audience in (DX_OFFICE, LEADER):
-        form = Form.objects.filter(code="BM01-THANG", active=True).first()
-        if form is not None:
+        for form in Form.objects.filter(active=True).order_by("code")[:20]:
             period = services.open_periods(form, ctx.today, count=1)[0]
             table = services.completeness(form, period.key, scope, ctx.today)
             late = [r for r in table.rows if r.overdue]

@@ -18,7 +18,15 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from tinhso.accounts.models import Role, User
-from tinhso.accounts.services import can_edit_unit, is_system_admin, require_edit_unit
+from tinhso.accounts.services import (
+    can_edit_unit,
+    can_read_unit,
+    is_system_admin,
+    readable_units_filter,
+    reads_all_units,
+    require_edit_unit,
+    require_read_unit,
+)
 from tinhso.core.errors import Conflict, DomainError, FieldError, Forbidden, NotFound, ValidationFailed
 from tinhso.core.formatting import round_half_up, vn_number
 from tinhso.core.tabular import numbered
@@ -62,12 +70,9 @@ class Locked(DomainError):
 # ---------------------------------------------------------------- permissions
 
 def can_view_unit(user: User, unit: Unit) -> bool:
-    """Everyone signed in reads figures of their own unit's subtree; system-wide accounts read all."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if is_system_admin(user) or user.unit is None:
-        return True
-    return unit.path.startswith(user.unit.path)
+    """Everyone signed in reads figures of their own unit's subtree; system-wide accounts read all
+    (the platform's read scope, accounts.services.can_read_unit)."""
+    return can_read_unit(user, unit)
 
 
 def require_view_unit(user: User, unit: Unit) -> None:
@@ -1265,14 +1270,16 @@ def approved_values(indicator_codes: list[str], unit_ids: list[int], year: int, 
 
 def analytics_rows(indicators: str, start: str, end: str = "", period_type: str = "year", units: str = "",
                    parent: int | None = None, level: str | None = None, as_of: dt.date | None = None,
-                   compare: bool = False) -> list[dict]:
+                   compare: bool = False, user: User | None = None) -> list[dict]:
     """Approved figures as rows {indicator, unit_id, period, value[, previous, change_pct]} for the
     analytics API. `indicators` are comma-separated codes; the units are `units` (comma-separated ids),
     or the units valid on `as_of` (default today) that are children of `parent` and/or of kind `level`;
     `change_pct` is this period as a percentage of the same period last year (102,8 = 2,8% more); `start`
     and `end` are period keys bucketed by `period_type`; `compare` adds the same period last year.
     Inputs are checked against the analytics copy's cached registry, so a warm query costs one
-    consistency check and the DuckDB statement."""
+    consistency check and the DuckDB statement. With `user` (every edge passes the reader), scoped like
+    reports (docs/read-policy.md): naming a unit outside the reader's subtree is refused; a whole `level`
+    is cut to the reader's subtree. Without, the caller has checked the scope (e.g. an IOC widget)."""
     from tinhso.indicators import analytics
 
     synced = analytics.sync()
@@ -1304,10 +1311,16 @@ def analytics_rows(indicators: str, start: str, end: str = "", period_type: str 
         if level and level not in UnitKind.values:
             raise ValidationFailed(FieldError("level", f"cấp đơn vị phải thuộc {', '.join(UnitKind.values)}",
                                               f"the level must be one of {', '.join(UnitKind.values)}"))
+        if parent is not None and user is not None and not reads_all_units(user):
+            above = Unit.objects.filter(pk=parent).first()
+            if above is not None:  # an unknown parent simply has no rows
+                require_read_unit(user, above)
         day = as_of or analytics.default_as_of(Unit.objects.filter(pk=parent).first() if parent else None, today)
         targets = analytics.units_on(synced, day, parent=parent, kind=level)
     else:
         raise ValidationFailed(FieldError("units", "chọn units, parent hoặc level", "give units, parent or level"))
+    if user is not None:
+        targets = _readable_targets(user, targets, named=bool(units))
     values = analytics.series(codes, targets, period_type, first.start, last.end, day, synced)
     previous = {}
     if compare:
@@ -1324,6 +1337,21 @@ def analytics_rows(indicators: str, start: str, end: str = "", period_type: str 
             row["change_pct"] = _rounded(value / before * 100, 2) if before else None
         rows.append(row)
     return rows
+
+
+def _readable_targets(user: User, unit_ids: list[int], named: bool) -> list[int]:
+    """The units of an analytics query the reader may see: named units outside the reader's subtree are
+    refused, units found by level are silently cut to the subtree."""
+    if reads_all_units(user):
+        return unit_ids
+    outside = Unit.objects.filter(pk__in=unit_ids).exclude(readable_units_filter(user))
+    if named:
+        unit = outside.first()
+        if unit is not None:
+            require_read_unit(user, unit)
+        return unit_ids
+    hidden = set(outside.values_list("pk", flat=True))
+    return [u for u in unit_ids if u not in hidden]
 
 
 def same_months_last_year(end: dt.date, today: dt.date) -> dt.date:
@@ -1551,8 +1579,11 @@ def target_periods(unit: Unit, year: int) -> list[periods.Period]:
     return sorted({periods.parse(key) for key in keys})
 
 
-def achievements(unit: Unit, year: int, period: str = "") -> list[AchievementRow]:
-    """Targets of the whole year (or of one period of it) against the approved figures of that span."""
+def achievements(unit: Unit, year: int, period: str = "", user: User | None = None) -> list[AchievementRow]:
+    """Targets of the whole year (or of one period of it) against the approved figures of that span.
+    With `user`, only for a unit in the reader's scope (docs/read-policy.md)."""
+    if user is not None:
+        require_read_unit(user, unit)
     period = target_period_key(period, year) if period else ""
     targets = list(Target.objects.filter(unit=unit, year=year, period=period).select_related("indicator", "unit"))
     # the figures follow the definitions in force when the span began; so do the sentences about them

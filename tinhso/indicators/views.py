@@ -14,7 +14,7 @@ from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods
 from pygal.style import Style
 
-from tinhso.accounts.services import can_edit_unit, home_province
+from tinhso.accounts.services import can_edit_unit, can_read_unit, home_province, require_read_unit
 from tinhso.core.audit import history_of
 from tinhso.core.downloads import attach
 from tinhso.core.errors import DomainError, NotFound, ValidationFailed
@@ -419,6 +419,9 @@ def analytics_page(request: HttpRequest) -> HttpResponse:
     if parent is None:
         parent = request.user.unit if request.user.unit and request.user.unit.is_valid_on(as_of) else (
             home_province(request.user, as_of))
+        if not can_read_unit(request.user, parent):  # a scoped reader starts at its own unit
+            parent = request.user.unit
+    require_read_unit(request.user, parent)  # the same scope as the analytics API
     children = sorted(Unit.objects.as_of(as_of).filter(parent=parent), key=lambda u: vi_sort_key(u.name)) \
         if parent else []
     targets = [parent.pk] + [c.pk for c in children] if parent else []
@@ -516,11 +519,13 @@ def targets(request: HttpRequest) -> HttpResponse:
             return redirect(f"{here}&period={target.period}")
         except DomainError as exc:
             errors = [message(e) for e in exc.errors] or [f"{exc.vi} / {exc.en}"]
+    if unit is not None:
+        require_read_unit(request.user, unit)  # the same scope as the achievement API
     try:
-        rows = services.achievements(unit, year, period) if unit else []
-    except DomainError as exc:
+        rows = services.achievements(unit, year, period, user=request.user) if unit else []
+    except ValidationFailed as exc:
         errors += [message(e) for e in exc.errors]
-        period, rows = "", services.achievements(unit, year)
+        period, rows = "", services.achievements(unit, year, user=request.user)
     chosen = periods.parse(period) if period else None
     return render(request, "indicators/targets.html", {
         "unit": unit, "year": year, "rows": rows, "summary": services.plan_summary(rows) if rows else "",

@@ -41,6 +41,10 @@ ALERT_KEYS = {"sources", "min_severity", "limit"}
 DEFAULT_REFRESH = 60
 MAX_WIDGETS = 60
 KIOSK_SALT = "tinhso.ioc.kiosk"
+# A wall screen polls every few seconds: its link is re-read from the database at most this often (a
+# revocation in this process takes effect at once; one made in another server process within this delay).
+KIOSK_RECHECK_SECONDS = 5.0
+SCOPE_SECONDS = 30.0
 
 
 # ---------------------------------------------------------------- who
@@ -87,18 +91,24 @@ def find_unit(reference) -> Unit | None:
     if reference in (None, ""):
         return None
     if isinstance(reference, int) or (isinstance(reference, str) and reference.isdigit()):
-        return Unit.objects.filter(pk=int(reference)).first()
+        return Unit.objects.filter(pk=int(reference)).first() if 0 < int(reference) < 2 ** 31 else None
     matches = Unit.objects.filter(Q(code=str(reference)) | Q(stats_code=str(reference)))
     return sorted(matches, key=lambda u: (u.valid_to is not None, -(u.valid_to or dt.date.max).toordinal()))[0] \
         if matches else None
 
 
 def scope_for(user: User, definition: dict) -> Unit | None:
-    """The definition's scope when the user may see it, else the user's own unit."""
+    """The definition's scope when the user may see it, else the user's own unit. Remembered for a few
+    seconds per (user, unit, reference): every poll of every wall screen asks it."""
+    key = ("scope", user.pk, user.unit_id, str(definition.get("scope")))
+    known = FIGURES.recall(key)
+    if known is not None:
+        return known[0]
     unit = find_unit(definition.get("scope"))
-    if unit is not None and can_view_scope(user, unit):
-        return unit
-    return user.unit or top_unit()
+    if unit is None or not can_view_scope(user, unit):
+        unit = user.unit or top_unit()
+    FIGURES.remember(key, (unit,), SCOPE_SECONDS)
+    return unit
 
 
 def context_for(user: User, definition: dict, kiosk: bool = False, today: dt.date | None = None) -> Context:
@@ -340,6 +350,7 @@ def revoke_kiosk_link(user: User, link_id: int) -> KioskLink:
         link.revoked_at, link.revoked_by = timezone.now(), user
         link._history_user = user
         link.save()
+        FIGURES.forget_small()  # the screens of this process are refused from their next poll
     return link
 
 
@@ -350,6 +361,9 @@ KIOSK_REFUSED = ("Liên kết màn hình không hợp lệ, đã hết hạn ho�
 def resolve_kiosk(token: str) -> KioskLink:
     """The kiosk link a token names, if still valid; else Forbidden (the same answer for every reason,
     so a wall PC's URL reveals nothing)."""
+    known = FIGURES.recall(("kiosk", token))
+    if known is not None and known[0].expires_at > timezone.now():
+        return known[0]
     try:
         data = signing.loads(token, salt=KIOSK_SALT)
         link = KioskLink.objects.select_related("dashboard", "issued_by", "issued_by__unit").get(pk=int(data["k"]))
@@ -358,6 +372,7 @@ def resolve_kiosk(token: str) -> KioskLink:
     if link.nonce != data.get("n") or link.revoked_at is not None or link.expires_at <= timezone.now() or \
             not link.issued_by.is_active:
         raise Forbidden(*KIOSK_REFUSED)
+    FIGURES.remember(("kiosk", token), (link,), KIOSK_RECHECK_SECONDS)
     return link
 
 
@@ -399,6 +414,7 @@ class SharedFigures:
         self._lock = threading.Lock()
         self._entries: dict[tuple, tuple[float, Figures]] = {}
         self._key_locks: dict[tuple, threading.Lock] = {}
+        self._small: dict[tuple, tuple[float, tuple]] = {}
         self.computations = 0
 
     def get(self, key: tuple, ttl: float, compute) -> Figures:
@@ -431,6 +447,22 @@ class SharedFigures:
         with self._lock:
             self._entries.clear()
             self._key_locks.clear()
+            self._small.clear()
+
+    # small answers every poll needs (a kiosk link, a viewer's scope), kept for a few seconds
+    def recall(self, key: tuple) -> tuple | None:
+        entry = self._small.get(key)
+        return entry[1] if entry is not None and entry[0] > time.monotonic() else None
+
+    def remember(self, key: tuple, value: tuple, seconds: float) -> None:
+        with self._lock:
+            if len(self._small) >= 5000:
+                self._small.clear()
+            self._small[key] = (time.monotonic() + seconds, value)
+
+    def forget_small(self) -> None:
+        with self._lock:
+            self._small.clear()
 
 
 FIGURES = SharedFigures()

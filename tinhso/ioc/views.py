@@ -3,6 +3,7 @@ evidence, the dashboards' management (JSON export/import, pin, kiosk links) and 
 
 from __future__ import annotations
 
+import gzip
 import json
 
 from django.conf import settings
@@ -17,11 +18,21 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from tinhso.core.errors import DomainError, Forbidden
+from tinhso.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from tinhso.core.formatting import vn_datetime
 from tinhso.ioc import registry, services
 from tinhso.ioc.contract import CHART, MAP
 from tinhso.ioc.models import Audience, KioskLink, Pin
+
+
+def periods_key(key: str, year: int | None) -> str:
+    """A period key of the year (the dashboards' period vocabulary is the indicators')."""
+    from tinhso.indicators import periods  # noqa: PLC0415
+
+    period = periods.parse(key, "period")
+    if year is not None and period.year != year:
+        raise ValidationFailed([])
+    return period.key
 
 
 def _errors(exc: DomainError) -> list[str]:
@@ -76,19 +87,25 @@ def tile(request: HttpRequest) -> HttpResponse:
     """One tile with its explanation and evidence chain, re-rendered for the viewer (their permissions)."""
     widget = registry.widgets().get(request.GET.get("widget", ""))
     if widget is None or not widget.can_see(request.user):
-        return render(request, "core/error.html", {"error": Forbidden("Không có ô này", "No such tile")}, status=404)
-    params = {k: request.GET[k] for k in widget.params if k in request.GET}
+        raise NotFound("Ô trên bảng điều hành", "Dashboard tile")
+    params: dict = {k: request.GET[k] for k in widget.params if k in request.GET}
     if "limit" in params:
-        params["limit"] = int(params["limit"]) if params["limit"].isdigit() else 8
-    definition = {"scope": request.GET.get("scope"), "year": int(request.GET["year"]) if request.GET.get(
-        "year", "").isdigit() else None, "period": request.GET.get("period", "")}
-    if widget.errors(params):
-        return render(request, "core/error.html", {"error": Forbidden("Tham số không hợp lệ", "Bad parameters")},
-                      status=400)
-    ctx = services.context_for(request.user, definition)
+        params["limit"] = int(params["limit"]) if params["limit"].isdigit() else 0
+    if errors := widget.errors(params):
+        raise ValidationFailed(errors)
+    raw_year = request.GET.get("year", "")
+    year = int(raw_year) if raw_year.isdigit() and 1990 <= int(raw_year) <= 2100 else None
+    period = request.GET.get("period", "")
+    if period:
+        try:
+            period = periods_key(period, year)
+            year = year or int(period[:4])
+        except ValidationFailed:
+            period = ""
+    ctx = services.context_for(request.user, {"scope": request.GET.get("scope"), "year": year, "period": period})
     tiles = [t for t in widget.render(ctx, params) if t.key == request.GET.get("key")]
     if not tiles:
-        return render(request, "core/error.html", {"error": Forbidden("Không có ô này", "No such tile")}, status=404)
+        raise NotFound("Ô trên bảng điều hành", "Dashboard tile")
     return render(request, "ioc/tile.html", {"tile": tiles[0], "ctx": ctx, "widget": widget})
 
 
@@ -205,7 +222,20 @@ def wall_data(request: HttpRequest, token: str) -> HttpResponse:
     board = link.dashboard
     figures = services.figures_for(link.issued_by, board.definition, board, kiosk=True)
     if request.GET.get("have") == str(figures.computation):
-        return JsonResponse({"computation": figures.computation, "unchanged": True})
-    return JsonResponse({"computation": figures.computation,
-                         "computed_at": vn_datetime(timezone.localtime(figures.computed_at)),
-                         "html": _body(figures, kiosk=True)})
+        response = JsonResponse({"computation": figures.computation, "unchanged": True})
+        response["X-IOC-Computation"] = str(figures.computation)
+        return response
+    # Encoded (and compressed) once per computation: hundreds of screens fetch the same bytes.
+    if "json" not in figures.rendered:
+        body = json.dumps({"computation": figures.computation,
+                           "computed_at": vn_datetime(timezone.localtime(figures.computed_at)),
+                           "html": _body(figures, kiosk=True)}, ensure_ascii=False).encode()
+        figures.rendered["json.gz"] = gzip.compress(body, 6)
+        figures.rendered["json"] = body
+    zipped = "gzip" in request.headers.get("Accept-Encoding", "")
+    response = HttpResponse(figures.rendered["json.gz" if zipped else "json"], content_type="application/json")
+    if zipped:
+        response["Content-Encoding"] = "gzip"
+    response["Vary"] = "Accept-Encoding"
+    response["X-IOC-Computation"] = str(figures.computation)  # monitoring (and the benchmark) need not parse it
+    return response

@@ -12,7 +12,7 @@ from pydantic import Field
 from tinhso.core.api import ERROR_RESPONSES, AuditOut
 from tinhso.core.audit import history_of
 from tinhso.core.downloads import attach, stored_file
-from tinhso.core.errors import FieldError, Forbidden, ValidationFailed
+from tinhso.core.errors import FieldError, ValidationFailed
 from tinhso.programme import services, spreadsheet
 from tinhso.programme.models import (
     DerivedState,
@@ -339,10 +339,7 @@ def _detail(user, task: Task) -> dict:
 
 @router.get(f"{PREFIX}/schemes", response=list[SchemeOut], summary="Danh sách Đề án / Schemes")
 def list_schemes(request: HttpRequest):
-    plans = services.visible_plans(request.user).values("scheme_id")
-    schemes = Scheme.objects.select_related("province")
-    if not services.reads_everything(request.user):
-        schemes = schemes.filter(pk__in=plans)
+    schemes = services.visible_schemes(request.user)
     return [_scheme_out(s) for s in schemes]
 
 
@@ -354,7 +351,7 @@ def create_scheme(request: HttpRequest, payload: SchemeIn):
 
 @router.get(f"{PREFIX}/schemes/{{scheme_id}}", response={200: SchemeOut, **ERROR_RESPONSES}, summary="Đề án")
 def get_scheme(request: HttpRequest, scheme_id: int):
-    return _scheme_out(services.get_scheme(scheme_id))
+    return _scheme_out(services.get_scheme(scheme_id, request.user))
 
 
 @router.patch(f"{PREFIX}/schemes/{{scheme_id}}", response={200: SchemeOut, **ERROR_RESPONSES},
@@ -394,12 +391,7 @@ def create_plan(request: HttpRequest, payload: PlanIn):
 
 
 def _readable_plan(request: HttpRequest, plan_id: int) -> Plan:
-    plan = services.get_plan(plan_id)
-    if not services.reads_everything(request.user) and not services.visible_plans(request.user).filter(
-            pk=plan.pk).exists():
-        raise Forbidden("Đơn vị của bạn không có nhiệm vụ trong kế hoạch này",
-                        "Your unit has no task in this plan")
-    return plan
+    return services.get_plan(plan_id, request.user)
 
 
 @router.get(f"{PREFIX}/plans/{{plan_id}}", response={200: PlanOut, **ERROR_RESPONSES}, summary="Kế hoạch")
@@ -495,7 +487,7 @@ def list_tasks(request: HttpRequest, plan_id: int | None = None, q: str = Query(
                state: DerivedState | None = None, origin: Origin | None = None, pillar: Pillar | None = None,
                kind: TaskKind | None = None, lead_unit_id: int | None = None, top_level: bool = False,
                limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)):
-    plan = services.get_plan(plan_id) if plan_id else None
+    plan = services.get_plan(plan_id, request.user) if plan_id else None
     flt = services.TaskFilter(q=q, state=state or "", origin=origin or "", pillar=pillar or "", kind=kind or "",
                               lead_unit=lead_unit_id, top_level=top_level)
     tasks = services.search_tasks(request.user, plan, flt)

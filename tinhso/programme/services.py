@@ -22,7 +22,13 @@ from django.db import transaction
 from django.db.models import Case, CharField, Count, F, Max, Q, QuerySet, Sum, Value, When
 
 from tinhso.accounts.models import Role, User
-from tinhso.accounts.services import can_edit_unit, is_system_admin, require_edit_unit
+from tinhso.accounts.services import (
+    can_edit_unit,
+    can_read_unit,
+    is_system_admin,
+    readable_units_filter,
+    require_edit_unit,
+)
 from tinhso.core.downloads import content_type_for
 from tinhso.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed, required
 from tinhso.core.formatting import vn_number, vn_percent
@@ -69,19 +75,37 @@ def can_manage_province(user: User, province: Unit) -> bool:
 
 
 def reads_everything(user: User) -> bool:
-    """Admins and leaders (viewers) read every plan; focal points and API clients only their unit's tasks."""
+    """System-wide readers (a system administrator, or an administrator or leader without a unit) read
+    every plan. See docs/read-policy.md."""
     return user.is_authenticated and user.is_active and (
-        is_system_admin(user) or user.role in (Role.ADMIN, Role.VIEWER))
+        is_system_admin(user) or (user.role in (Role.ADMIN, Role.VIEWER) and user.unit_id is None))
+
+
+def reads_as_office(user: User) -> bool:
+    """Administrators and leaders read whole plans (of the provinces in their subtree); focal points and
+    API clients read the tasks their unit leads or coordinates."""
+    return user.is_authenticated and user.is_active and (is_system_admin(user)
+                                                         or user.role in (Role.ADMIN, Role.VIEWER))
+
+
+def reads_whole_plan(user: User, plan: Plan) -> bool:
+    if reads_everything(user):
+        return True
+    return reads_as_office(user) and can_read_unit(user, plan.province)
 
 
 def visible_tasks_filter(user: User) -> Q:
     if reads_everything(user):
         return Q()
-    if not user.is_authenticated or user.unit is None:
+    if not user.is_authenticated or not user.is_active or user.unit is None:
         return Q(pk__in=[])
-    prefix = user.unit.path
-    coordinated = Task.coordinating_units.through.objects.filter(unit__path__startswith=prefix).values("task_id")
-    return Q(lead_unit__path__startswith=prefix) | Q(pk__in=coordinated)
+    # the reader's subtree, and the subtrees of the units merged into its unit (accounts.read_roots)
+    coordinated = Task.coordinating_units.through.objects.filter(readable_units_filter(user, "unit")).values(
+        "task_id")
+    condition = readable_units_filter(user, "lead_unit") | Q(pk__in=coordinated)
+    if reads_as_office(user):
+        condition |= readable_units_filter(user, "plan__province")
+    return condition
 
 
 def can_view_task(user: User, task: Task) -> bool:
@@ -122,17 +146,24 @@ def managed_provinces(user: User) -> QuerySet[Unit]:
 
 # ---------------------------------------------------------------- lookups
 
-def get_scheme(scheme_id: int) -> Scheme:
+def get_scheme(scheme_id: int, user: User | None = None) -> Scheme:
+    """The scheme; with `user`, only one that user may read (the same rule as `visible_schemes`)."""
     scheme = Scheme.objects.select_related("province").filter(pk=scheme_id).first()
     if scheme is None:
         raise NotFound("Đề án", "Scheme")
+    if user is not None and not reads_everything(user) and not visible_schemes(user).filter(pk=scheme.pk).exists():
+        raise Forbidden("Đề án này không thuộc phạm vi đơn vị của bạn", "This scheme is outside your unit's scope")
     return scheme
 
 
-def get_plan(plan_id: int) -> Plan:
+def get_plan(plan_id: int, user: User | None = None) -> Plan:
+    """The plan; with `user`, only one that user may read (the same rule as `visible_plans`)."""
     plan = Plan.objects.select_related("province", "scheme").filter(pk=plan_id).first()
     if plan is None:
         raise NotFound("Kế hoạch", "Plan")
+    if user is not None and not reads_whole_plan(user, plan) and not visible_plans(user).filter(
+            pk=plan.pk).exists():
+        raise Forbidden("Đơn vị của bạn không có nhiệm vụ trong kế hoạch này", "Your unit has no task in this plan")
     return plan
 
 
@@ -151,7 +182,22 @@ def visible_plans(user: User) -> QuerySet[Plan]:
     plans = Plan.objects.select_related("province", "scheme")
     if reads_everything(user):
         return plans
-    return plans.filter(pk__in=Task.objects.filter(visible_tasks_filter(user)).values("plan_id"))
+    condition = Q(pk__in=Task.objects.filter(visible_tasks_filter(user)).values("plan_id"))
+    if reads_as_office(user) and user.unit is not None:
+        condition |= readable_units_filter(user, "province")
+    return plans.filter(condition)
+
+
+def visible_schemes(user: User) -> QuerySet[Scheme]:
+    """Schemes holding a plan the user reads, and (for administrators and leaders) the schemes of the
+    provinces in their subtree."""
+    schemes = Scheme.objects.select_related("province")
+    if reads_everything(user):
+        return schemes
+    condition = Q(pk__in=visible_plans(user).values("scheme_id"))
+    if reads_as_office(user) and user.unit is not None:
+        condition |= readable_units_filter(user, "province")
+    return schemes.filter(condition)
 
 
 # ---------------------------------------------------------------- derived state
@@ -1061,8 +1107,8 @@ def overview(user: User, plan: Plan, day: dt.date | None = None, timeline_limit:
     plan of thousands of tasks answers quickly. Counts are of top-level tasks (sub-tasks are parts of
     them); budgets add up every task's lines. A focal point's overview covers only its tasks."""
     day = day or today()
-    scope = visible_tasks_filter(user)
-    result = Overview(plan=plan, day=day, scoped=not reads_everything(user))
+    result = Overview(plan=plan, day=day, scoped=not reads_whole_plan(user, plan))
+    scope = visible_tasks_filter(user) if result.scoped else Q()
     all_tasks = Task.objects.filter(scope, plan=plan)
     tasks = with_state(all_tasks.filter(parent__isnull=True), day)
 

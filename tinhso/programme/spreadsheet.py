@@ -59,6 +59,11 @@ COLUMNS: dict[str, tuple[str, str, bool]] = {
     "allocated": ("Kinh phí được giao, triệu đồng (allocated)", "Số, triệu đồng", False),
     "disbursed": ("Đã giải ngân, triệu đồng (disbursed)", "Số, triệu đồng; không vượt số được giao", False),
     "note": ("Ghi chú (note)", "", False),
+    # the codes beside the names: a reader reads names, a re-import matches the codes (they win when given)
+    "lead_unit_code": ("Mã định danh đơn vị chủ trì (lead_unit_code)", "Mã định danh điện tử của đơn vị chủ trì "
+                       "(QCVN 102:2016/BTTTT); nếu có, được dùng thay cho tên.", False),
+    "coordinating_unit_codes": ("Mã định danh đơn vị phối hợp (coordinating_unit_codes)", "Các mã định danh, cách "
+                                "nhau bằng dấu ; theo đúng thứ tự tên; nếu có, được dùng thay cho tên.", False),
 }
 EXPORT_EXTRA = ("Tình trạng hiện tại (tính toán)", "Cập nhật tiến độ gần nhất")
 BUDGET_KEYS = ("source", "planned", "allocated", "disbursed")
@@ -240,9 +245,11 @@ def _import_row(user: User | None, plan: Plan, row: dict, number: int, code: str
         data.progress = 100
     data.start_date = attempt(parse_date, row.get("start_date"), "start_date", number)
     data.due_date = attempt(parse_date, row.get("due_date"), "due_date", number)
-    if _cell(row, "lead_unit"):
-        data.lead_unit = attempt(finder.find, _cell(row, "lead_unit"), "lead_unit", number)
-    for reference in _cell(row, "coordinating_units").replace("\n", ";").split(";"):
+    lead = _cell(row, "lead_unit_code") or _cell(row, "lead_unit")
+    if lead:
+        data.lead_unit = attempt(finder.find, lead, "lead_unit", number)
+    coordinating = _cell(row, "coordinating_unit_codes") or _cell(row, "coordinating_units")
+    for reference in coordinating.replace("\n", ";").split(";"):
         if reference.strip():
             unit = attempt(finder.find, reference, "coordinating_units", number)
             if unit is not None:
@@ -286,24 +293,28 @@ def plan_rows(tasks: list[Task], day: dt.date | None = None) -> list[list]:
     for task in tasks:
         lines = list(task.budget_lines.all())
         first = lines[0] if lines else None
+        coordinating = list(task.coordinating_units.all())
         carried = ""
         if task.carried_from_id:
             carried = f"{task.carried_from.plan.code}/{task.carried_from.code}"
         rows.append([
             task.code, task.parent.code if task.parent_id else "", task.title, task.description,
             _label(Pillar, task.pillar), _label(TaskKind, task.kind), _label(Origin, task.origin), carried,
-            task.lead_unit.code or task.lead_unit.name,
-            "; ".join(u.code or u.name for u in task.coordinating_units.all()),
+            task.lead_unit.name,
+            "; ".join(u.name for u in coordinating),
             task.start_date, task.due_date,
             _label(Status, task.status), task.progress,
             _label(FundingSource, first.source) if first else "",
             _number(first.planned) if first else None, _number(first.allocated) if first else None,
             _number(first.disbursed) if first else None, task.note,
+            # a unit without an electronic code keeps its name here, so the lists stay aligned
+            task.lead_unit.code, "; ".join(u.code or u.name for u in coordinating),
             services.state_label(services.state_of(task, day)).split(" / ")[0], task.last_update_on,
         ])
         for line in lines[1:]:
             rows.append([task.code] + [""] * 13 + [_label(FundingSource, line.source), _number(line.planned),
-                                                    _number(line.allocated), _number(line.disbursed), "", "", None])
+                                                    _number(line.allocated), _number(line.disbursed), "", "", "",
+                                                    "", None])
     return rows
 
 
@@ -320,7 +331,8 @@ def _workbook(title: str, rows: list[list], extra_headers: tuple[str, ...] = ())
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
         append_row(sheet, row)
-    widths = {"title": 48, "description": 40, "lead_unit": 34, "coordinating_units": 34, "note": 30}
+    widths = {"title": 48, "description": 40, "lead_unit": 40, "coordinating_units": 48, "note": 30,
+              "lead_unit_code": 18, "coordinating_unit_codes": 24}
     for index, key in enumerate(list(COLUMNS) + ["x"] * len(extra_headers), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = widths.get(key, 16)
     for row in sheet.iter_rows(min_row=2):

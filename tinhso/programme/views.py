@@ -41,11 +41,7 @@ def _task_url(task: Task) -> str:
 
 
 def _readable_plan(request: HttpRequest, plan_id: int) -> Plan:
-    plan = services.get_plan(plan_id)
-    if not services.reads_everything(request.user) and not services.visible_plans(request.user).filter(
-            pk=plan.pk).exists():
-        raise Forbidden("Đơn vị của bạn không có nhiệm vụ trong kế hoạch này", "Your unit has no task in this plan")
-    return plan
+    return services.get_plan(plan_id, request.user)
 
 
 def _as_of(request: HttpRequest) -> dt.date:
@@ -69,7 +65,7 @@ def index(request: HttpRequest) -> HttpResponse:
     schemes = sorted(by_scheme.items(), key=lambda item: (item[0] is None, -(item[0].start_year if item[0] else 0),
                                                           vi_sort_key(str(item[0] or ""))))
     my_tasks = None
-    if not services.reads_everything(user):
+    if not services.reads_as_office(user):
         my_tasks = services.with_state(Task.objects.filter(services.visible_tasks_filter(user))
                                        .exclude(status__in=(Status.DONE, Status.CANCELLED, Status.CARRIED_OVER))
                                        .select_related("plan", "lead_unit")).order_by("due_date", "code")[:50]

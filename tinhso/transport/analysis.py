@@ -247,13 +247,6 @@ def analyse_points(table: pa.Table, rules: RuleSet, kinds: dict[int, str], start
                 emit_violation("speeding", v[a], t[a], t[b], speed[top], lim[a], lat[top], lon[top],
                                dname(drv[a]), f"{b - a + 1} điểm / points")
 
-    if "no_driver" in rules.active:
-        for a, b in runs(moving & (drv < 0), rest):
-            end = t[b]
-            if end - t[a] >= rules.no_driver_min_s and in_period[a]:
-                emit_violation("no_driver", v[a], t[a], end, end - t[a], rules.no_driver_min_s, lat[a], lon[a],
-                               None, "")
-
     # ---- trips: moving points split by rests, driver changes and vehicles
     m = np.flatnonzero(moving)
     if len(m):
@@ -299,13 +292,23 @@ def analyse_points(table: pa.Table, rules: RuleSet, kinds: dict[int, str], start
             if not in_period[a]:
                 continue
             end_i = b + 1 if b + 1 < n and not newv[b + 1] and dtv[b + 1] <= rest else b
+            # the point farthest from the start: where an out-and-back (loop) trip turned
+            legs = m[tstart_m[tr]:tend_m[tr] + 1]
+            far = legs[int(np.argmax(_haversine(np.full(len(legs), lat[a]), np.full(len(legs), lon[a]),
+                                                lat[legs], lon[legs])))]
             trip = {"vehicle_id": int(v[a]), "trip_no": tr, "start": int(t[a]), "end": int(t[end_i]),
                     "start_lat": float(lat[a]), "start_lon": float(lon[a]),
                     "end_lat": float(lat[end_i]), "end_lon": float(lon[end_i]),
+                    "far_lat": float(lat[far]), "far_lon": float(lon[far]),
                     "distance_m": float(trip_dist[tr]), "driving_s": int(trip_drive[tr]),
                     "max_speed": float(max_speed[tr]), "stops": int(trip_stops[tr]), "driver": dname(drv[a]),
                     "day": from_day_number(local_day(t[a]))}
             res.trips.append(trip)
+            # a trip is one driver's (a change of driver ends it): a trip without a logged-in driver is one
+            # violation, however many stops it makes
+            if "no_driver" in rules.active and drv[a] < 0 and t[b] - t[a] >= rules.no_driver_min_s:
+                emit_violation("no_driver", v[a], t[a], t[b], t[b] - t[a], rules.no_driver_min_s, lat[a], lon[a],
+                               None, f"{int(trip_stops[tr])} điểm dừng / stops")
             if "continuous_driving" in rules.active and trip_drive[tr] > rules.continuous_max_s:
                 emit_violation("continuous_driving", v[a], t[a], t[end_i], trip_drive[tr], rules.continuous_max_s,
                                lat[a], lon[a], dname(drv[a]), f"{trip_dist[tr] / 1000:.1f} km")

@@ -115,6 +115,8 @@ class ViolationOut(Schema):
     lon: float | None
     driver: str | None
     detail: str
+    legal_reference: str = Field("", description="văn bản quy định bị vi phạm (theo ngày của dữ liệu) / the legal "
+                                                 "text breached (in force on the data's date)")
 
 
 class JourneysOut(Schema):
@@ -132,6 +134,10 @@ class RuleOut(Schema):
     name: str
     params: dict
     legal_reference: str
+    valid_from: dt.date | None = Field(description="áp dụng cho dữ liệu từ ngày / applies to data from this day")
+    valid_to: dt.date | None = Field(description="đến ngày / until this day")
+    verified: bool = Field(description="đã đối chiếu văn bản / checked against the legal text")
+    verification_note: str
     active: bool
     version: int
 
@@ -180,9 +186,10 @@ def _dt(epoch: int) -> dt.datetime:
     return dt.datetime.fromtimestamp(epoch, services.store._zone())
 
 
-def _violation_out(v: dict, plates: dict[int, str]) -> dict:
+def _violation_out(v: dict, plates: dict[int, str], legal: dict[str, str] | None = None) -> dict:
     return {**v, "plate": plates.get(v["vehicle_id"], ""), "start": _dt(v["start"]), "end": _dt(v["end"]),
-            "kind_label": services.VIOLATION_LABELS.get(v["kind"], v["kind"]), "detail": v.get("detail") or ""}
+            "kind_label": services.VIOLATION_LABELS.get(v["kind"], v["kind"]), "detail": v.get("detail") or "",
+            "legal_reference": v.get("legal_reference") or (legal or {}).get(v.get("rule") or "", "")}
 
 
 @router.get("/transport/vehicles", response={200: list[VehicleOut], **ERROR_RESPONSES},
@@ -218,6 +225,7 @@ def journeys(request: HttpRequest, ref: str, start: dt.date, end: dt.date):
     vehicle = services.find_vehicle(request.user, ref)
     result = services.vehicle_journeys(request.user, vehicle, start, end)
     plates = {vehicle.pk: vehicle.plate}
+    legal = dict(services.Rule.objects.values_list("code", "legal_reference"))
     return {
         "vehicle": _vehicle_out(vehicle),
         "distance_km": round(sum(t["distance_m"] for t in result.trips) / 1000, 2),
@@ -225,7 +233,7 @@ def journeys(request: HttpRequest, ref: str, start: dt.date, end: dt.date):
         "trips": [{**t, "start": _dt(t["start"]), "end": _dt(t["end"]), "distance_km": round(t["distance_m"] / 1000, 2)}
                   for t in result.trips],
         "stops": [{**s, "start": _dt(s["start"]), "end": _dt(s["end"])} for s in result.stops],
-        "violations": [_violation_out(v, plates) for v in result.violations],
+        "violations": [_violation_out(v, plates, legal) for v in result.violations],
     }
 
 

@@ -131,10 +131,31 @@ def route(a: str, b: str) -> np.ndarray:
     return arr
 
 
-def basemap_geojson() -> dict:
-    """Towns and main roads as GeoJSON: the offline base layer of the maps (no tiles)."""
-    features = [{"type": "Feature", "properties": {"name": name, "kind": "town"},
-                 "geometry": {"type": "Point", "coordinates": [lon, lat]}} for name, lat, lon in TOWNS.values()]
+# The provinces of the towns above that were merged on REFORM_2025 (Resolution 202/2025/QH15; the unit
+# registry holds the same links): a track is drawn on the map of its own date, so a September 2025 track
+# reads "Chợ Mới (Thái Nguyên)" and a 2024 one "Chợ Mới (Bắc Kạn)".
+MERGED_PROVINCES = {"Bắc Kạn": "Thái Nguyên", "Bắc Giang": "Bắc Ninh", "Yên Bái": "Lào Cai"}
+
+
+def town_name(key: str, as_of: dt.date | None = None) -> str:
+    """A town's label as of a date (today when not given): its province named as it was that day."""
+    from tinhso.units.services import REFORM_2025
+
+    name = TOWNS[key][0]
+    if (as_of or dt.date.today()) < REFORM_2025:
+        return name
+    for old, new in MERGED_PROVINCES.items():
+        if name.endswith(f"({old})"):
+            return f"{name[:-len(old) - 1]}{new})"
+        if name == old:  # the former provincial capital, now a ward of the new province
+            return f"{old} ({new})"
+    return name
+
+
+def basemap_geojson(as_of: dt.date | None = None) -> dict:
+    """Towns and main roads as GeoJSON: the offline base layer of the maps (no tiles), named as of `as_of`."""
+    features = [{"type": "Feature", "properties": {"name": town_name(key, as_of), "kind": "town"},
+                 "geometry": {"type": "Point", "coordinates": [lon, lat]}} for key, (_, lat, lon) in TOWNS.items()]
     for a, b, road in ROADS:
         features.append({"type": "Feature", "properties": {"name": road, "kind": "road"},
                          "geometry": {"type": "LineString",

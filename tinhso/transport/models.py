@@ -177,6 +177,12 @@ class Rule(models.Model):
     name = models.CharField("Tên / Name", max_length=255)
     params = models.JSONField("Tham số / Parameters", default=dict)
     legal_reference = models.TextField("Căn cứ pháp lý / Legal reference", blank=True)
+    # The rule applies to data of these local days (inclusive; empty = unbounded): a 2024 trip is judged by
+    # the rules of 2024, a 2026 trip by today's.
+    valid_from = models.DateField("Áp dụng từ ngày / Valid from", null=True, blank=True)
+    valid_to = models.DateField("Áp dụng đến ngày / Valid to", null=True, blank=True)
+    verified = models.BooleanField("Đã đối chiếu văn bản / Checked against the text", default=False)
+    verification_note = models.TextField("Ghi chú đối chiếu / What was checked, where", blank=True)
     active = models.BooleanField("Áp dụng / Active", default=True)
     version = models.PositiveIntegerField("Phiên bản / Version", default=1, editable=False)
     history = HistoricalRecords()
@@ -185,6 +191,32 @@ class Rule(models.Model):
         verbose_name = "Quy tắc vi phạm / Violation rule"
         verbose_name_plural = "Quy tắc vi phạm / Violation rules"
         ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MonitoringRegime(models.Model):
+    """What the journey-monitoring regulation in force on a date requires of the devices: reporting
+    intervals, the fields a record must carry, and where the data goes — with its legal basis, dated."""
+
+    code = models.SlugField("Mã / Code", max_length=50, unique=True)
+    name = models.CharField("Tên / Name", max_length=255)
+    valid_from = models.DateField("Áp dụng từ ngày / Valid from", null=True, blank=True)
+    valid_to = models.DateField("Áp dụng đến ngày / Valid to", null=True, blank=True)
+    moving_interval_s = models.PositiveIntegerField("Tần suất khi xe chạy (giây) / Interval moving (s)")
+    parked_interval_s = models.PositiveIntegerField("Tần suất khi dừng đỗ (giây) / Interval parked (s)")
+    required_fields = models.JSONField("Trường dữ liệu bắt buộc / Required fields", default=list)
+    destination = models.TextField("Nơi nhận dữ liệu / Where the data goes")
+    legal_reference = models.TextField("Căn cứ pháp lý / Legal reference")
+    verified = models.BooleanField("Đã đối chiếu văn bản / Checked against the text", default=False)
+    verification_note = models.TextField("Ghi chú đối chiếu / What was checked, where", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Quy định giám sát hành trình / Journey-monitoring regime"
+        verbose_name_plural = "Quy định giám sát hành trình / Journey-monitoring regimes"
+        ordering = ["valid_from"]
 
     def __str__(self) -> str:
         return self.name

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from tinhso.core.errors import Conflict, FieldError, NotFound, ValidationFailed
-from tinhso.core.formatting import vn_number
+from tinhso.core.formatting import MINUS, vn_duration, vn_hm, vn_number
 from tinhso.core.tabular import to_csv, to_xlsx
 from tinhso.core.text import fold, vi_sort_key
 from tinhso.transport import analysis, coach, store
@@ -112,11 +112,55 @@ def search_vehicles(user, q: str = "", kind: str = "", business_id: int | None =
 # ---------------------------------------------------------------- rules
 
 def rules() -> list[Rule]:
-    return list(Rule.objects.all())
+    """Every rule, grouped by kind, the one in force today first."""
+    return sorted(Rule.objects.all(), key=lambda r: (r.kind, -(r.valid_from or dt.date.min).toordinal()))
 
 
-def rule_set() -> analysis.RuleSet:
-    return analysis.RuleSet.from_rules(Rule.objects.all())
+def rules_in_force(day: dt.date) -> list[Rule]:
+    """The rules that apply to data of a local day: valid_from ≤ day ≤ valid_to (open ends unbounded)."""
+    return list(Rule.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+                                    Q(valid_to__isnull=True) | Q(valid_to__gte=day)))
+
+
+def rule_set(day: dt.date | None = None) -> analysis.RuleSet:
+    """The rule set for the data of `day` (today when not given)."""
+    return analysis.RuleSet.from_rules(rules_in_force(day or dt.date.today()))
+
+
+def rule_periods(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date, analysis.RuleSet]]:
+    """[start, end] cut where a rule starts or stops applying, each piece with the rules in force then — so
+    a period across 01/01/2025 judges December by the old rules and January by the new ones."""
+    cuts = {start}
+    for rule in Rule.objects.all():
+        if rule.valid_from and start < rule.valid_from <= end:
+            cuts.add(rule.valid_from)
+        if rule.valid_to and start <= rule.valid_to < end:
+            cuts.add(rule.valid_to + dt.timedelta(days=1))
+    bounds = sorted(cuts)
+    return [(a, (bounds[i + 1] - dt.timedelta(days=1)) if i + 1 < len(bounds) else end, rule_set(a))
+            for i, a in enumerate(bounds)]
+
+
+def analyse_by_rules(start: dt.date, end: dt.date, kinds: dict[int, str], **kwargs) -> analysis.Result:
+    """`analysis.analyse` over [start, end], each piece judged by the rules in force on its days."""
+    total = analysis.Result()
+    for a, b, rules in rule_periods(start, end):
+        part = analysis.analyse(a, b, rules, kinds, **kwargs)
+        total.trips += part.trips
+        total.stops += part.stops
+        total.violations += part.violations
+        total.driver_days += part.driver_days
+        total.points += part.points
+    total.violations.sort(key=lambda x: (x["start"], x["vehicle_id"], x["kind"]))
+    return total
+
+
+def regime_on(day: dt.date):
+    """The journey-monitoring regime (intervals, required fields, data destination) in force on a day."""
+    from tinhso.transport.models import MonitoringRegime
+
+    return MonitoringRegime.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+                                           Q(valid_to__isnull=True) | Q(valid_to__gte=day)).first()
 
 
 RULE_PARAM_KEYS = {
@@ -328,7 +372,7 @@ def vehicle_journeys(user, vehicle: Vehicle, start: dt.date, end: dt.date) -> an
     """Trips, stops and violations of one vehicle, computed on demand (driver limits only see this vehicle)."""
     require_view(user)
     start, end = check_period(start, end)
-    return analysis.analyse(start, end, rule_set(), {vehicle.pk: vehicle.licence_kind}, vehicle_ids=[vehicle.pk])
+    return analyse_by_rules(start, end, {vehicle.pk: vehicle.licence_kind}, vehicle_ids=[vehicle.pk])
 
 
 def track(user, vehicle: Vehicle, start: dt.date, end: dt.date, max_points: int = 4000) -> list[list]:
@@ -353,13 +397,19 @@ def derived_dir(kind: str) -> Path:
 
 def run_analysis(user, start: dt.date, end: dt.date, chunk_vehicles: int = 125, progress=None) -> dict:
     """Compute trips, stops and violations of the whole fleet for [start, end] and store them by day
-    (replacing earlier results of those days, each day file atomically)."""
+    (replacing earlier results of those days, each day file atomically). `progress` as in analysis.analyse."""
     require_view(user)
     start, end = check_period(start, end)
-    result = analysis.analyse(start, end, rule_set(), _kinds(), chunk_vehicles=chunk_vehicles, progress=progress)
+    result = analyse_by_rules(start, end, _kinds(), chunk_vehicles=chunk_vehicles, progress=progress)
     write_results(result, start, end)
     return {"points": result.points, "trips": len(result.trips), "stops": len(result.stops),
             "violations": len(result.violations)}
+
+
+def analysis_summary(out: dict) -> str:
+    """What a finished analysis found, in Vietnamese number format (1.337 chuyến … 263.481 điểm)."""
+    return (f"Đã tính / computed: {vn_number(out['trips'])} chuyến / trips, {vn_number(out['violations'])} "
+            f"vi phạm / violations từ / from {vn_number(out['points'])} điểm / points")
 
 
 def write_results(result: analysis.Result, start: dt.date, end: dt.date) -> None:
@@ -380,7 +430,8 @@ SCHEMAS = {
                         ("end", pa.int64()), ("start_lat", pa.float64()), ("start_lon", pa.float64()),
                         ("end_lat", pa.float64()), ("end_lon", pa.float64()), ("distance_m", pa.float64()),
                         ("driving_s", pa.int64()), ("max_speed", pa.float64()), ("stops", pa.int64()),
-                        ("driver", pa.string()), ("day", pa.date32())]),
+                        ("driver", pa.string()), ("day", pa.date32()), ("far_lat", pa.float64()),
+                        ("far_lon", pa.float64())]),
     "violations": pa.schema([("vehicle_id", pa.int32()), ("kind", pa.string()), ("rule", pa.string()),
                              ("start", pa.int64()), ("end", pa.int64()), ("duration_s", pa.int64()),
                              ("value", pa.float64()), ("limit", pa.float64()), ("lat", pa.float64()),
@@ -409,7 +460,8 @@ def read_results(kind: str, start: dt.date, end: dt.date, where: str = "true", p
         return []
     con = store.connect()
     try:
-        sql = (f"SELECT * FROM read_parquet({store._list_sql(files)}, hive_partitioning = false) "
+        # union_by_name: day files written before a column was added (e.g. far_lat) read it as NULL
+        sql = (f"SELECT * FROM read_parquet({store._list_sql(files)}, hive_partitioning = false, union_by_name = true) "
                f"WHERE {where} ORDER BY {order}")
         if limit:
             sql += f" LIMIT {int(limit)}"
@@ -458,7 +510,11 @@ def _decorate(rows: list[dict]) -> list[dict]:
     vehicles = Vehicle.objects.select_related("business").in_bulk({r["vehicle_id"] for r in rows})
     drivers = dict(Driver.objects.filter(licence_number__in={r.get("driver") for r in rows if r.get("driver")})
                    .values_list("licence_number", "full_name"))
+    legal = {rule.code: rule for rule in Rule.objects.filter(code__in={r.get("rule") for r in rows if r.get("rule")})}
     for r in rows:
+        rule = legal.get(r.get("rule") or "")
+        r["legal_reference"] = rule.legal_reference if rule else ""
+        r["rule_verified"] = bool(rule and rule.verified)
         r["vehicle"] = vehicles.get(r["vehicle_id"])
         r["start_dt"] = analysis.to_datetime(r["start"])
         r["end_dt"] = analysis.to_datetime(r["end"])
@@ -478,12 +534,11 @@ def _decorate(rows: list[dict]) -> list[dict]:
 def _value_text(v: dict) -> str:
     kind = v["kind"]
     if kind == "speeding":
-        return f"{vn_number(v['value'], 1)} km/h > {vn_number(v['limit'])} km/h, {vn_number(v['duration_s'])} s"
-    if kind in ("continuous_driving", "daily_driving", "weekly_driving"):
-        return f"{vn_number(v['value'] / 3600, 2)} h > {vn_number(v['limit'] / 3600, 2)} h"
-    if kind == "data_gap":
-        return f"{vn_number(v['value'])} s > {vn_number(v['limit'])} s ({v.get('detail') or ''})"
-    return f"{vn_number(v['duration_s'])} s"
+        return f"{vn_number(v['value'], 1)} km/h > {vn_number(v['limit'])} km/h, {vn_duration(v['duration_s'])}"
+    if kind in ("continuous_driving", "daily_driving", "weekly_driving", "data_gap"):
+        detail = f" ({v['detail']})" if kind == "data_gap" and v.get("detail") else ""
+        return f"{vn_duration(v['value'])} > {vn_duration(v['limit'])}{detail}"
+    return vn_duration(v["duration_s"])
 
 
 # ---------------------------------------------------------------- reports
@@ -512,13 +567,14 @@ def report(user, level: str, start: dt.date, end: dt.date) -> list[dict]:
         vehicle = vehicles.get(row["vehicle_id"])
         return vehicle.business_id if vehicle else 0
 
-    acc: dict = defaultdict(lambda: {"distance_km": 0.0, "driving_h": 0.0, "trips": 0, "speeding": 0,
+    acc: dict = defaultdict(lambda: {"distance_km": 0.0, "driving_h": 0.0, "driving_s": 0, "trips": 0, "speeding": 0,
                                      "speeding_s": 0, "continuous": 0, "daily": 0, "weekly": 0, "gaps": 0,
                                      "gap_s": 0, "no_driver": 0, "vehicles": set()})
     for t in trips:
         a = acc[key_of(t)]
         a["distance_km"] += t["distance_m"] / 1000
         a["driving_h"] += t["driving_s"] / 3600
+        a["driving_s"] += t["driving_s"]
         a["trips"] += 1
         a["vehicles"].add(t["vehicle_id"])
     field_of = {"continuous_driving": "continuous", "daily_driving": "daily", "weekly_driving": "weekly",
@@ -554,18 +610,29 @@ def report(user, level: str, start: dt.date, end: dt.date) -> list[dict]:
 REPORT_HEADERS = [
     ("label", "Đối tượng / Subject"), ("extra", "Thông tin / Info"), ("vehicle_count", "Số xe / Vehicles"),
     ("trips", "Chuyến / Trips"), ("distance_km", "Quãng đường (km) / Distance (km)"),
-    ("driving_h", "Thời gian lái (giờ) / Driving (h)"), ("speeding", "Quá tốc độ (lần) / Speeding (count)"),
-    ("speeding_s", "Thời gian quá tốc độ (giây) / Speeding (s)"),
+    ("driving_s", "Thời gian lái (giờ:phút) / Driving (h:mm)"), ("speeding", "Quá tốc độ (lần) / Speeding (count)"),
+    ("speeding_s", "Thời gian quá tốc độ (giờ:phút) / Speeding (h:mm)"),
     ("continuous", "Lái liên tục > 4 giờ / Continuous > 4 h"), ("daily", "Lái > 10 giờ/ngày / > 10 h a day"),
     ("weekly", "Lái > 48 giờ/tuần / > 48 h a week"), ("gaps", "Gián đoạn dữ liệu (lần) / Data gaps"),
-    ("gap_s", "Thời gian mất dữ liệu (giây) / Gap time (s)"), ("no_driver", "Không đăng nhập lái xe / No driver"),
+    ("gap_s", "Thời gian mất dữ liệu (giờ:phút) / Gap time (h:mm)"),
+    ("no_driver", "Không đăng nhập lái xe / No driver"),
 ]
+# columns holding seconds: shown as h:mm on the page, as Excel durations ([h]:mm) in XLSX, h:mm in CSV
+DURATION_COLUMNS = {"driving_s", "speeding_s", "gap_s"}
+
+
+def _export_cell(key: str, value, fmt: str):
+    if key not in DURATION_COLUMNS or value is None:
+        return value
+    if fmt == "csv":
+        return vn_hm(value).replace(MINUS, "-")
+    return dt.timedelta(seconds=round(value))
 
 
 def export_report(user, level: str, start: dt.date, end: dt.date, fmt: str = "xlsx") -> tuple[bytes, str, str]:
     rows = report(user, level, start, end)
     headers = [h for _, h in REPORT_HEADERS]
-    values = [[r[k] for k, _ in REPORT_HEADERS] for r in rows]
+    values = [[_export_cell(k, r[k], fmt) for k, _ in REPORT_HEADERS] for r in rows]
     name = f"bao-cao-gsht-{level}-{start:%Y%m%d}-{end:%Y%m%d}"
     if fmt == "csv":
         return to_csv(headers, values), f"{name}.csv", "text/csv; charset=utf-8"
@@ -583,7 +650,7 @@ def coach_candidates(user, start: dt.date, end: dt.date) -> list[coach.CoachScor
     start, end = check_period(start, end)
     contract = set(Vehicle.objects.filter(licence_kind=LicenceKind.CONTRACT).values_list("id", flat=True))
     trips = read_results("trips", start, end, f"vehicle_id IN ({', '.join(map(str, contract)) or 'NULL'})")
-    scores = coach.rank(trips, contract, coach.window_days(start, end))
+    scores = coach.rank(trips, contract, coach.window_days(start, end), start)
     declared = contracts_of(contract, start, end)
     for score in scores:
         coach.apply_contracts(score, declared.get(score.vehicle_id, []))
@@ -669,7 +736,7 @@ def generate(vehicles: int, days: int, start: dt.date, seed: int, parked_interva
         while days_done < days:
             a = start + dt.timedelta(days=days_done)
             b = min(end, a + dt.timedelta(days=MAX_PERIOD_DAYS - 1))
-            result = analysis.analyse(a, b, rule_set(), _kinds())
+            result = analyse_by_rules(a, b, _kinds())
             write_results(result, a, b)
             days_done += (b - a).days + 1
     return summary

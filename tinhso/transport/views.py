@@ -12,8 +12,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
+from tinhso.core import jobs
 from tinhso.core.downloads import attach
 from tinhso.core.errors import DomainError, FieldError
+from tinhso.core.formatting import vn_date, vn_duration, vn_number
 from tinhso.transport import generator, services
 from tinhso.transport.access import can_manage
 from tinhso.transport.models import Business, LicenceKind, RuleKind
@@ -64,10 +66,11 @@ def vehicle_detail(request: HttpRequest, vehicle_id: int) -> HttpResponse:
     context.update({
         "trips": services._decorate(result.trips), "stops": services._decorate(result.stops), "violations": viols,
         "distance_km": sum(t["distance_m"] for t in result.trips) / 1000,
-        "driving_h": sum(t["driving_s"] for t in result.trips) / 3600, "points": result.points,
+        "driving_s": sum(t["driving_s"] for t in result.trips), "points": result.points,
         "map_data": {
             "track": track,
-            "stops": [[s["lat"], s["lon"], s["kind"], s["duration_s"], s["start_dt"].isoformat()]
+            "stops": [[s["lat"], s["lon"], s["kind"], s["duration_s"], s["start_dt"].isoformat(),
+                       vn_duration(s["duration_s"])]
                       for s in result.stops],
             "violations": [[v["lat"], v["lon"], v["kind_label"], v["value_text"], v["start_dt"].isoformat()]
                            for v in viols if v["lat"] is not None],
@@ -99,17 +102,29 @@ def violations(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def analyse(request: HttpRequest) -> HttpResponse:
+    """Recompute a period in the background: the button leads to the job's progress page, which comes
+    back here with the outcome once done (a month of a large fleet takes minutes)."""
     start, end = _period(request, None)
+    back = f"{request.POST.get('next') or '/transport/violations/'}?start={start}&end={end}"
+    services.require_view(request.user)
     try:
-        out = services.run_analysis(request.user, start, end)
+        start, end = services.check_period(start, end)
     except DomainError as exc:
-        if exc.status == 403:
-            raise
         messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Đã tính / computed: {out['trips']} chuyến / trips, {out['violations']} "
-                                  f"vi phạm / violations từ / from {out['points']} điểm / points")
-    return redirect(f"{request.POST.get('next') or '/transport/violations/'}?start={start}&end={end}")
+        return redirect(back)
+    user = request.user
+
+    def work(progress) -> str:
+        def chunk_done(done: int, total: int, points: int) -> None:  # analysis.analyse's per-chunk report
+            progress(0.95 * done / max(total, 1), f"{vn_number(done)}/{vn_number(total)} xe / vehicles, "
+                                                  f"{vn_number(points)} điểm / points")
+
+        return services.analysis_summary(services.run_analysis(user, start, end, progress=chunk_done))
+
+    job = jobs.start(user, "transport.analyse", f"Tính chuyến và vi phạm / Compute trips and violations "
+                                                f"{vn_date(start)} → {vn_date(end)}", work,
+                     key=f"{start}:{end}", next_url=back)
+    return redirect("job", job_id=job.pk)
 
 
 @login_required
@@ -192,13 +207,21 @@ def positions_download(request: HttpRequest, vehicle_id: int) -> HttpResponse:
 @login_required
 def rules(request: HttpRequest) -> HttpResponse:
     services.require_view(request.user)
-    return render(request, "transport/rules.html", {"rules": services.rules()})
+    from tinhso.transport.models import MonitoringRegime
+
+    return render(request, "transport/rules.html", {"rules": services.rules(),
+                                                    "regimes": MonitoringRegime.objects.all()})
 
 
 @login_required
 def basemap(request: HttpRequest) -> JsonResponse:
+    """The base layer named as of `date` (the track's day): places carry the province of that day."""
     services.require_view(request.user)
-    return JsonResponse(generator.basemap_geojson())
+    try:
+        as_of = dt.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        as_of = None
+    return JsonResponse(generator.basemap_geojson(as_of))
 
 
 LEAFLET_FILES = {"leaflet.js", "leaflet.css", "images/layers.png", "images/layers-2x.png", "images/marker-icon.png",

@@ -1,9 +1,14 @@
 """Template filters for Vietnamese formatting; registered as builtins in settings."""
 
 import datetime as dt
+import functools
+from pathlib import Path
 
 from django import template
+from django.contrib.staticfiles import finders
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from tinhso.core import formatting
 
@@ -47,3 +52,44 @@ def vnvalue(value):
     if isinstance(value, bool):
         return "Có / Yes" if value else "Không / No"
     return value
+
+
+@register.filter
+def vnsigned(value, decimals=0):
+    """A change with its sign and a fixed number of decimals: +4,07 / −1,50."""
+    return formatting.vn_signed(value, int(decimals), fixed=True)
+
+
+@register.filter
+def vnfixed(value, decimals=0):
+    """A number with exactly `decimals` decimals (77,80), for columns read side by side."""
+    return formatting.vn_number(value, int(decimals), fixed=True)
+
+
+@register.filter
+def vnduration(seconds):
+    """Seconds as "7 giờ 13 phút"."""
+    return formatting.vn_duration(seconds)
+
+
+@register.filter
+def vnhm(seconds):
+    """Seconds as h:mm."""
+    return formatting.vn_hm(seconds)
+
+
+@functools.cache
+def _icon_svg(name: str) -> str:
+    path = finders.find(f"tinhso/icons/{name}.svg")
+    if not path:
+        raise template.TemplateSyntaxError(f"no icon {name!r} in tinhso/icons/")
+    return Path(path).read_text(encoding="utf-8").strip()
+
+
+@register.simple_tag
+def icon(name: str, label: str = "") -> str:
+    """An icon drawn from the bundled SVG files (static/tinhso/icons/), inlined so it takes the text's colour
+    and size and shows on machines without an emoji font (where "📎" renders as "□")."""
+    svg = _icon_svg(name).replace("<svg ", '<svg class="icon" aria-hidden="true" ' if not label else
+                                   f'<svg class="icon" role="img" aria-label="{escape(label)}" ', 1)
+    return mark_safe(svg)  # noqa: S308 — a file of the application, the label escaped

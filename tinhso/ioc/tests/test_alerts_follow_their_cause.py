@@ -51,3 +51,14 @@ def test_a_due_report_alerts_the_focal_point_until_submitted(monthly, commune_fo
     assert key in _keys(ctx)
     indicators.save_report(commune_focal, monthly, commune, "2023-06", monthly_values(10, 8), submit=True)
     assert key not in _keys(ctx)
+
+
+def test_late_units_alert_the_dx_office_until_they_report(monthly, province_admin, commune_focal, commune,
+                                                         other_commune, province):
+    today = dt.date(2023, 7, 20)  # June's monthly report was due on 15/07
+    office = Context(user=province_admin, scope=province, year=2023, audience="dx_office", today=today)
+    late = next(a for a in registry.alerts(office) if a.key == "indicators.late.BM01-THANG.2023-06")
+    assert late.what.startswith("2 đơn vị quá hạn") and commune.name in late.where
+    indicators.save_report(commune_focal, monthly, commune, "2023-06", monthly_values(10, 8), submit=True)
+    late = next(a for a in registry.alerts(office) if a.key == "indicators.late.BM01-THANG.2023-06")
+    assert late.what.startswith("1 đơn vị quá hạn") and commune.name not in late.where

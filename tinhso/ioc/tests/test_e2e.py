@@ -54,3 +54,25 @@ def test_the_wall_updates_without_reload_after_an_approval(browser_page, monthly
     page.wait_for_selector("body.stale", timeout=20_000)
     assert "MẤT KẾT NỐI" in page.locator("#wall-state").inner_text()
     assert value.inner_text() == "50%"  # still shown, marked as old
+
+
+def test_the_dx_office_composes_a_dashboard_in_the_page(browser_page, catalogue, province_admin):
+    page = browser_page
+    login(page, province_admin.username)
+    page.goto("/ioc/new/")
+    before = page.locator("#composer-list li").count()
+    page.select_option("#composer-add [name=widget]", "indicators.trend")
+    page.fill("#composer-add [name=params]", "indicator=TL_HS_TRUC_TUYEN")
+    page.fill("#composer-add [name=page]", "2")
+    page.click("#composer-add-button")
+    assert page.locator("#composer-list li").count() == before + 1
+    page.locator("#composer-list li").first.get_by_role("button", name="Bỏ").click()
+    assert page.locator("#composer-list li").count() == before
+    definition = page.input_value("#definition").replace('"Điều hành chuyển đổi số"', '"Bảng soạn thử"')
+    page.fill("#definition", definition)
+    page.click("form.card button.primary")
+    page.wait_for_url(re.compile(r".*/ioc/d/\d+/"))
+    board = services.visible_dashboards(province_admin).get(name="Bảng soạn thử")
+    assert board.owner is None  # shared by default for the DX office
+    assert {"widget": "indicators.trend", "params": {"indicator": "TL_HS_TRUC_TUYEN"}, "page": 2,
+            "wide": False} in board.definition["widgets"]

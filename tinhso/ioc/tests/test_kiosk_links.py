@@ -86,3 +86,16 @@ def test_screens_get_the_previous_figures_while_one_recomputes():
     release.set()
     worker.join(5)
     assert store.get(("k",), 60.0, slow).computation == 2 and store.computations == 2
+
+
+def test_screens_get_the_figures_compressed_and_encoded_once(board, province_admin):
+    import gzip
+    import json
+
+    _, token = services.issue_kiosk_link(province_admin, board.pk, "Tường", days=1)
+    client = Client()
+    plain = client.get(f"/ioc/wall/{token}/data.json")
+    zipped = client.get(f"/ioc/wall/{token}/data.json", HTTP_ACCEPT_ENCODING="gzip, deflate")
+    assert zipped["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(zipped.content)) == plain.json()
+    assert len(zipped.content) < len(plain.content)

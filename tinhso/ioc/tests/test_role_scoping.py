@@ -72,3 +72,13 @@ def test_dashboard_pages_answer_for_every_role(client, catalogue, viewer_user, p
         client.login(username=user.username, password=PASSWORD)
         for url in ("/", "/ioc/", f"/ioc/d/{board.pk}/", f"/ioc/d/{board.pk}/export.json", "/ioc/new/"):
             assert client.get(url).status_code == 200, (user, url)
+
+
+def test_bad_tile_parameters_are_answered_not_crashed(client, catalogue, viewer_user):
+    client.login(username=viewer_user.username, password=PASSWORD)
+    base = {"widget": "indicators.indicator", "key": "indicators.TL_HS_TRUC_TUYEN"}
+    assert client.get("/ioc/tile/", {**base, "widget": "nowhere.tile"}).status_code == 404
+    assert client.get("/ioc/tile/", {**base, "indicator": "NO_SUCH"}).status_code == 400
+    for extra in ({"year": "99999999"}, {"scope": "9" * 30}, {"period": "2023-Q9"}, {"period": "2023-Q1"}):
+        response = client.get("/ioc/tile/", {**base, "indicator": "TL_HS_TRUC_TUYEN", **extra})
+        assert response.status_code == 200, extra

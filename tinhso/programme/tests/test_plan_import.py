@@ -107,3 +107,28 @@ def test_export_reads_back_in_and_shows_the_derived_state(db, departments, plan_
     result = spreadsheet.import_plan(root_admin, copy, spreadsheet.read_plan_file(content, filename))
     assert result.errors == [] and result.created == 10
     assert BudgetLine.objects.filter(task__plan=copy).count() == BudgetLine.objects.filter(task__plan=plan_2024).count()
+
+
+def test_export_names_the_units_with_their_codes_in_their_own_columns(db, departments, plan_2024, scheme,
+                                                                        root_admin):
+    spreadsheet.import_plan(root_admin, plan_2024, spreadsheet.read_plan_file(spreadsheet.build_sample(), "s.xlsx"))
+    task = plan_2024.tasks.filter(coordinating_units__isnull=False).exclude(lead_unit__code="").first()
+    content, filename, _ = spreadsheet.export_plan(root_admin, plan_2024)
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
+    header = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == task.code and r[2])
+    cell = dict(zip(header, row, strict=False))
+    assert cell["Đơn vị chủ trì (lead_unit)"] == task.lead_unit.name
+    assert cell["Mã định danh đơn vị chủ trì (lead_unit_code)"] == task.lead_unit.code
+    names = [u.name for u in task.coordinating_units.all()]
+    assert cell["Đơn vị phối hợp (coordinating_units)"] == "; ".join(names)
+    assert cell["Mã định danh đơn vị phối hợp (coordinating_unit_codes)"] == "; ".join(
+        u.code or u.name for u in task.coordinating_units.all())
+    # the codes win on re-import: a renamed unit is still found
+    copy = services.create_plan(None, {"code": "KH-2024-C", "name": "Bản sao", "scheme": scheme, "year": 2024})
+    rows = spreadsheet.read_plan_file(content, filename)
+    for r in rows:
+        if r.get("lead_unit") == task.lead_unit.name:
+            r["lead_unit"] = "Tên cũ không còn trong danh mục"
+    result = spreadsheet.import_plan(root_admin, copy, rows)
+    assert result.errors == [] and copy.tasks.get(code=task.code).lead_unit == task.lead_unit

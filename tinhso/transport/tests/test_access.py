@@ -53,6 +53,19 @@ def test_superuser_sees_it_and_anonymous_does_not(admin_user, client):
     assert client.get("/api/v1/transport/vehicles").status_code == 401
 
 
+def test_the_docs_say_who_sees_it_as_the_rule_does():
+    """README and docs/transport.md once said only the inspector sees the module; the superuser does too."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert "the only demo user who sees journey monitoring" not in readme
+    inspector_line = next(line for line in readme.splitlines() if line.startswith("| `thanhtra.giaothong`"))
+    assert "`admin`" in inspector_line
+    doc = (root / "docs" / "transport.md").read_text(encoding="utf-8")
+    assert "system administrator `admin`" in doc and "superuser" in doc
+
+
 def test_leaflet_is_served_from_the_installed_package(client):
     response = client.get("/transport/assets/leaflet/leaflet.js")
     assert response.status_code == 200 and b"Leaflet" in b"".join(response.streaming_content)[:2000]

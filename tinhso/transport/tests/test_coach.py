@@ -25,8 +25,11 @@ def test_a_daily_timetable_with_stops_scores_high_and_a_shuttle_low():
     assert shuttle.components["R"] == 1 and shuttle.components["S"] < 0.5 and not shuttle.flagged
     hires = [_trip(days[i], 6 + i % 9, True, 4) for i in (0, 9, 20)]
     assert coach.score_vehicle(1, hires, 28).score == 0  # too few days on a route
+    # a window wandering over two hours earns partial credit; departures at any hour of the day none
     jittery = [t for i, d in enumerate(days) for t in (_trip(d, 6 + (i % 5) * 0.5, True, 5),)]
-    assert coach.score_vehicle(1, jittery, 28).components["T"] < 0.7
+    assert 0.5 < coach.score_vehicle(1, jittery, 28).components["T"] < 0.9
+    anytime = [t for i, d in enumerate(days) for t in (_trip(d, (i * 7) % 24, True, 5),)]
+    assert coach.score_vehicle(1, anytime, 28).components["T"] < 0.4
 
 
 def test_precision_and_recall_on_a_planted_dataset(inspector):
@@ -81,3 +84,13 @@ def test_a_declared_contract_clears_a_shuttle_that_picks_people_up(inspector, fl
     kept = coach.apply_contracts(line, [one_off])
     assert kept.flagged and kept.contract_share < 0.1  # a one-off hire does not cover a coach line
     assert "nghi vấn xe hợp đồng trá hình" in " ".join(coach.explain(kept, 28))
+
+
+def test_a_timetable_around_midnight_is_one_timetable():
+    """A night coach leaving at 23:50 one day and 00:10 the next keeps one timetable (the clock is a circle)."""
+    days = [dt.date(2025, 3, 3) + dt.timedelta(days=i) for i in range(28)]
+    trips = [t for i, d in enumerate(days) for t in (_trip(d, 23 + 50 / 60 if i % 2 else 24 + 10 / 60 - 24, True, 5),
+                                                    _trip(d, 12.0, False, 5))]
+    score = coach.score_vehicle(1, trips, 28)
+    assert score.components["T"] == 1 and score.flagged
+    assert score.departures["0→1"] in ("23:50", "00:10")

@@ -157,3 +157,16 @@ def test_inactive_rules_are_not_applied(db):
     rules = analysis.RuleSet.from_rules(Rule.objects.all())
     assert "no_driver" not in rules.active and rules.continuous_max_s == 4 * H and rules.gap_parked_s == 900
     assert "no_driver" not in kinds_of(run(track((600, 30, 60, True, None)), rules))
+
+
+def test_one_no_driver_violation_per_trip_however_many_stops():
+    # 20 min driving, a 5-min pick-up, 20 min, a 3-min stop, 20 min: one trip without a driver
+    table = track((1200, 30, 50, True, None), (300, 30, 0, True, None), (1200, 30, 50, True, None),
+                  (180, 30, 0, True, None), (1200, 30, 50, True, None))
+    result = run(table)
+    viol = [v for v in result.violations if v["kind"] == "no_driver"]
+    assert len(result.trips) == 1 and result.trips[0]["stops"] == 2
+    assert len(viol) == 1 and viol[0]["start"] == result.trips[0]["start"]
+    # a 20-minute rest ends the trip: two trips, two violations
+    two = run(track((1200, 30, 50, True, None), (1200, 30, 0, False, None), (1200, 30, 50, True, None)))
+    assert len([v for v in two.violations if v["kind"] == "no_driver"]) == 2
