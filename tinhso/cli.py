@@ -56,12 +56,17 @@ def _banner(host: str, port: int) -> None:
     print("  Tài khoản mẫu / demo logins:")
     for username, password, what in logins():
         print(f"    {username:<20} {password:<14} {what}")
+    if not settings.TINHSO_2FA_REQUIRED_ROLES:
+        print("  Xác thực hai lớp: không bắt buộc trong bản demo (TINHSO_2FA_REQUIRED_ROLES=admin để bật)")
     print("  Ctrl+C để dừng / to stop")
     print("=" * 72 + "\n", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["demo"]:
+        # The demo's shared logins cannot carry one person's authenticator: no second factor unless asked for.
+        os.environ.setdefault("TINHSO_2FA_REQUIRED_ROLES", "")
     _setup()
     from django.core.management import call_command, execute_from_command_line
 

@@ -35,6 +35,9 @@ def _isolated_media(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Real password hashing costs ~0,4 s per test user; tests do not need its strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The second factor required of administrators is tested in accounts/tests/test_second_factor.py; other
+    # tests sign administrators in with a password only.
+    settings.TINHSO_2FA_REQUIRED_ROLES = []
     # background jobs run in the request: a test's transaction is never committed for a job thread to read
     settings.TINHSO_JOBS_INLINE = True
 

@@ -1,5 +1,6 @@
 """Django settings, driven by TINHSO_* environment variables so one install serves demo, tests and production."""
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -86,6 +87,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",
     "tinhso.core",
     "tinhso.units",
@@ -107,6 +112,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "tinhso.accounts.middleware.NoAccessByDefaultMiddleware",
+    "tinhso.accounts.middleware.SecondFactorMiddleware",
+    "axes.middleware.AxesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -159,6 +168,25 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in throttling (django-axes): after TINHSO_LOGIN_FAILURES wrong passwords for one account the account is
+# locked for TINHSO_LOCKOUT_MINUTES; administrators see every attempt and unlock in the admin (Access attempts)
+# or with `tinhso manage axes_reset_username NAME`.
+AUTHENTICATION_BACKENDS = ["tinhso.accounts.auth.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("TINHSO_LOGIN_FAILURES", 5))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("TINHSO_LOCKOUT_MINUTES", 15)))
+# Locked per account, whatever the address: guessing one official's password from many addresses is the
+# threat; axes' hint to add the IP address (W006) would let a rotating attacker go on.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+
+# Second factor (TOTP + recovery codes, django-otp): required for these roles (comma-separated; "admin"
+# covers the DX office and system administrators), optional for the others. Empty turns the requirement off.
+TINHSO_2FA_REQUIRED_ROLES = [r for r in os.environ.get("TINHSO_2FA_REQUIRED_ROLES", "admin").split(",") if r]
+OTP_TOTP_ISSUER = "Tỉnh số"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
@@ -265,6 +293,24 @@ OAUTH2_PROVIDER = {
     "ROTATE_REFRESH_TOKEN": True,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
 }
+
+# Optional sign-in of tinhso's own users through an external OpenID Connect provider (see docs/identity.md).
+TINHSO_OIDC_LOGIN_ENABLED = bool(os.environ.get("TINHSO_OIDC_LOGIN_CLIENT_ID"))
+TINHSO_OIDC_LOGIN_NAME = os.environ.get("TINHSO_OIDC_LOGIN_NAME", "cổng định danh của tỉnh")
+TINHSO_OIDC_LOGIN_MATCH_CLAIM = os.environ.get("TINHSO_OIDC_LOGIN_MATCH_CLAIM", "preferred_username")
+if TINHSO_OIDC_LOGIN_ENABLED:
+    AUTHENTICATION_BACKENDS.append("tinhso.identity.external.ExternalProviderBackend")
+    OIDC_RP_CLIENT_ID = os.environ["TINHSO_OIDC_LOGIN_CLIENT_ID"]
+    OIDC_RP_CLIENT_SECRET = os.environ.get("TINHSO_OIDC_LOGIN_CLIENT_SECRET", "")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ["TINHSO_OIDC_LOGIN_AUTHORIZATION_URL"]
+    OIDC_OP_TOKEN_ENDPOINT = os.environ["TINHSO_OIDC_LOGIN_TOKEN_URL"]
+    OIDC_OP_USER_ENDPOINT = os.environ["TINHSO_OIDC_LOGIN_USERINFO_URL"]
+    OIDC_OP_JWKS_ENDPOINT = os.environ["TINHSO_OIDC_LOGIN_JWKS_URL"]
+    OIDC_RP_SIGN_ALGO = "RS256"
+    OIDC_RP_SCOPES = "openid profile email"
+    OIDC_USE_PKCE = True
+
+
 # Production (docs/deployment.md): TINHSO_OIDC_BCP=1 adopts the OAuth 2.0 Security BCP (RFC 9700) behaviour
 # django-oauth-toolkit will make its default: no implicit or password grant, PKCE S256 only, tokens never in
 # URLs and stored hashed, refresh-token replay revokes the family, https redirect URIs only. Off by default

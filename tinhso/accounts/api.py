@@ -6,10 +6,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field
 
-from tinhso.accounts.models import ApiToken, User
-from tinhso.accounts.services import is_system_admin
-from tinhso.core.api import ERROR_RESPONSES
-from tinhso.core.errors import FieldError, Forbidden, ValidationFailed
+from tinhso.accounts import services
+from tinhso.core.api import ERROR_RESPONSES, DbId
 
 router = Router(tags=["accounts"])
 
@@ -26,6 +24,7 @@ class MeOut(Schema):
 class TokenIn(Schema):
     username: str = Field(min_length=1, max_length=150)
     name: str = Field(min_length=1, max_length=100)
+    days: int = Field(90, ge=1, le=730, description="Thời hạn (ngày) / lifetime in days")
 
 
 class TokenOut(Schema):
@@ -33,6 +32,18 @@ class TokenOut(Schema):
     name: str
     token: str = Field(description="Chỉ hiển thị một lần / shown once")
     created_at: dt.datetime
+    expires_at: dt.datetime
+
+
+class TokenListOut(Schema):
+    id: int
+    username: str
+    name: str
+    hint: str
+    created_at: dt.datetime
+    expires_at: dt.datetime | None
+    last_used_at: dt.datetime | None
+    revoked: bool
 
 
 @router.get("/me", response=MeOut, summary="Tài khoản đang dùng / Current account")
@@ -45,10 +56,25 @@ def me(request: HttpRequest):
 @router.post("/tokens", response={201: TokenOut, **ERROR_RESPONSES},
              summary="Cấp mã truy cập cho hệ thống kết nối / Issue an API token")
 def issue_token(request: HttpRequest, payload: TokenIn):
-    if not is_system_admin(request.user):
-        raise Forbidden()
-    owner = User.objects.filter(username=payload.username).first()
-    if owner is None:
-        raise ValidationFailed(FieldError("username", "không có tài khoản này", "no such account"))
-    token, raw = ApiToken.issue(owner, payload.name)
-    return 201, {"id": token.pk, "name": token.name, "token": raw, "created_at": token.created_at}
+    token, raw = services.issue_api_token(request.user, payload.username, payload.name, payload.days,
+                                          via_token=getattr(request, "authenticated_by_token", False))
+    return 201, {"id": token.pk, "name": token.name, "token": raw, "created_at": token.created_at,
+                 "expires_at": token.expires_at}
+
+
+def _token_row(token) -> dict:
+    return {"id": token.pk, "username": token.user.username, "name": token.name, "hint": token.hint,
+            "created_at": token.created_at, "expires_at": token.expires_at, "last_used_at": token.last_used_at,
+            "revoked": token.revoked}
+
+
+@router.get("/tokens", response={200: list[TokenListOut], **ERROR_RESPONSES},
+            summary="Mã truy cập API / API tokens (all for an administrator, one's own for an API client)")
+def list_tokens(request: HttpRequest):
+    return [_token_row(t) for t in services.tokens_visible_to(request.user)[:500]]
+
+
+@router.delete("/tokens/{token_id}", response={200: TokenListOut, **ERROR_RESPONSES},
+               summary="Thu hồi mã truy cập / Revoke an API token")
+def revoke_token(request: HttpRequest, token_id: DbId):
+    return _token_row(services.revoke_api_token(request.user, token_id))

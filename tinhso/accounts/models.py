@@ -23,6 +23,8 @@ class User(AbstractUser):
     )
     role = models.CharField("Vai trò / Role", max_length=20, choices=Role.choices, default=Role.VIEWER)
     full_name = models.CharField("Họ và tên / Full name", max_length=200, blank=True)
+    # A message shown once at the next sign-in, e.g. that the account followed its unit into a merger.
+    notice = models.TextField("Thông báo khi đăng nhập lần sau / Notice at next sign-in", blank=True)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
@@ -59,7 +61,8 @@ class ApiToken(models.Model):
         return hashlib.sha256(raw.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user: User, name: str) -> tuple["ApiToken", str]:
+    def issue(cls, user: User, name: str, expires_at=None) -> tuple["ApiToken", str]:
         raw = cls.PREFIX + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, digest=cls.digest_of(raw), hint=raw[:10])
+        token = cls.objects.create(user=user, name=name, digest=cls.digest_of(raw), hint=raw[:10],
+                                   expires_at=expires_at)
         return token, raw

@@ -8,14 +8,22 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tinhso.accounts.models import ApiToken, Role, User
-from tinhso.core.errors import Forbidden
-from tinhso.units.models import Unit, UnitKind
+from tinhso.core.errors import FieldError, Forbidden, NotFound, ValidationFailed
+from tinhso.units.models import Succession, Unit, UnitEvent, UnitKind
 
 WRITER_ROLES = {Role.ADMIN, Role.FOCAL, Role.API_CLIENT}
 
 
 def is_system_admin(user: User) -> bool:
     return user.is_active and (user.is_superuser or (user.role == Role.ADMIN and user.unit_id is None))
+
+
+def has_access(user: User) -> bool:
+    """No access by default: an account sees anything beyond its own profile only once it is a system
+    administrator or has a unit (its role then bounds what it does there). An account created by any path —
+    Django's admin, `createuser`, an external sign-in — without a unit has no access until an administrator
+    assigns one."""
+    return bool(user.is_authenticated and user.is_active and (is_system_admin(user) or user.unit_id is not None))
 
 
 def can_edit_unit(user: User, unit: Unit | None) -> bool:
@@ -50,12 +58,53 @@ def editable_units_filter(user: User, field: str = "") -> Q:
     return Q(**{f"{prefix}path__startswith": user.unit.path})
 
 
+MAX_TOKEN_DAYS = 730
+
+
+def issue_api_token(user: User, owner_username: str, name: str, days: int, via_token: bool) -> tuple[ApiToken, str]:
+    """A system administrator issues a named, expiring token to an API-client account. A call that is itself
+    authenticated by a token cannot mint tokens (a leaked key must not breed more keys)."""
+    if via_token:
+        raise Forbidden("Không thể dùng mã truy cập API để cấp mã truy cập mới; hãy đăng nhập",
+                        "An API token cannot be used to issue tokens; sign in instead")
+    if not is_system_admin(user):
+        raise Forbidden()
+    owner = User.objects.filter(username=owner_username).first()
+    errors = []
+    if owner is None:
+        errors.append(FieldError("username", "không có tài khoản này", "no such account"))
+    elif owner.role != Role.API_CLIENT:
+        errors.append(FieldError("username", "chỉ cấp mã cho tài khoản hệ thống kết nối (API client)",
+                                 "tokens are issued only to API-client accounts"))
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        errors.append(FieldError("days", f"thời hạn từ 1 đến {MAX_TOKEN_DAYS} ngày",
+                                 f"the lifetime must be 1 to {MAX_TOKEN_DAYS} days"))
+    if errors:
+        raise ValidationFailed(errors)
+    return ApiToken.issue(owner, name, expires_at=timezone.now() + dt.timedelta(days=days))
+
+
+def tokens_visible_to(user: User):
+    """A system administrator lists every token; an API client its own."""
+    tokens = ApiToken.objects.select_related("user").order_by("-created_at")
+    return tokens if is_system_admin(user) else tokens.filter(user=user)
+
+
+def revoke_api_token(user: User, token_id: int) -> ApiToken:
+    token = tokens_visible_to(user).filter(pk=token_id).first()
+    if token is None:
+        raise NotFound("Mã truy cập", "Token")
+    token.revoked = True
+    token.save(update_fields=["revoked"])
+    return token
+
+
 # ---------------------------------------------------------------- reading (see docs/read-policy.md)
 
 def reads_all_units(user: User) -> bool:
-    """System-wide readers: system administrators, and accounts without a unit (a national or
-    provincial leader's account created without one). Everyone else reads their unit's subtree."""
-    return user.is_authenticated and user.is_active and (is_system_admin(user) or user.unit_id is None)
+    """System-wide readers: system administrators. Everyone else reads their unit's subtree; an account
+    without a unit reads nothing (no access by default, see has_access)."""
+    return user.is_authenticated and is_system_admin(user)
 
 
 def read_roots(user: User) -> list[str]:
@@ -120,13 +169,60 @@ def user_for_token(raw: str) -> User | None:
         .filter(digest=ApiToken.digest_of(raw), revoked=False)
         .first()
     )
-    if token is None or not token.user.is_active:
+    if token is None or not has_access(token.user):
         return None
     now = timezone.now()
     if token.expires_at and token.expires_at < now:
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+class AccountsPolicy:
+    """What happens to the accounts of units that end in a merger, split or dissolution; chosen at the event."""
+
+    MOVE = "move"  # to the successor that received the largest share; told at the next sign-in
+    DISABLE = "disable"  # deactivated; an administrator re-enables and reassigns them
+    KEEP = "keep"  # left on the ended unit (they read its history; writes are refused by the unit's dates)
+    CHOICES = (MOVE, DISABLE, KEEP)
+
+
+def follow_unit_event(user: User, event: UnitEvent, policy: str) -> int:
+    """Apply `policy` to the active accounts of the event's predecessors; returns how many were changed."""
+    if policy == AccountsPolicy.KEEP:
+        return 0
+    links = list(Succession.objects.filter(event=event).select_related("predecessor", "successor"))
+    best: dict[int, Succession] = {}
+    for link in links:
+        if link.predecessor_id not in best or link.share > best[link.predecessor_id].share:
+            best[link.predecessor_id] = link
+    predecessors = {link.predecessor_id: link.predecessor for link in links}
+    changed = 0
+    for account in User.objects.filter(unit_id__in=predecessors, is_active=True).select_related("unit"):
+        old = account.unit
+        target = best.get(old.pk)
+        if policy == AccountsPolicy.MOVE and target is not None:
+            account.unit = target.successor
+            account.notice = (f"Từ ngày {event.date:%d/%m/%Y}, {old.name} đã được sắp xếp vào "
+                              f"{target.successor.name}; tài khoản của bạn đã được chuyển sang đơn vị này. / "
+                              f"From {event.date:%d/%m/%Y} {old.name} became part of {target.successor.name}; "
+                              "your account was moved to it.")
+        else:
+            account.is_active = False
+        account._history_user = user
+        account._change_reason = f"{event}: {policy}"
+        account.save()
+        changed += 1
+    return changed
+
+
+def show_notice_once(request, user: User) -> None:
+    """Shown at sign-in (connected to user_logged_in), then cleared."""
+    if user.notice and hasattr(request, "_messages"):  # a real web sign-in, not a test or shell login
+        from django.contrib import messages
+
+        messages.info(request, user.notice)
+        User.objects.filter(pk=user.pk).update(notice="")
 
 
 def province_of(unit: Unit | None) -> Unit | None:

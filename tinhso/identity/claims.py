@@ -3,8 +3,9 @@ merged into another is presented with the successor's name and electronic code."
 
 import datetime as dt
 
-from tinhso.units.models import Unit, UnitKind
-from tinhso.units.services import ancestors, current_successors
+from tinhso.accounts.services import province_of
+from tinhso.units.models import Unit
+from tinhso.units.services import current_successors
 
 TINHSO_CLAIMS = ("unit_code", "unit_name", "unit_id", "province_code", "province_name", "role")
 
@@ -12,22 +13,13 @@ TINHSO_CLAIMS = ("unit_code", "unit_name", "unit_id", "province_code", "province
 def current_unit(unit: Unit | None, day: dt.date | None = None) -> Unit | None:
     """The unit itself while it is valid, else its successor with the largest share (a merger's target)."""
     day = day or dt.date.today()
-    if unit is None or ((unit.valid_from is None or unit.valid_from <= day)
-                        and (unit.valid_to is None or unit.valid_to >= day)):
+    if unit is None or unit.is_valid_on(day):
         return unit
     shares = current_successors([unit.pk], day).get(unit.pk) or {}
     if not shares:
         return None
     best = max(shares.items(), key=lambda item: item[1])[0]
     return Unit.objects.filter(pk=best).first()
-
-
-def province_of(unit: Unit | None) -> Unit | None:
-    if unit is None:
-        return None
-    if unit.kind == UnitKind.PROVINCE:
-        return unit
-    return next((u for u in ancestors(unit) if u.kind == UnitKind.PROVINCE), None)
 
 
 def claims_for(user) -> dict:

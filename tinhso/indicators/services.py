@@ -1316,6 +1316,34 @@ def approved_values(indicator_codes: list[str], unit_ids: list[int], year: int, 
                                      periods.parse(period) if period else None)
 
 
+def record_system_values(source: str, form_code: str, unit: Unit, period_key: str, values: dict) -> Report:
+    """Public contract for other apps: figures a module computes from its own records, never typed in
+    (e.g. the security module's systems in operation and systems with an approved security level), enter
+    the indicators as APPROVED values of `unit`'s report of `form_code` for the period. The report is
+    created if needed, the values checked like typed ones and written (the history names `source`), and
+    the report (re)approved, so analytics, DTI and targets use them at once. Identical values write nothing."""
+    form = get_form(form_code)
+    period = check_period(form, unit, period_key)
+    cleaned, errors = clean_values(form, values)
+    if errors:
+        raise ValidationFailed([e.as_field_error() for e in errors])
+    reason = f"Tự động từ {source} / Computed by {source}"[:100]  # history_change_reason is varchar(100)
+    with transaction.atomic():
+        report, created = _report_for_update(None, form, unit, period)
+        existing = values_of(report)
+        if report.status == Status.APPROVED and all(existing.get(k) == v for k, v in cleaned.items()):
+            return report
+        _write_values(None, report, form, cleaned, existing, reason)
+        report.status, report.approved_at, report.approved_by = Status.APPROVED, timezone.now(), None
+        report.comment = f"Số liệu tự động từ {source} / Figures computed by {source}"
+        report.version += 0 if created else 1
+        report._history_user = None
+        report._change_reason = reason
+        report.save()
+        AnalyticsChange.objects.create(report_id=report.pk)
+    return report
+
+
 def analytics_rows(indicators: str, start: str, end: str = "", period_type: str = "year", units: str = "",
                    parent: int | None = None, level: str | None = None, as_of: dt.date | None = None,
                    compare: bool = False, user: User | None = None) -> list[dict]:

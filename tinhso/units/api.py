@@ -1,6 +1,7 @@
 """REST endpoints of the unit registry (/api/v1/units). Thin: parse, call services, shape output."""
 
 import datetime as dt
+from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Path, Query, Router, Schema
@@ -94,6 +95,9 @@ class EventIn(Schema):
     successor_ids: list[DbId] = Field(default_factory=list, max_length=500)
     legal_basis: str = Field("", max_length=255)
     note: str = Field("", max_length=5000)
+    accounts_policy: Literal["move", "disable", "keep"] = Field(
+        "move", description="Tài khoản của đơn vị kết thúc: chuyển sang đơn vị kế thừa, khoá, hoặc giữ nguyên / "
+                            "accounts of the ended units: moved to the successor, disabled, or kept")
 
 
 class EventOut(Schema):
@@ -172,7 +176,8 @@ def import_units(request: HttpRequest, file: UploadedFile = File(...)):
 def record_event(request: HttpRequest, payload: EventIn):
     event = services.record_event(
         request.user, payload.kind, payload.date, services.units_for_field(payload.predecessor_ids, "predecessor_ids"),
-        services.units_for_field(payload.successor_ids, "successor_ids"), payload.legal_basis, payload.note)
+        services.units_for_field(payload.successor_ids, "successor_ids"), payload.legal_basis, payload.note,
+        accounts_policy=payload.accounts_policy)
     return 201, event
 
 

@@ -12,7 +12,7 @@ from django.db.models.functions import Cast, Concat
 from simple_history.utils import bulk_create_with_history
 
 from tinhso.accounts.models import User
-from tinhso.accounts.services import is_system_admin, require_edit_unit
+from tinhso.accounts.services import AccountsPolicy, follow_unit_event, is_system_admin, require_edit_unit
 from tinhso.core.audit import AuditEntry, history_of
 from tinhso.core.errors import Conflict, DomainError, FieldError, NotFound, ValidationFailed, required
 from tinhso.core.tabular import numbered, parse_date, to_csv, to_xlsx
@@ -309,15 +309,19 @@ def delete_unit(user: User, unit_id: int, expected_version: int) -> None:
 
 
 def record_event(user: User, kind: str, date: dt.date, predecessors: list[Unit], successors: list[Unit],
-                 legal_basis: str = "", note: str = "", shares: dict[tuple[int, int], Decimal] | None = None
-                 ) -> UnitEvent:
-    """Record a merge/split/rename: predecessors end the day before `date`, successors are valid on it."""
+                 legal_basis: str = "", note: str = "", shares: dict[tuple[int, int], Decimal] | None = None,
+                 accounts_policy: str = AccountsPolicy.MOVE) -> UnitEvent:
+    """Record a merge/split/rename: predecessors end the day before `date`, successors are valid on it.
+    Accounts of the predecessors follow `accounts_policy` (moved to the successor, disabled, or kept)."""
     if not is_system_admin(user):
         for unit in [*predecessors, *successors]:
             require_edit_unit(user, unit)
     errors = []
     if kind not in EventKind.values:
         errors.append(FieldError("kind", "loại sự kiện không hợp lệ", "unknown event kind"))
+    if accounts_policy not in AccountsPolicy.CHOICES:
+        errors.append(FieldError("accounts_policy", "chỉ nhận move, disable hoặc keep",
+                                 "must be move, disable or keep"))
     if not dt.date(1900, 1, 1) <= date <= dt.date(2200, 12, 31):
         raise ValidationFailed(FieldError("date", "ngày hiệu lực phải trong khoảng 1900–2200",
                                           "the effective date must be between 1900 and 2200"))
@@ -365,6 +369,7 @@ def record_event(user: User, kind: str, date: dt.date, predecessors: list[Unit],
             for successor in successors:
                 share = (shares or {}).get((unit.pk, successor.pk), Decimal(1) / len(successors))
                 Succession.objects.create(event=event, predecessor=unit, successor=successor, share=share)
+        follow_unit_event(user, event, accounts_policy)
     return event
 
 

@@ -174,3 +174,12 @@ def test_every_token_issued_is_in_the_applications_sign_in_log(registered, brows
     since = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
     assert services.sign_in_counts(province_admin, since)[client.pk]["users"] == 1
     assert SignIn.objects.count() == 2
+
+
+def test_the_consent_page_speaks_the_chosen_language_only(registered, browser):
+    client, _ = registered
+    _, challenge = pkce_pair()
+    browser.cookies["django_language"] = "en"
+    page = browser.get(authorize_url(client.application.client_id, "openid tinhso", challenge)).content.decode()
+    assert "wants to use your tinhso account" in page and "Your unit (name, electronic code)" in page
+    assert "Cho phép" not in page and "muốn dùng" not in page
