@@ -66,17 +66,23 @@ def _wait(port: int, path: str) -> None:
     raise RuntimeError(f"port {port} did not answer")
 
 
-def _run(port: int, path: str, clients: int, calls: int, headers: dict) -> tuple[list[float], int]:
+def _run(port: int, path: str, clients: int, calls: int, headers: dict, rate: float = 0
+         ) -> tuple[list[float], int, float]:
     latencies: list[float] = []
     failures = [0]
     lock = threading.Lock()
     barrier = threading.Barrier(clients)
 
-    def client():
+    def client(index: int):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         mine = []
         barrier.wait()
-        for _ in range(calls):
+        begin = time.perf_counter() + (index / clients / rate if rate else 0)  # clients spread over a period
+        for n in range(calls):
+            if rate:  # paced like an agency's system, not a flood: latency, not the CPU queue, is measured
+                pause = begin + n / rate - time.perf_counter()
+                if pause > 0:
+                    time.sleep(pause)
             t = time.perf_counter()
             try:
                 conn.request("GET", path, headers=headers)
@@ -95,12 +101,13 @@ def _run(port: int, path: str, clients: int, calls: int, headers: dict) -> tuple
         with lock:
             latencies.extend(mine)
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    started = time.perf_counter()
     for th in threads:
         th.start()
     for th in threads:
         th.join()
-    return latencies, failures[0]
+    return latencies, failures[0], len(latencies) / (time.perf_counter() - started)
 
 
 def _p(values: list[float], q: float) -> float:
@@ -113,6 +120,9 @@ def main() -> int:
     parser.add_argument("--small", action="store_true", help="20 calls per client instead of 200")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--calls", type=int, default=0, help="calls per client and phase")
+    parser.add_argument("--rate", type=float, default=5.0,
+                        help="calls per second of each client (0: as fast as possible, which measures the CPU "
+                             "queue of a 2-core machine rather than the gateway)")
     parser.add_argument("--upstream", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.upstream:
@@ -154,15 +164,18 @@ def main() -> int:
         headers = {"X-Api-Key": key}
         _run(gw_port, "/sharing/gw/ho-tich/records/1", 4, 10, headers)  # warm-up: imports, pools
         _run(up_port, "/api/records/1", 4, 10, {})
-        direct, direct_failed = _run(up_port, "/api/records/1", args.clients, calls, {})
-        via, via_failed = _run(gw_port, "/sharing/gw/ho-tich/records/1", args.clients, calls, headers)
+        direct, direct_failed, direct_rps = _run(up_port, "/api/records/1", args.clients, calls, {}, args.rate)
+        via, via_failed, via_rps = _run(gw_port, "/sharing/gw/ho-tich/records/1", args.clients, calls, headers,
+                                        args.rate)
     finally:
         gateway.terminate()
         upstream.terminate()
         gateway.wait(30)
         upstream.wait(30)
     ms = 1000.0
-    print(f"{args.clients} máy khách đồng thời / concurrent clients × {calls} lượt / calls (keep-alive)")
+    pace = f"{_harness.fmt(args.rate, 1)} lượt/giây mỗi máy / calls/s each" if args.rate else "tối đa / flat out"
+    print(f"{args.clients} máy khách đồng thời / concurrent clients × {calls} lượt / calls (keep-alive, {pace}); "
+          f"thông lượng / throughput {_harness.fmt(direct_rps)} / {_harness.fmt(via_rps)} lượt/giây / calls/s")
     print(f"  {'':<24}{'median':>10}{'p99':>10}")
     print(f"  {'trực tiếp / direct':<24}{_harness.fmt(statistics.median(direct) * ms, 2):>10}"
           f"{_harness.fmt(_p(direct, 0.99) * ms, 2):>10} ms")

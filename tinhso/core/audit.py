@@ -43,6 +43,21 @@ class Part:
     show: Callable[[models.Model], object]
 
 
+# Rows written in bulk without history (demo data, imports) get a record of their old value the first
+# time they change, so the change can say what it was; such a record is not a change of its own.
+BASELINE_REASON = "Giá trị trước khi có lịch sử / value before the history began"
+
+
+def record_baseline(model: type[models.Model], rows: list[models.Model], when=None) -> None:
+    """Before changing `rows`, keep their current state as history if they have none yet."""
+    if not rows:
+        return
+    known = set(model.history.filter(id__in=[r.pk for r in rows]).values_list("id", flat=True).distinct())
+    missing = [r for r in rows if r.pk not in known]
+    if missing:
+        model.history.bulk_history_create(missing, default_change_reason=BASELINE_REASON, default_date=when)
+
+
 def _part_changes(part: Part) -> list[tuple[object, str, dict]]:
     """(when, who, change) of every part record that changed what `show` displays, oldest first."""
     previous: dict[object, object] = {}
@@ -51,7 +66,7 @@ def _part_changes(part: Part) -> list[tuple[object, str, dict]]:
         before = previous.get(record.id)
         after = None if record.history_type == "-" else part.show(record)
         previous[record.id] = after
-        if after == before:
+        if after == before or record.history_change_reason == BASELINE_REASON:
             continue
         found.append((record.history_date, str(record.history_user) if record.history_user else "",
                       {"field": "", "label": part.label(record), "before": before, "after": after}))

@@ -71,6 +71,11 @@ UNIT_SQL = {
     Aggregation.MIN: "MIN(f.value)",
     Aggregation.MAX: "MAX(f.value)",
     Aggregation.LATEST: "arg_max(f.value, f.report_id)",
+    # a rate published as a rate: each unit's rate weighted by its own count of the same period (the
+    # join `w` below); units without the weight do not count
+    Aggregation.WEIGHTED: "SUM(f.value * w.value * m.share) / NULLIF(SUM(w.value * m.share), 0)",
+    # not aggregated: a unit's own figure only, never its children's or predecessors'
+    Aggregation.NONE: "MAX(CASE WHEN m.src = m.tgt THEN f.value END)",
 }
 TIME_SQL = {"sum": "SUM(v)", "last": "arg_max(v, ps)", "avg": "AVG(v)", "min": "MIN(v)", "max": "MAX(v)"}
 MAX_MAPPINGS = 48
@@ -249,7 +254,8 @@ def _spec(indicator_id: int, code: str, definition: dict) -> dict:
     return {"id": indicator_id, "code": code, "aggregation": definition["aggregation"],
             "time": definition["time_aggregation"], "numerator": definition.get("numerator") or "",
             "denominator": definition.get("denominator") or "", "factor": Decimal(str(definition.get("factor") or 100)),
-            "formula": definition.get("formula") or "", "value_type": definition["value_type"]}
+            "formula": definition.get("formula") or "", "value_type": definition["value_type"],
+            "weight": definition.get("weight") or ""}
 
 
 def _history(st: Store, indicators_key: tuple) -> dict[str, list[tuple[dt.date, dict]]]:
@@ -262,7 +268,7 @@ def _history(st: Store, indicators_key: tuple) -> dict[str, list[tuple[dt.date, 
             codes[indicator.pk] = indicator.code
             current = {name: getattr(indicator, name) for name in
                        ("aggregation", "time_aggregation", "numerator", "denominator", "factor", "formula",
-                        "value_type")}
+                        "value_type", "weight")}
             history[indicator.code] = [(dt.date.min, _spec(indicator.pk, indicator.code, current))]
         revisions = IndicatorRevision.objects.order_by("indicator_id", "valid_from", "version").values_list(
             "indicator_id", "valid_from", "definition")
@@ -389,8 +395,9 @@ def mapping_table(st: Store, units_key: tuple, as_of: dt.date, targets: list[int
 
 
 def _named(spec: dict) -> set[str]:
-    """The codes one definition refers to (its numerator, denominator or formula)."""
-    return {c for c in (spec["numerator"], spec["denominator"], *expressions.codes_in(spec["formula"] or "")) if c}
+    """The codes one definition refers to (its numerator, denominator, weight or formula)."""
+    return {c for c in (spec["numerator"], spec["denominator"], spec.get("weight", ""),
+                        *expressions.codes_in(spec["formula"] or "")) if c}
 
 
 def _components(code: str, catalogue: dict[str, dict], seen: set[str] | None = None) -> set[str]:
@@ -419,10 +426,19 @@ class Query:
     as_of: dt.date | None = None
 
 
-def build_sql(raw: list[dict], map_table: str, bucket: str) -> str:
+def build_sql(raw: list[dict], map_table: str, bucket: str, weights: dict[int, int] | None = None) -> str:
     """The SQL of one aggregation; `?` parameters are (start, end). Used by the API and by the
-    benchmark, which runs this very statement directly in DuckDB for comparison."""
+    benchmark, which runs this very statement directly in DuckDB for comparison. `weights` maps a
+    weighted indicator's id to its weight's id."""
     ids = ",".join(str(spec["id"]) for spec in raw)
+    weighted = {spec["id"]: (weights or {}).get(spec["id"]) for spec in raw
+                if spec["aggregation"] == Aggregation.WEIGHTED}
+    join = ""
+    if weighted:
+        pick = "CASE f.indicator_id " + " ".join(
+            f"WHEN {ind} THEN {int(w) if w else -1}" for ind, w in weighted.items()) + " END"
+        join = (f" LEFT JOIN facts w ON w.indicator_id = {pick} AND w.unit_id = f.unit_id"
+                f" AND w.period_start = f.period_start AND w.months = f.months")
     unit_rules = {spec["aggregation"] for spec in raw}
     time_rules = {spec["time"] for spec in raw}
     if len(unit_rules) == 1:
@@ -437,7 +453,7 @@ def build_sql(raw: list[dict], map_table: str, bucket: str) -> str:
     months = periods.MONTHS_IN[bucket]
     return (
         f"WITH base AS (SELECT f.indicator_id AS ind, m.tgt AS tgt, f.period_start AS ps, {unit_expr} AS v "
-        f'FROM facts f JOIN "{map_table}" m ON f.unit_id = m.src '
+        f'FROM facts f JOIN "{map_table}" m ON f.unit_id = m.src{join} '
         f"WHERE f.indicator_id IN ({ids}) AND f.period_start BETWEEN ? AND ? AND f.months <= {months} "
         f"GROUP BY f.indicator_id, m.tgt, f.period_start) "
         f"SELECT ind, tgt, {BUCKET_SQL[bucket]} AS b, {time_expr} AS v FROM base GROUP BY ind, tgt, b"
@@ -459,7 +475,9 @@ def _statement(st: Store, units_key: tuple, query: Query, catalogue: dict[str, d
     if not raw or not query.targets:
         return None, []
     table = mapping_table(st, units_key, query.as_of or dt.date.today(), query.targets)
-    return build_sql(raw, table, query.bucket), [query.start, query.end]
+    weights = {spec["id"]: catalogue[spec["weight"]]["id"] for spec in raw
+               if spec["aggregation"] == Aggregation.WEIGHTED and spec["weight"] in catalogue}
+    return build_sql(raw, table, query.bucket, weights), [query.start, query.end]
 
 
 def aggregate(query: Query, synced: tuple | None = None) -> dict[tuple[str, int, dt.date], float]:

@@ -46,6 +46,8 @@ class IndicatorOut(Schema):
     min_value: Decimal | None
     max_value: Decimal | None
     decimals: int
+    rate_entry: bool
+    weight: str
     description: str
     source: str
     active: bool
@@ -70,6 +72,9 @@ class IndicatorIn(InputSchema):
     min_value: Decimal | None = None
     max_value: Decimal | None = None
     decimals: int | None = Field(None, ge=0, le=6)
+    rate_entry: bool | None = Field(None, description="Biểu mẫu nhập trực tiếp tỷ lệ (không cộng) / forms collect "
+                                    "the rate itself (never summed)")
+    weight: str | None = Field(None, max_length=40, description="Mã chỉ tiêu trọng số cho 'weighted' / weight code")
     description: str | None = Field(None, max_length=5000)
     source: str | None = Field(None, max_length=300)
     active: bool | None = None

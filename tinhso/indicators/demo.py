@@ -174,6 +174,8 @@ def _regular(builder: Builder, forms: dict[str, Form], units: list[Unit], sizes:
                 if status is None:
                     continue
                 values = maker(rng, sizes[unit.pk], index) if maker else _quarterly(rng, hamlets[unit.pk], index)
+                if maker:  # the rate as the national portal publishes it, entered as a rate (no random draw)
+                    values["TL_HS_TT_CONG_QG"] = round(Decimal(values["HS_TRUC_TUYEN"] * 100) / values["HS_TONG"], 1)
                 comment = "Số hồ sơ trực tuyến chưa khớp với Cổng dịch vụ công, đề nghị kiểm tra lại" \
                     if status == Status.RETURNED else ""
                 builder.add(form, unit, period, values, status, late, comment)
@@ -237,7 +239,7 @@ def _seed_lao_cai_2023(builder: Builder, forms: dict[str, Form], province: Unit,
 
 def _seed_bac_kan_2022(builder: Builder, forms: dict[str, Form], units: list[Unit]) -> None:
     """Seed 004: 21 agencies and localities have issued a DX plan; video conferencing reaches every commune."""
-    yearly, quarterly = forms["BM04-NAM"], forms["BM02-QUY"]
+    yearly, quarterly, systems_form = forms["BM04-NAM"], forms["BM02-QUY"], forms["HT-HTTT-NAM"]
     y2022 = periods.Period(dt.date(2022, 1, 1), periods.YEAR)
     q2 = periods.Period(dt.date(2022, 4, 1), periods.QUARTER)
     reporting = [u for u in units if u.kind in yearly.unit_kinds and u.is_valid_on(y2022.end)]
@@ -246,9 +248,10 @@ def _seed_bac_kan_2022(builder: Builder, forms: dict[str, Form], units: list[Uni
         systems = builder.rng.randint(1, 4) if unit.kind == UnitKind.DEPARTMENT else 1
         staff = builder.rng.randint(20, 60) if unit.kind == UnitKind.DEPARTMENT else builder.rng.randint(18, 25)
         builder.add(yearly, unit, y2022, {
-            "KH_CDS": 1 if index < 21 else 0, "HTTT_TONG": systems,
-            "HTTT_CAP_DO": builder.rng.randint(0, systems), "KINH_PHI_CDS": builder.rng.randint(50, 900),
+            "KH_CDS": 1 if index < 21 else 0, "KINH_PHI_CDS": builder.rng.randint(50, 900),
             "CB_TONG": staff, "CB_CO_MAY_TINH": staff})
+        # 2022's counts, from before the inventory kept them (today they come from the security module)
+        builder.add(systems_form, unit, y2022, {"HTTT_TONG": systems, "HTTT_CAP_DO": builder.rng.randint(0, systems)})
     for unit in units:
         if unit.kind == UnitKind.COMMUNE and unit.is_valid_on(q2.end):
             builder.add(quarterly, unit, q2, {**_quarterly(builder.rng, builder.rng.randint(8, 20), 0), "HNTH_XA": 1})

@@ -41,6 +41,11 @@ class IndicatorForm(forms.Form):
     max_value = forms.DecimalField(label="Giá trị lớn nhất / Maximum", max_digits=20, decimal_places=4,
                                    required=False)
     decimals = forms.IntegerField(label="Số chữ số thập phân / Decimals", min_value=0, max_value=6, initial=0)
+    rate_entry = forms.BooleanField(label="Biểu mẫu nhập trực tiếp tỷ lệ / Forms collect the rate itself",
+                                    required=False,
+                                    help_text="nguồn chỉ công bố tỷ lệ: tổng hợp avg, weighted, latest hoặc none")
+    weight = forms.CharField(label="Trọng số (mã chỉ tiêu) / Weight code", max_length=40, required=False,
+                             help_text="với 'weighted', ví dụ HS_TONG")
     source = forms.CharField(label="Căn cứ / Source", max_length=300, required=False)
     description = forms.CharField(label="Mô tả / Description", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     active = forms.BooleanField(label="Đang dùng / Active", required=False, initial=True)

@@ -30,6 +30,7 @@ class Aggregation(models.TextChoices):
     MIN = "min", "Nhỏ nhất / Minimum"
     MAX = "max", "Lớn nhất / Maximum"
     LATEST = "latest", "Mới nhất / Latest"
+    WEIGHTED = "weighted", "Trung bình có trọng số / Weighted average"
     RATIO = "ratio", "Tỷ lệ của tổng (Σtử/Σmẫu) / Ratio of sums"
     NONE = "none", "Không tổng hợp (văn bản) / Not aggregated"
 
@@ -83,6 +84,13 @@ class Indicator(models.Model):
     max_value = models.DecimalField("Giá trị lớn nhất / Maximum", max_digits=20, decimal_places=4,
                                     null=True, blank=True)
     decimals = models.PositiveSmallIntegerField("Số chữ số thập phân / Decimals", default=0)
+    rate_entry = models.BooleanField(
+        "Biểu mẫu nhập trực tiếp tỷ lệ / Forms collect the rate itself", default=False,
+        help_text="khi nguồn chỉ công bố tỷ lệ (Cổng DVC quốc gia, báo cáo của bộ): tổng hợp bằng trung bình, "
+                  "trung bình có trọng số, số mới nhất hoặc không tổng hợp — không bao giờ cộng")
+    weight = models.CharField("Trọng số (mã chỉ tiêu) / Weight code", max_length=40, blank=True,
+                              help_text="với 'weighted': chỉ tiêu số lượng của cùng đơn vị và kỳ làm trọng số, "
+                                        "ví dụ HS_TONG")
     description = models.TextField("Mô tả / Description", blank=True)
     source = models.CharField("Căn cứ / Source", max_length=300, blank=True)
     active = models.BooleanField("Đang dùng / Active", default=True)

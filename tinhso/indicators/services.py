@@ -27,6 +27,7 @@ from tinhso.accounts.services import (
     require_edit_unit,
     require_read_unit,
 )
+from tinhso.core.audit import Part, history_of, record_baseline
 from tinhso.core.errors import Conflict, DomainError, FieldError, Forbidden, NotFound, ValidationFailed
 from tinhso.core.formatting import round_half_up, vn_number
 from tinhso.core.tabular import numbered
@@ -57,7 +58,7 @@ from tinhso.units.models import Unit, UnitKind
 CATALOGUE = Path(__file__).parent / "fixtures" / "catalogue.json"
 DEFINITION_FIELDS = ("name", "noun", "unit_of_measure", "value_type", "aggregation", "time_aggregation", "direction",
                      "periodicity", "unit_kinds", "numerator", "denominator", "factor", "formula", "min_value",
-                     "max_value", "decimals", "description", "source", "active")
+                     "max_value", "decimals", "rate_entry", "weight", "description", "source", "active")
 
 
 class Locked(DomainError):
@@ -192,12 +193,51 @@ def validate_indicator(data: dict, known_codes: set[str], row: int | None = None
             "'ratio' aggregation needs a numerator/denominator or a formula")
     if data.get("value_type") == ValueType.TEXT and data.get("aggregation") != Aggregation.NONE:
         err("aggregation", "chỉ tiêu văn bản không tổng hợp ('none')", "text indicators are not aggregated ('none')")
+    errors += _rate_errors(data, known_codes, code, derived, row)
     low, high = data.get("min_value"), data.get("max_value")
     try:
         if low not in (None, "") and high not in (None, "") and Decimal(str(low)) > Decimal(str(high)):
             err("max_value", "giá trị lớn nhất nhỏ hơn giá trị nhỏ nhất", "maximum is below the minimum")
     except InvalidOperation:
         err("min_value", "phải là số", "must be a number")
+    return errors
+
+
+RATE_UNIT_RULES = (Aggregation.AVG, Aggregation.WEIGHTED, Aggregation.LATEST, Aggregation.NONE)
+RATE_TIME_RULES = (TimeAggregation.AVG, TimeAggregation.LAST)
+
+
+def _rate_errors(data: dict, known_codes: set[str], code: str, derived: bool, row: int | None) -> list[FieldError]:
+    """A rate collected as a rate (the source publishes only the rate) is never summed: across units it
+    is averaged, weighted by a stated count, the latest one, or not aggregated; over time averaged or the
+    last one. A weighted average names its weight."""
+    errors = []
+    aggregation, weight = data.get("aggregation"), data.get("weight") or ""
+    if data.get("rate_entry"):
+        if data.get("value_type") != ValueType.PERCENT or derived:
+            errors.append(FieldError("rate_entry", "chỉ tiêu nhập trực tiếp tỷ lệ phải là tỷ lệ % và không có tử số, "
+                                     "mẫu số hay công thức", "a rate entered directly is a percentage without a "
+                                     "numerator, denominator or formula", row))
+        if aggregation not in RATE_UNIT_RULES:
+            errors.append(FieldError("aggregation", "tỷ lệ nhập trực tiếp không được cộng: chọn avg, weighted, latest "
+                                     "hoặc none", "a rate entered directly is never summed: use avg, weighted, "
+                                     "latest or none", row))
+        if data.get("time_aggregation") not in RATE_TIME_RULES:
+            errors.append(FieldError("time_aggregation",
+                                     "tỷ lệ theo thời gian: trung bình (avg) hoặc số cuối kỳ (last)",
+                                     "over time a rate is averaged (avg) or the last one (last)", row))
+    elif data.get("value_type") == ValueType.PERCENT and not derived and aggregation == Aggregation.SUM:
+        errors.append(FieldError("aggregation", "không cộng các tỷ lệ", "rates are not summed", row))
+    if aggregation == Aggregation.WEIGHTED:
+        if not weight:
+            errors.append(FieldError("weight", "trung bình có trọng số cần mã chỉ tiêu trọng số",
+                                     "a weighted average needs the code of its weight", row))
+        elif weight not in known_codes or weight == code:
+            errors.append(FieldError("weight", f"không có chỉ tiêu trọng số {weight}", f"no weight indicator {weight}",
+                                     row))
+    elif weight:
+        errors.append(FieldError("weight", "chỉ dùng trọng số với tổng hợp 'weighted'",
+                                 "a weight is only used by the 'weighted' aggregation", row))
     return errors
 
 
@@ -210,8 +250,11 @@ def _apply_definition(indicator: Indicator, data: dict) -> None:
             value = None if value in (None, "") else Decimal(str(value))
         elif name == "factor":
             value = Decimal(str(value if value not in (None, "") else 100))
-        elif name in ("noun", "unit_of_measure", "numerator", "denominator", "formula", "description", "source"):
+        elif name in ("noun", "unit_of_measure", "numerator", "denominator", "formula", "weight", "description",
+                      "source"):
             value = value or ""
+        elif name == "rate_entry":
+            value = bool(value)
         setattr(indicator, name, value)
 
 
@@ -383,6 +426,10 @@ def _form_errors(item: dict) -> tuple[list[FieldError], dict[str, Indicator]]:
         elif indicators[code].is_derived:
             errors.append(FieldError("indicators", f"{code} là chỉ tiêu tính toán, không nhập",
                                      f"{code} is derived and cannot be entered"))
+        elif indicators[code].value_type == ValueType.PERCENT and not indicators[code].rate_entry:
+            errors.append(FieldError("indicators",
+                                     f"{code} là tỷ lệ; danh mục chưa cho phép nhập trực tiếp (rate_entry)",
+                                     f"{code} is a rate the catalogue does not let forms collect (rate_entry)"))
     if len(set(codes)) != len(codes):
         errors.append(FieldError("indicators", "một chỉ tiêu có mặt hai lần", "an indicator is listed twice"))
     return errors, indicators
@@ -786,6 +833,9 @@ def _write_values(user: User, report: Report, form: Form, cleaned: dict, existin
     """New and changed values in two statements each (plus their history rows)."""
     indicators = {i.indicator.code: i.indicator for i in form.items.select_related("indicator")}
     stored = {v.indicator.code: v for v in report.values.select_related("indicator")}
+    # figures loaded in bulk without history (the demo) keep their old value on record before changing
+    record_baseline(DataValue, [stored[c] for c, v in cleaned.items() if c in stored and existing.get(c) != v],
+                    report.created_at)
     created, changed = [], []
     for code, value in cleaned.items():
         if code in existing and existing[code] == value:
@@ -936,8 +986,6 @@ def record_approved_values(user: User | None, form_code: str, unit: Unit, period
 def report_history(report: Report, limit: int = 200) -> list:
     """The report's audit trail with its figures: each save's entry lists the values it changed
     ("Tổng số hồ sơ (HS_TONG): 317 → 1.562"), since the figures live in their own table."""
-    from tinhso.core.audit import Part, history_of
-
     records = DataValue.history.model.objects.filter(report_id=report.pk)
     indicators = Indicator.objects.in_bulk(set(records.values_list("indicator_id", flat=True)))
 
@@ -1271,6 +1319,34 @@ def approved_values(indicator_codes: list[str], unit_ids: list[int], year: int, 
 
     return analytics.approved_values(list(indicator_codes), list(unit_ids), int(year),
                                      periods.parse(period) if period else None)
+
+
+def record_system_values(source: str, form_code: str, unit: Unit, period_key: str, values: dict) -> Report:
+    """Public contract for other apps: figures a module computes from its own records, never typed in
+    (e.g. the security module's systems in operation and systems with an approved security level), enter
+    the indicators as APPROVED values of `unit`'s report of `form_code` for the period. The report is
+    created if needed, the values checked like typed ones and written (the history names `source`), and
+    the report (re)approved, so analytics, DTI and targets use them at once. Identical values write nothing."""
+    form = get_form(form_code)
+    period = check_period(form, unit, period_key)
+    cleaned, errors = clean_values(form, values)
+    if errors:
+        raise ValidationFailed([e.as_field_error() for e in errors])
+    reason = f"Tự động từ {source} / Computed by {source}"[:100]  # history_change_reason is varchar(100)
+    with transaction.atomic():
+        report, created = _report_for_update(None, form, unit, period)
+        existing = values_of(report)
+        if report.status == Status.APPROVED and all(existing.get(k) == v for k, v in cleaned.items()):
+            return report
+        _write_values(None, report, form, cleaned, existing, reason)
+        report.status, report.approved_at, report.approved_by = Status.APPROVED, timezone.now(), None
+        report.comment = f"Số liệu tự động từ {source} / Figures computed by {source}"
+        report.version += 0 if created else 1
+        report._history_user = None
+        report._change_reason = reason
+        report.save()
+        AnalyticsChange.objects.create(report_id=report.pk)
+    return report
 
 
 def analytics_rows(indicators: str, start: str, end: str = "", period_type: str = "year", units: str = "",

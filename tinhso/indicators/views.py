@@ -81,7 +81,8 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     indicator = services.get_indicator(code)
     return render(request, "indicators/indicator.html", {
         "indicator": indicator, "revisions": indicator.revisions.all(), "entries": history_of(indicator),
-        "forms": indicator.forms.all(), "can_edit": services.is_catalogue_editor(request.user)})
+        "forms": indicator.forms.all(), "can_edit": services.is_catalogue_editor(request.user),
+        "unit_kind_names": [dict(UnitKind.choices).get(k, k).split(" / ")[0] for k in indicator.unit_kinds]})
 
 
 # ---------------------------------------------------------------- catalogue editing (DX office)

@@ -7,14 +7,25 @@ from ninja import File, Form, Path, Query, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from tinhso.accounts.models import User
 from tinhso.accounts.services import can_edit_unit
 from tinhso.core import downloads
 from tinhso.core.api import ERROR_RESPONSES, MAX_ID, AuditOut, Day, DbId, InputSchema
 from tinhso.core.audit import history_of
-from tinhso.core.errors import ValidationFailed
+from tinhso.core.errors import FieldError, Forbidden, ValidationFailed
 from tinhso.core.tabular import read_table
-from tinhso.security import dossiers, regimes, services
-from tinhso.security.models import Asset, AssetKind, AssetStatus, Category, Hosting, MigrationStatus, SystemStatus
+from tinhso.security import dossiers, incidents, regimes, services
+from tinhso.security.events import store as event_store
+from tinhso.security.models import (
+    Asset,
+    AssetKind,
+    AssetStatus,
+    Category,
+    Hosting,
+    IncidentStatus,
+    MigrationStatus,
+    SystemStatus,
+)
 from tinhso.units.services import unit_for_field
 
 router = Router(tags=["security"])
@@ -533,3 +544,132 @@ def level_share(request: HttpRequest, under: int | None = Query(None, ge=1, le=M
     day = date or dt.date.today()
     total, rows = dossiers.approved_share(unit_for_field(under, "under"), day)
     return {"date": day, "total": _share_row(total), "owners": [_share_row(r) for r in rows]}
+
+
+# ---------------------------------------------------------------- security events and incidents
+
+class EventBatchIn(Schema):
+    format: str = Field("auto", pattern="^(auto|syslog|wazuh|suricata)$")
+    lines: list[str] = Field(max_length=100_000)
+    year: int | None = Field(None, ge=2000, le=2100)
+
+
+class IngestOut(Schema):
+    lines: int
+    stored: int
+    malformed: int
+    attributed: int
+    by_format: dict[str, int]
+    samples: list[dict]
+
+
+class IncidentOut(Schema):
+    id: int
+    title: str
+    rule_id: str
+    severity: str
+    status: str
+    host: str
+    source_ip: str
+    system_id: int | None
+    owner: UnitRef | None
+    first_seen: dt.datetime
+    last_seen: dt.datetime
+    event_count: int
+    sample: str
+    assignee_id: int | None
+    detected_at: dt.datetime
+    regime: str
+    notice_due: dt.datetime
+    report_due: dt.datetime | None
+    notified_at: dt.datetime | None
+    reported_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    note: str
+    version: int
+
+
+class IncidentPatch(Schema):
+    version: int
+    status: IncidentStatus | None = None
+    assignee_id: DbId | None = None
+    clear_assignee: bool = False
+    note: str | None = Field(None, max_length=10000)
+    notified: bool | None = None
+    reported: bool | None = None
+
+
+class EvaluationOut(Schema):
+    day: dt.date
+    alerts: int
+    created: int
+    updated: int
+    refused: list[list[str]]
+
+
+INCIDENT_ID = Path(..., ge=1, le=MAX_ID, description="Mã số sự cố / incident id")
+
+
+def _incident_out(incident) -> dict:
+    return {**{f: getattr(incident, f) for f in IncidentOut.model_fields if f != "owner"},
+            "owner": _ref(incident.owner)}
+
+
+@router.post("/security/events", response={200: IngestOut, **ERROR_RESPONSES},
+             summary="Gửi lô sự kiện (syslog, Wazuh alerts.json, Suricata eve.json) / Send a batch of events")
+def ingest_events(request: HttpRequest, payload: EventBatchIn):
+    """Each line is parsed and stored; unreadable lines are counted and sampled, never an error for the batch."""
+    if not incidents.can_ingest(request.user):
+        raise Forbidden("Tài khoản không được gửi sự kiện an toàn thông tin",
+                        "This account may not send security events")
+    table, result = event_store.parse_lines(payload.lines, payload.format, payload.year)
+    result.stored, result.attributed, result.files = event_store.store_table(table)
+    return result.as_dict()
+
+
+@router.get("/security/events/summary", response={200: dict, **ERROR_RESPONSES},
+            summary="Thống kê sự kiện trong ngày (trong phạm vi của bạn) / A day's events, within your scope")
+def events_summary(request: HttpRequest, day: dt.date | None = None):
+    summary = incidents.events_summary(request.user, day or dt.date.today())
+    return {**summary, "by_category": [list(r) for r in summary["by_category"]],
+            "by_owner": [list(r) for r in summary["by_owner"]]}
+
+
+@router.post("/security/rules/evaluate", response={200: EvaluationOut, **ERROR_RESPONSES},
+             summary="Chạy quy tắc phát hiện trên một ngày / Evaluate the detection rules over a day")
+def evaluate_rules(request: HttpRequest, day: dt.date | None = None):
+    if not incidents.can_ingest(request.user):
+        raise Forbidden()
+    result = incidents.evaluate_day(day or dt.date.today())
+    return {"day": result.day, "alerts": result.alerts, "created": result.created, "updated": result.updated,
+            "refused": [list(r) for r in result.refused]}
+
+
+@router.get("/security/incidents", response=list[IncidentOut], summary="Sự cố trong phạm vi của bạn / Incidents")
+def list_incidents(request: HttpRequest, status: IncidentStatus | None = None, limit: int = Query(200, ge=1, le=5000)):
+    found = incidents.visible(request.user)
+    if status:
+        found = found.filter(status=status)
+    return [_incident_out(i) for i in found[:limit]]
+
+
+@router.get("/security/incidents/{incident_id}", response={200: IncidentOut, **ERROR_RESPONSES})
+def get_incident(request: HttpRequest, incident_id: int = INCIDENT_ID):
+    return _incident_out(incidents.get_incident(request.user, incident_id))
+
+
+@router.patch("/security/incidents/{incident_id}", response={200: IncidentOut, **ERROR_RESPONSES})
+def update_incident(request: HttpRequest, payload: IncidentPatch, incident_id: int = INCIDENT_ID):
+    assignee = None
+    if payload.assignee_id:
+        assignee = User.objects.filter(pk=payload.assignee_id, is_active=True).first()
+        if assignee is None:
+            raise ValidationFailed(FieldError("assignee_id", "không có người dùng này", "no such user"))
+    return _incident_out(incidents.update_incident(
+        request.user, incident_id, payload.version, payload.status, assignee, payload.note, payload.notified,
+        payload.reported, payload.clear_assignee))
+
+
+@router.get("/security/incidents/{incident_id}/history", response={200: list[AuditOut], **ERROR_RESPONSES})
+def incident_history(request: HttpRequest, incident_id: int = INCIDENT_ID):
+    return [e.as_dict() for e in history_of(incidents.get_incident(request.user, incident_id))]

@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from tinhso.accounts.models import Role, User
-from tinhso.security import dossiers, regimes, services
+from tinhso.security import dossiers, feeds, regimes, services
 from tinhso.security.models import AssetKind, Category, Hosting, InformationSystem, MigrationStatus
 from tinhso.units.models import Unit, UnitKind
 
@@ -145,9 +145,11 @@ def load(stdout=None) -> None:
             "address": f"10.171.{number}.5", "location": "Trung tâm dữ liệu tỉnh"}, "Dữ liệu mẫu / Demo data")
         assets += 1
     approved = _dossiers(admin, lao_cai, thai_nguyen)
+    events, raised = _events()
     if stdout:
         stdout.write(f"  Hệ thống thông tin / systems: {made}, tài sản hạ tầng / assets: {assets}, "
-                     f"hồ sơ cấp độ đã phê duyệt / approved level dossiers: {approved}\n")
+                     f"hồ sơ cấp độ đã phê duyệt / approved level dossiers: {approved}, "
+                     f"sự kiện / events: {events}, sự cố / incidents: {raised}\n")
 
 
 def _approver(username: str, full_name: str, unit: Unit) -> User:
@@ -208,6 +210,35 @@ def _dossiers(admin: User, lao_cai: Unit, thai_nguyen: Unit) -> int:
         decided = min(dossier.dated + dt.timedelta(days=20), dt.date.today())
         dossiers.approve(approvers[province.pk], dossier.pk, dossier.version,
                          f"{100 + index}/QĐ-{'UBND' if dossier.proposed_level >= 3 else 'STTTT'}", decided,
-                         "Phó Chủ tịch UBND tỉnh" if dossier.proposed_level >= 3 else "Giám đốc Sở")
+                         "Phó Chủ tịch UBND tỉnh" if dossier.proposed_level >= 3 else "Giám đốc Sở", feed=False)
         approved += 1
+    today = dt.date.today()
+    for year in (today.year - 1, today.year):
+        feeds.feed_indicators(year)
     return approved
+
+
+def _events() -> tuple[int, int]:
+    """Today's events from four of Thái Nguyên's systems with the planted attacks (seed 000: the province
+    collects and analyses security events), then the rules: incidents for the operations view."""
+    from tinhso.security import incidents
+    from tinhso.security.events import generator, store
+
+    hosts = [f"he-thong-{n:02d}.thainguyen.gov.vn" for n in (1, 2, 3, 5)]
+    today = dt.date.today()
+    stream = generator.generate(hosts, today, 6000, seed=2024, silent_host=hosts[3])
+    now = dt.datetime.now(dt.UTC)
+    local_now = now.astimezone(dt.timezone(dt.timedelta(hours=7)))
+    # only what has "happened" by now today, so the demo looks live
+    lines = [line for line in stream.lines if _before(line, local_now)]
+    result = store.ingest_lines(lines, "auto", today.year)
+    evaluation = incidents.evaluate_day(today)
+    return result.stored, evaluation.created
+
+
+def _before(line: str, now: dt.datetime) -> bool:
+    from tinhso.security.events import parsers
+
+    clock = parsers._Clock(now.year)
+    record = parsers.PARSERS[parsers.sniff(line)](line, clock)
+    return record is not None and record["ts"] <= int(now.timestamp() * 1_000_000)

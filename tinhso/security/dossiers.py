@@ -100,7 +100,7 @@ def missing_documents(dossier: LevelDossier, stage: str = "submission") -> list[
 
 def _save(user: User, dossier: LevelDossier, reason: str) -> LevelDossier:
     dossier._history_user = user
-    dossier._change_reason = reason
+    dossier._change_reason = reason[:100]  # history_change_reason is varchar(100)
     dossier.save()
     return dossier
 
@@ -236,7 +236,9 @@ def appraise(user: User, dossier_id: int, expected_version: int, opinion: str, a
 
 
 def approve(user: User, dossier_id: int, expected_version: int, decision_number: str, decision_date: dt.date,
-            signer: str) -> LevelDossier:
+            signer: str, feed: bool = True) -> LevelDossier:
+    """Appraised → approved by an approver. With `feed`, the indicators' approved figures of the owners
+    are refreshed right away (bulk loads pass False and feed once at the end)."""
     with transaction.atomic():
         dossier = _locked(dossier_id, expected_version)
         regime = regimes.get_regime(dossier.regime)
@@ -263,7 +265,12 @@ def approve(user: User, dossier_id: int, expected_version: int, decision_number:
         dossier.signer, dossier.approved_level = signer.strip()[:255], dossier.proposed_level
         dossier.review_due = regimes.add_months(decision_date, regime.review_months(dossier.proposed_level))
         dossier.version += 1
-        return _save(user, dossier, f"Phê duyệt / Approved: {dossier.decision_number}")
+        _save(user, dossier, f"Phê duyệt / Approved: {dossier.decision_number}")
+    if feed:
+        from tinhso.security import feeds  # after the commit: the indicators see the approval
+
+        feeds.feed_after_change(decision_date)
+    return dossier
 
 
 def return_dossier(user: User, dossier_id: int, expected_version: int, comments: str) -> LevelDossier:

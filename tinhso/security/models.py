@@ -229,3 +229,68 @@ class DossierDocument(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Severity(models.TextChoices):
+    INFORMATIONAL = "informational", "Thông tin / Informational"
+    LOW = "low", "Thấp / Low"
+    MEDIUM = "medium", "Trung bình / Medium"
+    HIGH = "high", "Cao / High"
+    CRITICAL = "critical", "Nghiêm trọng / Critical"
+
+
+class IncidentStatus(models.TextChoices):
+    NEW = "new", "Mới / New"
+    INVESTIGATING = "investigating", "Đang xử lý / Investigating"
+    CONTAINED = "contained", "Đã ngăn chặn / Contained"
+    RESOLVED = "resolved", "Đã khắc phục / Resolved"
+    FALSE_POSITIVE = "false_positive", "Cảnh báo nhầm / False positive"
+
+
+CLOSED_STATUSES = (IncidentStatus.RESOLVED, IncidentStatus.FALSE_POSITIVE)
+
+
+class Incident(models.Model):
+    """An alert of a detection rule, attributed to a system and its owner, with the reporting clock of
+    the regime in force when it was detected."""
+
+    key = models.CharField(max_length=255, unique=True, editable=False,
+                           help_text="rule | host | source | window: the same alert found again updates this row")
+    rule_id = models.CharField("Mã quy tắc / Rule id", max_length=64)
+    title = models.CharField("Tiêu đề / Title", max_length=255)
+    severity = models.CharField("Mức độ / Severity", max_length=20, choices=Severity.choices)
+    host = models.CharField("Máy / Host", max_length=255, blank=True)
+    source_ip = models.CharField("Địa chỉ nguồn / Source address", max_length=64, blank=True)
+    system = models.ForeignKey(InformationSystem, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="incidents", verbose_name="Hệ thống / System")
+    owner = models.ForeignKey("units.Unit", on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="security_incidents", verbose_name="Đơn vị chủ quản / Owner unit")
+    first_seen = models.DateTimeField("Sự kiện đầu / First event")
+    last_seen = models.DateTimeField("Sự kiện cuối / Last event")
+    event_count = models.PositiveIntegerField("Số sự kiện / Events", default=0)
+    sample = models.TextField("Sự kiện mẫu / Sample event", blank=True)
+    status = models.CharField("Trạng thái / Status", max_length=20, choices=IncidentStatus.choices,
+                              default=IncidentStatus.NEW)
+    assignee = _user_fk("security_incidents", "Người xử lý / Assignee")
+    detected_at = models.DateTimeField("Phát hiện lúc / Detected at")
+    regime = models.CharField("Chế độ áp dụng / Regime", max_length=40)
+    notice_due = models.DateTimeField("Hạn thông báo ban đầu / Initial notice due")
+    report_due = models.DateTimeField("Hạn báo cáo / Report due", null=True, blank=True)
+    notified_at = models.DateTimeField("Đã thông báo lúc / Notified at", null=True, blank=True)
+    reported_at = models.DateTimeField("Đã báo cáo lúc / Reported at", null=True, blank=True)
+    closed_at = models.DateTimeField("Đóng lúc / Closed at", null=True, blank=True)
+    note = models.TextField("Ghi chú xử lý / Handling notes", blank=True)
+    version = models.PositiveIntegerField("Phiên bản / Version", default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = "Sự cố an toàn thông tin / Security incident"
+        verbose_name_plural = "Sự cố an toàn thông tin / Security incidents"
+        ordering = ["-detected_at", "-id"]
+        indexes = [models.Index(fields=["status", "owner"]), models.Index(fields=["detected_at"])]
+        permissions = [("ingest_events", "Gửi sự kiện an toàn thông tin / Send security events")]
+
+    def __str__(self) -> str:
+        return f"{self.title} · {self.host}"

@@ -442,7 +442,7 @@ def _save(user: User, model, instance, cleaned: dict, reason: str, unit_field: s
         setattr(instance, name, value)
     instance.search_text = _search_text(instance)
     instance._history_user = user
-    instance._change_reason = reason
+    instance._change_reason = reason[:100]  # history_change_reason is varchar(100)
     try:
         with transaction.atomic():
             instance.save()

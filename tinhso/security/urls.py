@@ -23,3 +23,8 @@ urlpatterns += [
     path("documents/<int:document_id>/", views.dossier_document, name="document"),
     path("levels/", views.levels, name="levels"),
 ]
+urlpatterns += [
+    path("operations/", views.operations, name="operations"),
+    path("incidents/<int:incident_id>/", views.incident_detail, name="incident"),
+    path("incidents/<int:incident_id>/report/", views.incident_report, name="incident_report"),
+]

@@ -8,17 +8,20 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from tinhso.accounts.models import Role, User
 from tinhso.accounts.services import can_edit_unit, is_system_admin, require_edit_unit
 from tinhso.core import downloads
 from tinhso.core.audit import history_of
 from tinhso.core.errors import DomainError, Forbidden, ValidationFailed, required
 from tinhso.core.forms import apply_errors
 from tinhso.core.tabular import read_table
-from tinhso.security import charts, dossiers, regimes, services
+from tinhso.security import charts, dossiers, incidents, regimes, services
 from tinhso.security.forms import AssetForm, ImportForm, SystemForm
 from tinhso.security.models import (
+    CLOSED_STATUSES,
     Asset,
     AssetKind,
     AssetStatus,
@@ -26,6 +29,7 @@ from tinhso.security.models import (
     DossierDocument,
     DossierStatus,
     Hosting,
+    IncidentStatus,
     InformationSystem,
     LevelDossier,
     SystemStatus,
@@ -399,3 +403,72 @@ def levels(request: HttpRequest) -> HttpResponse:
         "level_chart": level_chart, "waiting": waiting[:200],
         "regime": regimes.regime_on(day) if day >= regimes.all_regimes()[0].valid_from else None,
     })
+
+
+# ---------------------------------------------------------------- security events and incidents
+
+@login_required
+def operations(request: HttpRequest) -> HttpResponse:
+    """The province-level SOC view: open incidents and their reporting clocks first, then the day's events
+    by hour, category and owner, within the reader's scope."""
+    try:
+        day = dt.date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        day = dt.date.today()
+    now = timezone.now()
+    scope = incidents.visible(request.user)
+    open_incidents = list(scope.exclude(status__in=CLOSED_STATUSES).order_by("-detected_at")[:200])
+    rows = [(i, incidents.clocks(i, now)) for i in open_incidents]
+    recent = list(scope.filter(status__in=CLOSED_STATUSES).order_by("-detected_at")[:20])
+    summary = incidents.events_summary(request.user, day)
+    chart = charts.horizontal_bars("Sự kiện theo giờ", [(f"{h:02d}h", n) for h, n in enumerate(summary["by_hour"])],
+                                   width=640) if summary["total"] else ""
+    overdue = sum(1 for _, cl in rows if any(c.overdue for c in cl))
+    return render(request, "security/operations.html", {
+        "day": day, "rows": rows, "recent": recent, "summary": summary, "chart": chart, "overdue": overdue,
+        "by_owner": incidents.counts_by_owner(request.user, now - dt.timedelta(days=30)),
+        "critical": sum(1 for i in open_incidents if i.severity in ("high", "critical")),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = incidents.get_incident(request.user, incident_id)
+    can_handle = incidents.can_handle(request.user, incident)
+    if request.method == "POST":
+        if not can_handle:
+            raise Forbidden()
+        post = request.POST
+        assignee = None
+        if post.get("assignee", "").isdigit():
+            assignee = User.objects.filter(pk=int(post["assignee"]), is_active=True).first()
+        try:
+            incidents.update_incident(request.user, incident.pk, int(post.get("version", "0") or 0),
+                                      status=post.get("status") or None, assignee=assignee,
+                                      note=post.get("note"), notified="notified" in post, reported="reported" in post)
+        except DomainError as exc:
+            for error in exc.errors or [None]:
+                messages.error(request, f"{error.vi} / {error.en}" if error else f"{exc.vi} / {exc.en}")
+        else:
+            messages.success(request, "Đã cập nhật sự cố / Incident updated")
+        return redirect("security:incident", incident_id=incident.pk)
+    people = []
+    if can_handle:
+        candidates = User.objects.filter(is_active=True).exclude(role=Role.API_CLIENT).select_related("unit")
+        people = [u for u in candidates[:500] if incidents.can_view(u, incident)]
+    return render(request, "security/incident.html", {
+        "incident": incident, "clocks": incidents.clocks(incident), "can_handle": can_handle, "people": people,
+        "statuses": IncidentStatus.choices, "regime": regimes.get_regime(incident.regime),
+        "entries": history_of(incident)})
+
+
+@login_required
+def incident_report(request: HttpRequest, incident_id: int) -> HttpResponse:
+    """The initial incident report for the authority, with the contents the regime asks for (Decision
+    05/2017/QĐ-TTg Art. 11.4 under Decree 85's regime), filled from the inventory and the incident."""
+    incident = incidents.get_incident(request.user, incident_id)
+    regime = regimes.get_regime(incident.regime)
+    return render(request, "security/incident_report.html", {
+        "incident": incident, "regime": regime, "system": incident.system,
+        "operator": incident.system.operator if incident.system else None, "now": timezone.now()})

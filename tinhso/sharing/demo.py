@@ -5,8 +5,10 @@ import datetime as dt
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from tinhso.accounts.models import User
+from tinhso.core.formatting import vn_number
 from tinhso.sharing import ledger, services
 from tinhso.sharing.models import Access, AccessStatus, Service, ServiceStatus
 from tinhso.units.models import Unit, UnitKind
@@ -85,11 +87,30 @@ def load(stdout=None) -> None:
     if code in created and unit is not None:
         services.request_access(admin, created[code].pk, unit, system, purpose)
     rows = generate_traffic(approved, *DEMO_MONTH, seed=DEMO_SEED)
-    ledger.write(rows, batch=BATCH)
+    through_lgsp = pc.equal(rows.column("service_code"), "thua-dat")
+    ledger.write(rows.filter(pc.invert(through_lgsp)), batch=BATCH)
+    _both_sides(rows.filter(through_lgsp))
+    services.feed_indicators(None, *DEMO_MONTH)
     if stdout:
         stdout.write(f"  {len(created)} dịch vụ chia sẻ / data services, {len(approved)} quyền khai thác / "
-                     f"access rights, {rows.num_rows:,} giao dịch / transactions {DEMO_MONTH[1]:02d}/{DEMO_MONTH[0]}\n"
-                     .replace(",", "."))
+                     f"access rights, {vn_number(rows.num_rows)} giao dịch / transactions "
+                     f"{DEMO_MONTH[1]:02d}/{DEMO_MONTH[0]}\n")
+
+
+def _both_sides(land: pa.Table) -> None:
+    """The land-parcel service runs through the province's LGSP, not the built-in gateway: its calls as
+    both sides' platforms exported them, the provider's export missing three calls of 15/10 — what the
+    reconciliation page flags."""
+    side = ledger.COLUMNS.index("side")
+    client = land.set_column(side, "side", pa.array(["client"] * land.num_rows))
+    day = pc.cast(pc.add(land.column("request_at"), pa.scalar(ledger.LOCAL_OFFSET)), pa.date32())
+    on_15th = pc.equal(day, pa.scalar(dt.date(2025, 10, 15)))
+    missing = set(land.filter(on_15th).column("message_id").to_pylist()[:3])
+    kept = pc.invert(pc.is_in(land.column("message_id"), pa.array(sorted(missing))))
+    provider = land.filter(kept)
+    provider = provider.set_column(side, "side", pa.array(["provider"] * provider.num_rows))
+    ledger.write(client, batch=f"{BATCH}-client")
+    ledger.write(provider, batch=f"{BATCH}-provider")
 
 
 def generate_traffic(accesses: list[Access], year: int, month: int, seed: int = 1,

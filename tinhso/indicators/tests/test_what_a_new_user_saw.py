@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from tinhso.indicators import periods, services
 from tinhso.indicators.demo import Builder
-from tinhso.indicators.models import Status
+from tinhso.indicators.models import DataValue, Status
 from tinhso.indicators.tests.conftest import monthly_values
 from tinhso.indicators.tests.test_pages import client_for
 
@@ -52,6 +52,17 @@ def test_a_report_history_row_shows_the_figures_that_save_changed(monthly, commu
     assert any("HS_TRUC_TUYEN" in c["label"] and c["after"] == "100" for c in first_entry.changes)
     body = client_for(commune_focal).get(f"/indicators/report/BM01-THANG/{commune.pk}/2025-03/").content.decode()
     assert "<del>317</del> → <ins>1.562</ins>" in body
+
+
+def test_figures_loaded_without_history_still_show_what_they_were(monthly, commune_focal, commune):
+    """Demo figures are inserted in bulk without audit rows: the first change keeps the old value on record."""
+    report = services.save_report(commune_focal, monthly, commune, "2025-04", {"HS_TONG": 1}).report
+    DataValue.history.all().delete()
+    DataValue.objects.filter(report=report).update(value=317)
+    services.save_report(commune_focal, monthly, commune, "2025-04", {"HS_TONG": "1.562"}, report.version)
+    (change,) = services.report_history(report)[0].changes
+    assert (change["before"], change["after"]) == ("317", "1.562")
+    assert all(c["after"] != "317" for entry in services.report_history(report)[1:] for c in entry.changes)
 
 
 def test_demo_reports_are_never_dated_after_the_moment_they_are_loaded(monthly, commune):

@@ -44,3 +44,11 @@ def upload(name: str = "ho-so.pdf"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, b"%PDF-1.4 test", content_type="application/pdf")
+
+
+@pytest.fixture
+def event_store(tmp_path, settings):
+    """An empty event store for the test."""
+    settings.DATA_DIR = tmp_path / "data"
+    settings.DATA_DIR.mkdir()
+    return settings.DATA_DIR

@@ -77,3 +77,32 @@ def test_register_screen_approve_and_see_the_share_move(browser_page, make_unit,
     page.goto("/security/levels/")
     assert page.inner_text("#approved-share") == "100%"
     page.screenshot(path="/tmp/security-levels.png", full_page=True)
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_a_planted_attack_is_an_incident_on_the_operations_view(browser_page, make_unit, tmp_path, settings):
+    import datetime as dt
+
+    from tinhso.security import incidents, services
+    from tinhso.security.events import generator, store
+
+    settings.DATA_DIR = tmp_path / "data"
+    province = make_unit("Tỉnh Thái Nguyên", "province")
+    department = make_unit("Sở Khoa học và Công nghệ Thái Nguyên", "department", province)
+    admin = User.objects.create_user("quantri", password=PASSWORD, role=Role.ADMIN, unit=province)
+    hosts = ["web01.thainguyen.gov.vn", "db01.thainguyen.gov.vn", "mail01.thainguyen.gov.vn"]
+    services.create_system(admin, {"code": "TNG-1", "name": "Cổng dịch vụ công tỉnh", "owner": department,
+                                   "category": "portal", "hosting": "provincial_dc", "addresses": "\n".join(hosts)})
+    day = dt.date.today()
+    store.ingest_lines(generator.generate(hosts, day, 1500, seed=5).lines, "auto", day.year)
+    incidents.evaluate_day(day, dt.datetime.combine(day, dt.time(23, 0), dt.UTC))
+    page = browser_page
+    login(page, "quantri")
+    page.goto("/security/operations/")
+    table = page.inner_text("#incidents")
+    assert "Dò mật khẩu SSH" in table and "web01.thainguyen.gov.vn" in table
+    assert "Sở Khoa học và Công nghệ Thái Nguyên" in table
+    page.click("text=Dò mật khẩu SSH (brute force) / SSH brute force")
+    assert "Mới" in page.inner_text("#incident-status")
+    page.screenshot(path="/tmp/security-operations.png", full_page=True)

@@ -20,6 +20,11 @@ def test_demo_has_the_seed_provinces_services_consumers_and_a_month_of_traffic()
     office = User.objects.get(username="quantri.thainguyen")
     rows = services.rollup(office, *services.month_bounds(2025, 10), by="day")
     assert len(rows) == 31 and sum(r["calls"] for r in rows) > 15_000
+    flagged = [r for r in services.reconcile(office, *services.month_bounds(2025, 10)) if r["flagged"]]
+    assert [(r["service_code"], r["day"].day, r["gap"]) for r in flagged] == [("thua-dat", 15, 3)]
+    from tinhso.indicators.models import Report
+
+    assert Report.objects.filter(form__code=services.FORM_CODE, period="2025-10", status="approved").count() >= 10
     # the focal point of the Department of Science and Technology has the pending request to decide
     focal = User.objects.get(username="daumoi.sokhcn")
     pending = services.list_accesses(focal, AccessStatus.PENDING)
