@@ -554,7 +554,7 @@ class EventBatchIn(Schema):
     year: int | None = Field(None, ge=2000, le=2100)
 
 
-class IngestOut(Schema):
+class SecurityIngestOut(Schema):
     lines: int
     stored: int
     malformed: int
@@ -615,7 +615,7 @@ def _incident_out(incident) -> dict:
             "owner": _ref(incident.owner)}
 
 
-@router.post("/security/events", response={200: IngestOut, **ERROR_RESPONSES},
+@router.post("/security/events", response={200: SecurityIngestOut, **ERROR_RESPONSES},
              summary="Gửi lô sự kiện (syslog, Wazuh alerts.json, Suricata eve.json) / Send a batch of events")
 def ingest_events(request: HttpRequest, payload: EventBatchIn):
     """Each line is parsed and stored; unreadable lines are counted and sampled, never an error for the batch."""

@@ -32,7 +32,7 @@ def test_the_migration_removes_targets_that_cannot_be_read(catalogue, root_admin
     with connection.cursor() as cursor:  # what an unvalidated PUT used to store
         cursor.execute("UPDATE indicators_target SET value = 10000000000000000 WHERE id = %s", [bad.pk])
         cursor.execute("UPDATE indicators_historicaltarget SET value = 10000000000000000 WHERE id = %s", [bad.pk])
-    migration = importlib.import_module("tinhso.indicators.migrations.0003_targets_out_of_range")
+    migration = importlib.import_module("tinhso.indicators.migrations.0004_targets_out_of_range")
 
     class Editor:
         pass

@@ -21,5 +21,5 @@ def remove_out_of_range(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("indicators", "0002_rule_version")]
+    dependencies = [("indicators", "0003_rate_entry")]
     operations = [migrations.RunPython(remove_out_of_range, migrations.RunPython.noop)]
