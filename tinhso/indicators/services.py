@@ -55,6 +55,9 @@ from tinhso.indicators.models import (
 )
 from tinhso.units.models import Unit, UnitKind
 
+# django-simple-history keeps a change reason in varchar(100); PostgreSQL refuses longer ones.
+HISTORY_REASON_MAX = 100
+
 CATALOGUE = Path(__file__).parent / "fixtures" / "catalogue.json"
 DEFINITION_FIELDS = ("name", "noun", "unit_of_measure", "value_type", "aggregation", "time_aggregation", "direction",
                      "periodicity", "unit_kinds", "numerator", "denominator", "factor", "formula", "min_value",
@@ -805,10 +808,10 @@ def save_report(user: User, form: Form, unit: Unit, period_key: str, values: dic
         _write_values(user, report, form, cleaned, existing, reason)
         report.version += (0 if created else 1)
         report._history_user = user
-        report._change_reason = reason or "Nhập số liệu / Data entry"
+        report._change_reason = (reason or "Nhập số liệu / Data entry")[:HISTORY_REASON_MAX]
         if submit:  # one save, one history row: entered and submitted
             _submit(user, report, merged, save=False)
-            report._change_reason = f"{report._change_reason}; gửi báo cáo / submitted"
+            report._change_reason = f"{report._change_reason}; gửi báo cáo / submitted"[-HISTORY_REASON_MAX:]
         report.save()
     return SaveResult(report, [p for p in problems if p.severity == Severity.WARNING], created)
 
@@ -846,7 +849,7 @@ def _write_values(user: User, report: Report, form: Form, cleaned: dict, existin
         else:
             row.value, row.text = value, ""
         (changed if row.pk else created).append(row)
-    why = reason or "Nhập số liệu / Data entry"
+    why = (reason or "Nhập số liệu / Data entry")[:HISTORY_REASON_MAX]
     if created:
         bulk_create_with_history(created, DataValue, default_user=user, default_change_reason=why)
     if changed:
@@ -942,7 +945,7 @@ def reopen_report(user: User, report_id: int, reason: str, expected_version: int
         report.reopened += 1
         report.version += 1
         report._history_user = user
-        report._change_reason = f"Mở lại / Reopened: {reason.strip()}"
+        report._change_reason = f"Mở lại / Reopened: {reason.strip()}"[:HISTORY_REASON_MAX]
         report.save()
         AnalyticsChange.objects.create(report_id=report.pk)
     return report
@@ -977,7 +980,7 @@ def record_approved_values(user: User | None, form_code: str, unit: Unit, period
         report.approved_at, report.approved_by = now, user
         report.version += 0 if created else 1
         report._history_user = user
-        report._change_reason = f"Phê duyệt tự động / Approved from source records: {reason}"
+        report._change_reason = f"Phê duyệt tự động / Approved from source records: {reason}"[:HISTORY_REASON_MAX]
         report.save()
         AnalyticsChange.objects.create(report_id=report.pk)
     return report

@@ -53,7 +53,7 @@ class KioskLink(models.Model):
 
     dashboard = models.ForeignKey(Dashboard, on_delete=models.CASCADE, related_name="kiosk_links")
     label = models.CharField("Màn hình / Screen", max_length=120)
-    nonce = models.CharField(max_length=32, default=secrets.token_hex, editable=False)
+    nonce = models.CharField(max_length=64, default=secrets.token_hex, editable=False)  # token_hex() gives 64
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField("Hết hạn / Expires")

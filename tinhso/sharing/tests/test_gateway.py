@@ -15,8 +15,10 @@ def call(client, path, key=None, method="get", data=b"", **headers):
         headers["HTTP_X_API_KEY"] = key
     response = getattr(client, method)(path, data=data, content_type="application/octet-stream", **headers) \
         if method != "get" else client.get(path, **headers)
+    # Reading a streamed body to its end closes the response through the test client (which keeps the test's
+    # database connection open); closing it by hand would send request_finished and, on PostgreSQL, close the
+    # connection of the test's transaction.
     body = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()
     return response, body
 
 
