@@ -25,6 +25,8 @@ def start_django(prefix: str, database_url: str | None = None, settings: dict | 
     else:
         os.environ.pop("TINHSO_DATABASE_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tinhso.settings")
+    # Benchmarks sign administrators in with a password; the second factor is tested, not timed.
+    os.environ.setdefault("TINHSO_2FA_REQUIRED_ROLES", "")
     sys.path.insert(0, str(REPO))
     import django
 
