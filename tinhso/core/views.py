@@ -14,7 +14,6 @@ from tinhso import __version__
 from tinhso.core import jobs
 from tinhso.core.errors import DomainError
 from tinhso.core.models import JobStatus
-from tinhso.core.navigation import modules_for
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -32,10 +31,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "version": __version__,
     })
 
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"modules": modules_for(request.user)})
 
 
 @login_required
