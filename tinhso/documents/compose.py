@@ -41,8 +41,10 @@ def _table(table: reporting.Table) -> Table:
     rows = table.text_rows()
     weights = []
     for column, title in enumerate(table.headers):
-        longest = max([len(title) * 0.6] + [len(r[column]) for r in rows[:200] if column < len(r)] + [3])
-        weights.append(min(MAX_WEIGHT, longest))
+        # a column is as wide as its longest cell, its header's longest word, or a share of the header
+        words = max((len(word) for word in title.split()), default=0) + 1
+        cells = max((len(r[column]) for r in rows[:200] if column < len(r)), default=0) + 1
+        weights.append(min(MAX_WEIGHT, max(words, min(len(title), 14) * 0.6, cells, 4)))
     align = ["R" if table.numeric(i) else "L" for i in range(len(table.headers))]
     if table.headers and table.headers[0].strip().upper() == "STT":
         align[0] = "C"
