@@ -3,6 +3,7 @@
 import types
 
 import pytest
+from django.test.client import MULTIPART_CONTENT
 
 from tinhso.core import reporting
 from tinhso.documents import templates
@@ -29,12 +30,12 @@ def test_check_endpoint_lists_departures(api_as, root_admin):
 
     client = api_as(root_admin)
     response = client.post("/documents/check", {"file": SimpleUploadedFile("x.docx", hand_made())},
-                           content_type="multipart/form-data; boundary=BoUnDaRy")
+                           content_type=MULTIPART_CONTENT)
     assert response.status_code == 200, response.content
     codes = {f["code"] for f in response.json()}
     assert {"margin_left", "place_date_form", "signer_authority_form"} <= codes
     bad = client.post("/documents/check", {"file": SimpleUploadedFile("x.docx", b"hello")},
-                      content_type="multipart/form-data; boundary=BoUnDaRy")
+                      content_type=MULTIPART_CONTENT)
     assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "file"
 
 
@@ -85,6 +86,6 @@ def test_broken_template_upload_names_the_placeholder(api_as, root_admin):
     response = api_as(root_admin).post(
         "/documents/templates", {"kind": "report", "name": "Mẫu hỏng",
                                  "file": SimpleUploadedFile("m.docx", buffer.getvalue())},
-        content_type="multipart/form-data; boundary=BoUnDaRy")
+        content_type=MULTIPART_CONTENT)
     assert response.status_code == 400
     assert "{{ so_lieu_la }}" in response.json()["errors"][0]["message"]["vi"]
