@@ -59,6 +59,8 @@ def _paragraph(pdf: FPDF, para: Para, left: float, right: float) -> None:
     if not text.strip():
         pdf.y += size * PT_MM * LINE * para.line_spacing + para.space_after_pt * PT_MM
         return
+    if _plain_paragraph(pdf, para, x0, x1):
+        return
     columns = pdf.text_columns(l_margin=x0, r_margin=pdf.w - x1, text_align=ALIGNS[para.align],
                                line_height=LINE * para.line_spacing)
     with columns:
@@ -70,6 +72,56 @@ def _paragraph(pdf: FPDF, para: Para, left: float, right: float) -> None:
                 pdf.set_font(fonts.FAMILY, _style(run), run.size)
                 paragraph.write(run.text)
     pdf.x = pdf.l_margin
+
+
+def _plain_paragraph(pdf: FPDF, para: Para, x0: float, x1: float) -> bool:
+    """Draw a paragraph of one font, size and style line by line (fpdf2's text regions re-measure every
+    character; a report's body took seconds): greedy wrapping with the first-line indent, justified lines
+    spread word by word. Returns False for paragraphs it leaves to text regions (mixed styles, tabs, breaks)."""
+    runs = [r for r in para.runs if r.text]
+    looks = {(_style(r), r.size) for r in runs if r.text.strip()}
+    text = "".join(r.text for r in runs)
+    if len(looks) != 1 or "\n" in text or "\t" in text:
+        return False
+    style, size = looks.pop()
+    measure = getattr(pdf, "widths", None) or _Widths(pdf)
+    pdf.widths = measure
+    line_h = size * PT_MM * LINE * para.line_spacing
+    space = measure(" ", style, size)
+    words = text.strip(" ").split(" ")  # single spaces: "Số:      /BC-…" keeps the room left for the number
+    lines: list[list[str]] = [[]]
+    used = 0.0
+    for word in words:
+        room = (x1 - x0) - (para.first_line_mm if len(lines) == 1 else 0)
+        w = measure(word, style, size)
+        if lines[-1] and used + space + w > room:
+            lines.append([word])
+            used = w
+        else:
+            used += (space if lines[-1] else 0) + w
+            lines[-1].append(word)
+    pdf.set_font(fonts.FAMILY, style, size)
+    for i, line in enumerate(lines):
+        if pdf.y + line_h > pdf.h - pdf.b_margin:
+            pdf.add_page()
+        left = x0 + (para.first_line_mm if i == 0 else 0)
+        room = x1 - left
+        joined = " ".join(line)
+        width = measure(joined, style, size)
+        baseline = pdf.y + line_h * 0.78
+        if para.align == "J" and i < len(lines) - 1 and len(line) > 1:
+            gap = space + (room - width) / (len(line) - 1)
+            x = left
+            for word in line:
+                pdf.text(x, baseline, word)
+                x += measure(word, style, size) + gap
+        else:
+            x = {"C": left + (room - width) / 2, "R": x1 - width}.get(para.align, left)
+            pdf.text(x, baseline, joined)
+        pdf.y += line_h
+    pdf.y += para.space_after_pt * PT_MM
+    pdf.x = pdf.l_margin
+    return True
 
 
 def _cells_height(pdf: FPDF, tab: Tab) -> float:
