@@ -130,8 +130,10 @@ def _name_stem(unit: Unit) -> str:
     Công nghệ")."""
     province = province_of(unit.parent) if unit.parent_id else None
     name = unit.name
-    if province is not None and province.short_name and name.endswith(" " + province.short_name):
-        return name[: -len(province.short_name) - 1]
+    if province is not None:
+        suffix = province.short_name or _territory(province)
+        if suffix and name.endswith(" " + suffix):
+            return name[: -len(suffix) - 1]
     return name
 
 
