@@ -7,6 +7,7 @@ import openpyxl
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from tinhso.accounts.services import can_read_unit
 from tinhso.core.errors import FieldError, Forbidden, ValidationFailed
 from tinhso.core.formatting import MINUS, vn_date, vn_number, vn_signed
 from tinhso.core.tabular import append_row
@@ -177,9 +178,12 @@ def export_document(round_id: int, user) -> tuple[bytes, str, str]:
 
 def export(round_id: int, fmt: str, user=None) -> tuple[bytes, str, str]:
     """The published results of a round as (content, file name, MIME type) in `fmt`: xlsx or pdf (the
-    Decree 30 document when the reader is known, the plain table otherwise)."""
+    Decree 30 document for readers of the round's scope, the plain table for other signed-in users)."""
     if fmt == "xlsx":
         return export_xlsx(round_id)
     if fmt == "pdf":
-        return export_document(round_id, user) if user is not None else export_pdf(round_id)
+        if user is not None and can_read_unit(user, _published(round_id).scope):
+            return export_document(round_id, user)
+        # published results are open to every signed-in user; the scope's document needs its readers
+        return export_pdf(round_id)
     raise ValidationFailed(FieldError("format", "chỉ hỗ trợ xlsx hoặc pdf", "only xlsx or pdf are supported"))
