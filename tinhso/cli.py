@@ -34,13 +34,16 @@ def _app_commands() -> dict[str, list[str]]:
 
 
 def _serve(host: str, port: int, threads: int, connections: int = 1000) -> None:
+    from django.conf import settings
     from waitress import serve
 
     from tinhso.wsgi import application
 
     # waitress stops accepting beyond `connection_limit` open connections (100 by default): an operations
     # centre's video wall keeps one keep-alive connection per screen, so allow many more
-    serve(application, host=host, port=port, threads=threads, connection_limit=connections, ident="tinhso")
+    # waitress buffers a whole body before the application sees it: never more than TINHSO_MAX_REQUEST_MB
+    serve(application, host=host, port=port, threads=threads, connection_limit=connections, ident="tinhso",
+          max_request_body_size=int(settings.TINHSO_MAX_REQUEST_MB * 1024 * 1024) + 1)
 
 
 def _banner(host: str, port: int) -> None:

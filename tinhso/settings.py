@@ -115,6 +115,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "tinhso.accounts.middleware.NoAccessByDefaultMiddleware",
     "tinhso.accounts.middleware.SecondFactorMiddleware",
+    "tinhso.core.middleware.UploadGuardMiddleware",
     "axes.middleware.AxesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -217,7 +218,13 @@ TINHSO_MAP_TILE_URL = os.environ.get("TINHSO_MAP_TILE_URL", "")
 EMAIL_BACKEND = os.environ.get("TINHSO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("TINHSO_FROM_EMAIL", "tinhso@localhost")
 
-DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+# Request and upload limits (docs/security-hardening.md, "Uploads"): bodies above TINHSO_MAX_REQUEST_MB and
+# uploads above TINHSO_MAX_UPLOAD_MB are refused (413) before they are read; imports stop reading at
+# TINHSO_MAX_IMPORT_ROWS rows.
+TINHSO_MAX_REQUEST_MB = float(os.environ.get("TINHSO_MAX_REQUEST_MB") or 100)
+TINHSO_MAX_UPLOAD_MB = float(os.environ.get("TINHSO_MAX_UPLOAD_MB") or 50)
+TINHSO_MAX_IMPORT_ROWS = _int_env("TINHSO_MAX_IMPORT_ROWS", 200_000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(min(TINHSO_MAX_REQUEST_MB, 50) * 1024 * 1024)
 
 # ---------------------------------------------------------------- TLS deployment (docs/deployment.md)
 # Behind an HTTPS reverse proxy: TINHSO_SECURE_COOKIES=1 TINHSO_SSL_REDIRECT=1 TINHSO_HSTS_SECONDS=31536000

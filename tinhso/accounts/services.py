@@ -48,6 +48,24 @@ def require_edit_unit(user: User, unit: Unit | None) -> None:
         )
 
 
+def can_write(user: User) -> bool:
+    """May change something somewhere: a system administrator, or an administrator, focal point or API client
+    with a unit. Leaders and viewers change nothing (and so upload nothing)."""
+    return bool(user.is_authenticated and user.is_active and (
+        is_system_admin(user) or (user.role in WRITER_ROLES and user.unit_id is not None)))
+
+
+def require_writer(user: User) -> None:
+    if not can_write(user):
+        raise Forbidden("Tài khoản của bạn chỉ được xem, không được nhập hay tải tệp lên",
+                        "Your account is read-only: it may not import or upload files")
+
+
+def upload_by_writer(request, **_kwargs) -> None:
+    """The upload check (core.uploads.upload_guard) of imports whose rows are then checked one by one."""
+    require_writer(request.user)
+
+
 def editable_units_filter(user: User, field: str = "") -> Q:
     """A Q object selecting rows (of Unit, or of a model whose `field` points to a Unit) the user may edit."""
     prefix = f"{field}__" if field else ""

@@ -12,6 +12,7 @@ from pydantic import Field
 from tinhso.core.api import ERROR_RESPONSES, InputSchema
 from tinhso.core.downloads import attach
 from tinhso.core.errors import FieldError, ValidationFailed
+from tinhso.core.uploads import upload_guard
 from tinhso.dti import exports, frameworks, services
 from tinhso.dti.models import Framework, Result, Round, Value
 from tinhso.units.models import Unit
@@ -234,6 +235,7 @@ def adjust_value(request: HttpRequest, round_id: int, unit_id: int, code: str, p
 
 @router.post("/dti/rounds/{round_id}/units/{unit_id}/values/{code}/evidence",
              response={201: dict, **ERROR_RESPONSES}, summary="Nộp minh chứng / Upload evidence")
+@upload_guard(services.evidence_upload_check)
 def upload_evidence(request: HttpRequest, round_id: int, unit_id: int, code: str, file: UploadedFile = File(...)):
     """Multipart: `file`, and an optional `description` form field."""
     evidence = services.add_evidence(request.user, round_id, unit_id, code, file,

@@ -81,6 +81,17 @@ def require_manage_round(user: User, round_: Round) -> None:
                         "Only the DX office (an administrator of the organising unit) may do this")
 
 
+def evidence_upload_check(request, round_id, unit_id, **_kwargs) -> None:
+    """Upload check (core.uploads.upload_guard) of DTI evidence: the unit itself or the DX office."""
+    round_ = get_round(int(round_id))
+    require_add_evidence(request.user, round_, round_unit(round_, int(unit_id)))
+
+
+def require_add_evidence(user: User, round_: Round, unit: Unit) -> None:
+    if not (can_edit_unit(user, unit) or can_manage_round(user, round_)):
+        raise Forbidden(f"Bạn không được nộp minh chứng cho {unit.name}", f"You may not add evidence for {unit.name}")
+
+
 def can_see_unit(user: User, round_: Round, unit: Unit) -> bool:
     """Published results are open to every signed-in user; drafts only to the DX office and to the
     unit itself (and the units above it in the user's scope)."""
@@ -398,8 +409,7 @@ def add_evidence(user: User, round_id: int, unit_id: int, component_code: str, u
                  description: str = "") -> Evidence:
     round_ = get_round(round_id)
     unit = round_unit(round_, unit_id)
-    if not (can_edit_unit(user, unit) or can_manage_round(user, round_)):
-        raise Forbidden(f"Bạn không được nộp minh chứng cho {unit.name}", f"You may not add evidence for {unit.name}")
+    require_add_evidence(user, round_, unit)
     if round_.status == RoundStatus.PUBLISHED:
         raise ValidationFailed(FieldError("file", "đợt đã công bố", "the round is published"))
     name = getattr(upload, "name", "") or ""

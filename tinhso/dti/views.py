@@ -15,6 +15,7 @@ from tinhso.core import jobs
 from tinhso.core.downloads import attach, stored_file
 from tinhso.core.errors import DomainError, FieldError, ValidationFailed
 from tinhso.core.formatting import vn_number, vn_signed
+from tinhso.core.uploads import upload_guard
 from tinhso.dti import exports, frameworks, services
 from tinhso.dti.charts import main_indicator_bars
 from tinhso.dti.models import Framework, FrameworkStatus, RoundStatus
@@ -185,6 +186,7 @@ def scorecard(request: HttpRequest, round_id: int, unit_id: int) -> HttpResponse
 
 @login_required
 @require_POST
+@upload_guard(services.evidence_upload_check)
 def value_save(request: HttpRequest, round_id: int, unit_id: int, code: str) -> HttpResponse:
     version = _int(request.POST.get("version"))
     try:
@@ -228,6 +230,7 @@ def export(request: HttpRequest, round_id: int, fmt: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@upload_guard(frameworks.framework_upload_check)
 def framework_import(request: HttpRequest) -> HttpResponse:
     errors = []
     if request.method == "POST":

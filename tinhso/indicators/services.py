@@ -85,6 +85,16 @@ def require_view_unit(user: User, unit: Unit) -> None:
                         f"You may not read the reports of {unit.name}")
 
 
+def report_upload_check(request, unit_id=None, **_kwargs) -> None:
+    """Upload check (core.uploads.upload_guard) of a report file: someone who may change that unit's figures.
+    The unit comes from the page's address or the API's `unit_id` query parameter."""
+    raw = unit_id if unit_id is not None else request.GET.get("unit_id", "")
+    unit = Unit.objects.filter(pk=int(raw)).first() if str(raw).isdigit() and int(str(raw)) < 2**63 else None
+    if unit is None:
+        raise NotFound("Đơn vị", "Unit")
+    require_edit_unit(request.user, unit)
+
+
 def is_dx_office(user: User, unit: Unit) -> bool:
     """The provincial DX office: an administrator whose scope covers the unit."""
     return user.is_active and (is_system_admin(user) or (user.role == Role.ADMIN and can_edit_unit(user, unit)))

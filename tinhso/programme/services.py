@@ -135,6 +135,19 @@ def require_manage_plan(user: User, plan: Plan) -> None:
                         f"Only the plan's managing office ({plan.province.name}) may do this")
 
 
+def plan_upload_check(request, plan_id, **_kwargs) -> None:
+    """Upload check (core.uploads.upload_guard) of a plan import: the plan's managing office only."""
+    require_manage_plan(request.user, get_plan(int(plan_id)))
+
+
+def progress_upload_check(request, task_id, **_kwargs) -> None:
+    """Upload check of a progress report with evidence: the task's lead unit (or the plan's office) only."""
+    task = get_task(int(task_id), request.user)
+    if not can_report(request.user, task):
+        raise Forbidden("Chỉ đơn vị chủ trì được báo cáo tiến độ nhiệm vụ này",
+                        "Only the lead unit may report progress on this task")
+
+
 def managed_provinces(user: User) -> QuerySet[Unit]:
     provinces = Unit.objects.filter(kind=UnitKind.PROVINCE)
     if is_system_admin(user):

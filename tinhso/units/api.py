@@ -8,10 +8,12 @@ from ninja import File, Path, Query, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from tinhso.accounts.services import upload_by_writer
 from tinhso.core.api import ERROR_RESPONSES, MAX_ID, AuditOut, Day, DbId, InputSchema
 from tinhso.core.downloads import attach
 from tinhso.core.errors import FieldError, ValidationFailed
 from tinhso.core.tabular import read_table
+from tinhso.core.uploads import upload_guard
 from tinhso.units import services
 from tinhso.units.models import EventKind, Unit, UnitKind
 
@@ -162,6 +164,7 @@ def export_units(request: HttpRequest, format: str = "xlsx", as_of: Day | None =
 
 @router.post("/units/import", response={200: UnitImportOut, **ERROR_RESPONSES},
              summary="Nhập đơn vị từ CSV/XLSX, tất cả hoặc không / Import units, all or nothing")
+@upload_guard(upload_by_writer)
 def import_units(request: HttpRequest, file: UploadedFile = File(...)):
     rows = read_table(file.read(), file.name or "", services.HEADER_ALIASES)
     result = services.import_units(request.user, rows)

@@ -8,12 +8,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from tinhso.accounts.services import can_edit_unit, home_province, is_system_admin, require_edit_unit
+from tinhso.accounts.services import can_edit_unit, home_province, is_system_admin, require_edit_unit, upload_by_writer
 from tinhso.core.downloads import attach
 from tinhso.core.errors import DomainError, ValidationFailed
 from tinhso.core.forms import apply_errors
 from tinhso.core.tabular import read_table
 from tinhso.core.text import vi_sort_key
+from tinhso.core.uploads import upload_guard
 from tinhso.units import services
 from tinhso.units.forms import ImportForm, UnitForm
 from tinhso.units.models import Unit, UnitKind
@@ -117,6 +118,7 @@ def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@upload_guard(upload_by_writer)
 def unit_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     errors = []
