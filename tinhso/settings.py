@@ -145,10 +145,20 @@ TEMPLATES = [
 ]
 
 
+# How long a write waits for another's lock before giving up with 503 + Retry-After (docs/deployment.md).
+LOCK_TIMEOUT_SECONDS = float(os.environ.get("TINHSO_LOCK_TIMEOUT") or 20)
+TINHSO_RETRY_AFTER = _int_env("TINHSO_RETRY_AFTER", 5)
+
+
 def _database() -> dict:
     url = os.environ.get("TINHSO_DATABASE_URL")
     if url:
-        return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        database = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        # a lock wait ends after LOCK_TIMEOUT_SECONDS with SQLSTATE 55P03, answered 503 (never an endless wait)
+        options = database.setdefault("OPTIONS", {})
+        lock_timeout = f"-c lock_timeout={int(LOCK_TIMEOUT_SECONDS * 1000)}"
+        options["options"] = f"{options.get('options', '')} {lock_timeout}".strip()
+        return database
     return {
         "ENGINE": "django.db.backends.sqlite3",
         # SQLite gives its -wal and -shm files the database file's mode, so 0600 here covers them
@@ -158,7 +168,7 @@ def _database() -> dict:
         "OPTIONS": {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            "timeout": LOCK_TIMEOUT_SECONDS,
         },
     }
 

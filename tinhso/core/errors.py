@@ -84,6 +84,23 @@ class NotFound(DomainError):
         super().__init__([], vi=f"{what_vi} không tồn tại", en=f"{what_en} not found")
 
 
+def is_lock_timeout(exc: BaseException | None) -> bool:
+    """A database lock wait that timed out: SQLite's "database is locked" (after its busy timeout) or
+    PostgreSQL's lock_timeout (SQLSTATE 55P03) — the database was busy, the request was not wrong."""
+    while exc is not None:
+        if getattr(exc, "sqlstate", None) == "55P03" or getattr(exc, "pgcode", None) == "55P03":
+            return True
+        text = str(exc).lower()
+        if "database is locked" in text or "database table is locked" in text or "lock timeout" in text:
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def busy_body(retry_after: int) -> dict:
+    return Unavailable(retry_after).as_dict()
+
+
 def required(field_name: str, row: int | None = None) -> FieldError:
     return FieldError(field_name, "bắt buộc nhập", "is required", row)
 

@@ -7,7 +7,14 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve
 
 from tinhso.core import uploads
-from tinhso.core.errors import DomainError, FieldError, Forbidden, PayloadTooLarge, ValidationFailed
+from tinhso.core.errors import (
+    DomainError,
+    FieldError,
+    Forbidden,
+    PayloadTooLarge,
+    ValidationFailed,
+    is_lock_timeout,
+)
 
 
 def _nul_field(value, path: str = "") -> str | None:
@@ -83,6 +90,10 @@ class DomainErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception):
         if isinstance(exception, DomainError) and not request.path.startswith("/api/"):
             return render(request, "core/error.html", {"error": exception}, status=exception.status)
+        if is_lock_timeout(exception):
+            from tinhso.core.views import busy_page
+
+            return busy_page(request)
         return None
 
 

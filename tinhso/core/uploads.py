@@ -76,6 +76,16 @@ def policy_of(view, request: HttpRequest):
     return getattr(operation.view_func, "tinhso_upload", None), operation
 
 
+def url_id(value) -> int:
+    """An id from an address, for an upload check: anything but a positive 64-bit integer names no record."""
+    from tinhso.core.errors import NotFound
+
+    text = str(value)
+    if not text.isdigit() or not 0 < int(text) < 2**63:
+        raise NotFound()
+    return int(text)
+
+
 def declared_length(request: HttpRequest) -> int:
     try:
         return max(0, int(request.META.get("CONTENT_LENGTH") or 0))

@@ -18,6 +18,7 @@ from tinhso.accounts.services import can_edit_unit, is_system_admin
 from tinhso.core.audit import history_of
 from tinhso.core.errors import Conflict, DomainError, FieldError, Forbidden, NotFound, ValidationFailed
 from tinhso.core.text import fold, vi_sort_key
+from tinhso.core.uploads import url_id
 from tinhso.dti.frameworks import component_specs
 from tinhso.dti.models import (
     Component,
@@ -83,8 +84,8 @@ def require_manage_round(user: User, round_: Round) -> None:
 
 def evidence_upload_check(request, round_id, unit_id, **_kwargs) -> None:
     """Upload check (core.uploads.upload_guard) of DTI evidence: the unit itself or the DX office."""
-    round_ = get_round(int(round_id))
-    require_add_evidence(request.user, round_, round_unit(round_, int(unit_id)))
+    round_ = get_round(url_id(round_id))
+    require_add_evidence(request.user, round_, round_unit(round_, url_id(unit_id)))
 
 
 def require_add_evidence(user: User, round_: Round, unit: Unit) -> None:
