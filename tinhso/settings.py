@@ -215,9 +215,18 @@ USE_THOUSAND_SEPARATOR = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
-# Serve app static files straight from installed packages: no collectstatic step, no CDN.
+# `tinhso serve` collects the static files into the data directory with hashed names and gzip copies (cached a
+# year, sent compressed: core.serving); files not collected (tests, runserver) are served from the installed
+# packages. No CDN.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "tinhso.core.staticfiles.HashedStaticFiles"},
+}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = ("jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz",
+                                       "br", "swf", "flv", "woff", "woff2", "3gp", "3gpp", "asf", "avi", "m4v", "mov",
+                                       "mp4", "mpeg", "mpg", "webm", "wmv")
 
 # The province pages open on for accounts without one of their own (the system administrator):
 # an electronic code, statistics code or name; empty = the province most accounts belong to.

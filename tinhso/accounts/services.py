@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tinhso.accounts.models import ApiToken, Role, User
 from tinhso.core.errors import FieldError, Forbidden, NotFound, ValidationFailed
+from tinhso.core.memo import Memo
 from tinhso.units.models import Succession, Unit, UnitEvent, UnitKind
 
 WRITER_ROLES = {Role.ADMIN, Role.FOCAL, Role.API_CLIENT}
@@ -264,6 +265,13 @@ def home_province(user: User | None = None, day: dt.date | None = None) -> Unit 
     own = province_of(user.unit) if user is not None and user.is_authenticated and user.unit_id else None
     if own is not None and own.is_valid_on(day):
         return own
+    return _HOME.get((day, settings.TINHSO_HOME_PROVINCE), lambda: _home_province(day))
+
+
+_HOME = Memo(60)  # per process: counting every account's province on every page was the cost
+
+
+def _home_province(day: dt.date) -> Unit | None:
     provinces = Unit.objects.as_of(day).filter(kind=UnitKind.PROVINCE)
     wanted = settings.TINHSO_HOME_PROVINCE
     if wanted:

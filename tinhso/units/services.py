@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import CharField, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from simple_history.utils import bulk_create_with_history
 
@@ -384,7 +384,12 @@ def record_event(user: User, kind: str, date: dt.date, predecessors: list[Unit],
 def search_units(query: str = "", as_of: dt.date | None = None, kind: str | None = None,
                  under: Unit | None = None, limit: int = 200) -> list[Unit]:
     """Diacritic-insensitive search ("bac kan" finds "Bắc Kạn"), results in Vietnamese order."""
-    units = Unit.objects.select_related("parent")
+    units = _search_queryset(query, as_of, kind, under).select_related("parent")
+    return sorted(units[: limit * 5], key=lambda u: (u.depth, vi_sort_key(u.name)))[:limit]
+
+
+def _search_queryset(query: str, as_of: dt.date | None, kind: str | None, under: Unit | None):
+    units = Unit.objects.all()
     if as_of:
         units = units.as_of(as_of)
     if kind:
@@ -393,7 +398,7 @@ def search_units(query: str = "", as_of: dt.date | None = None, kind: str | None
         units = units.below(under)
     for word in fold(query.replace("\x00", "")).split():
         units = units.filter(search_text__contains=word)
-    return sorted(units[: limit * 5], key=lambda u: (u.depth, vi_sort_key(u.name)))[:limit]
+    return units
 
 
 @dataclass
@@ -425,6 +430,54 @@ def tree_as_of(day: dt.date, root: Unit | None = None) -> list[TreeNode]:
 
     order(roots)
     return roots
+
+
+TREE_PAGE = 200  # children shown per step of the lazily loaded tree
+SEARCH_PAGE = 100  # search results per page
+
+
+@dataclass
+class Level:
+    """One step of one level of the tree as of a day: units with `child_count` set, and how many there are."""
+
+    units: list[Unit]
+    total: int
+    offset: int
+    limit: int
+
+    @property
+    def next_offset(self) -> int | None:
+        return self.offset + self.limit if self.offset + self.limit < self.total else None
+
+
+def children_as_of(day: dt.date, parent: Unit | None = None, offset: int = 0, limit: int = TREE_PAGE) -> Level:
+    """The units directly under `parent` (the top level when None) as they stood on `day`, in kind then
+    Vietnamese order, `limit` of them from `offset`, each with the number of its own children that day — what
+    the unit tree page loads when a branch is opened, instead of the whole registry at once (#15, finding 12)."""
+    units = Unit.objects.as_of(day)
+    units = units.filter(parent=parent) if parent is not None else units.filter(parent__isnull=True)
+    kind_order = {k: i for i, k in enumerate(UnitKind.values)}
+    keys = sorted(units.values_list("pk", "kind", "name"),
+                  key=lambda row: (kind_order.get(row[1], 9), vi_sort_key(row[2])))
+    offset = max(0, min(offset, len(keys)))
+    ids = [pk for pk, _, _ in keys[offset:offset + limit]]
+    chosen = {u.pk: u for u in Unit.objects.filter(pk__in=ids)}
+    counts = dict(Unit.objects.as_of(day).filter(parent_id__in=ids).values("parent_id")
+                  .annotate(n=Count("pk")).values_list("parent_id", "n"))
+    page = [chosen[pk] for pk in ids]
+    for unit in page:
+        unit.child_count = counts.get(unit.pk, 0)
+    return Level(page, len(keys), offset, limit)
+
+
+def search_page(query: str = "", as_of: dt.date | None = None, kind: str | None = None, under: Unit | None = None,
+                offset: int = 0, limit: int = SEARCH_PAGE) -> tuple[list[Unit], int]:
+    """One page of `search_units`' results (all of them counted, in the same order) and the total."""
+    units = _search_queryset(query, as_of, kind, under)
+    keys = sorted(units.values_list("pk", "depth", "name"), key=lambda row: (row[1], vi_sort_key(row[2])))
+    ids = [pk for pk, _, _ in keys[max(0, offset):max(0, offset) + limit]]
+    chosen = {u.pk: u for u in Unit.objects.select_related("parent").filter(pk__in=ids)}
+    return [chosen[pk] for pk in ids], len(keys)
 
 
 def ancestors(unit: Unit) -> list[Unit]:
