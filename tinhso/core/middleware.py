@@ -150,6 +150,11 @@ class UploadGuardMiddleware:
         except Resolver404:
             return None  # answered 404 without reading anything
         policy, operation = uploads.policy_of(match.func, request)
+        if policy is None and match.app_name != "admin":
+            # an address that takes no file (a sign-in form posted as multipart): its fields only
+            if length > uploads.FORM_LIMIT_MB * uploads.MB:
+                return _error_response(request, PayloadTooLarge(uploads.FORM_LIMIT_MB))
+            return None
         user = getattr(request, "user", None)
         if (user is None or not user.is_authenticated) and operation is not None:
             self._bearer(request, operation)  # an API client's token, read from its header only
@@ -163,7 +168,7 @@ class UploadGuardMiddleware:
                 policy.check(request, **match.kwargs)
             except DomainError as exc:
                 return _error_response(request, exc)
-        limit = policy.limit_mb() if policy is not None else uploads.max_upload_mb()
+        limit = policy.limit_mb() if policy is not None else uploads.max_upload_mb()  # the admin: upload limit
         if length > limit * uploads.MB:
             return _error_response(request, PayloadTooLarge(limit, "Tệp tải lên", "The upload"))
         return None

@@ -24,6 +24,7 @@ from django.http import HttpRequest
 from tinhso.core.errors import FieldError, ValidationFailed
 
 MB = 1024 * 1024
+FORM_LIMIT_MB = 2.5  # a multipart form to an address that takes no file carries only its fields
 
 
 def max_request_mb() -> float:

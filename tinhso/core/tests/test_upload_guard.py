@@ -118,6 +118,11 @@ def test_a_read_only_account_is_refused_before_the_upload_is_read(db, viewer_use
         assert body["message"]["vi"] and body["message"]["en"]
 
 
+def test_a_form_posted_as_multipart_to_an_address_without_files_is_kept_small(db, no_parsing, client):
+    big = Client().post("/login/", {"username": "x", "file": SimpleUploadedFile("x.bin", b"0" * 3_000_000)})
+    assert big.status_code == 413
+
+
 def test_django_admin_refuses_an_upload_from_anyone_but_staff_before_reading(db, focal_user, no_parsing):
     client = Client()
     client.force_login(focal_user)
