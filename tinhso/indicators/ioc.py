@@ -209,9 +209,11 @@ def tile_for(ctx: Context, indicator: Indicator, row: services.AchievementRow | 
     if row is None:
         status = _trend_status(indicator, actual, previous)
     links, total, updated = evidence(indicator, scope, year, period, prefetched["evidence"])
-    # how far the figure got, in the targets page's own words (a ceiling is never "đạt 345%")
-    achieved = services.achievement_phrase(indicator, actual, target) if target is not None else ""
-    achieved_en = services.achievement_phrase(indicator, actual, target, english=True) if target is not None else ""
+    # against a ceiling, how far below or above it in the targets page's own words (never "đạt 345%");
+    # a target to reach keeps the short "đạt 105%" under "Kế hoạch 90%"
+    ceiling = target is not None and indicator.direction == "lower"
+    achieved = services.achievement_phrase(indicator, actual, target) if ceiling else ""
+    achieved_en = services.achievement_phrase(indicator, actual, target, english=True) if ceiling else ""
     base = reverse("indicators:targets") + f"?unit={scope.pk}&year={year}" + (f"&period={period}" if period else "")
     return Tile(key=f"indicators.{indicator.code}", title=indicator.name, value=actual,
                 value_text=value_text(indicator, actual), unit_of_measure="" if _is_rate(indicator) else

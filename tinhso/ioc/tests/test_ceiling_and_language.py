@@ -2,6 +2,7 @@
 in English shows years and ids as they are ("2023", not "2,023"), on the page and inside its links."""
 
 import re
+from decimal import Decimal
 
 from django.template import Context as TemplateContext
 from django.template import Template
@@ -9,6 +10,7 @@ from django.utils import translation
 
 from tinhso.conftest import PASSWORD
 from tinhso.indicators import services as indicators
+from tinhso.indicators.models import Indicator
 from tinhso.indicators.tests.conftest import monthly_values
 from tinhso.ioc import registry, services
 from tinhso.ioc.contract import BAD, GOOD, Context
@@ -73,7 +75,7 @@ def test_years_and_ids_are_not_grouped_in_english(root_admin, viewer_user, month
         {"widget": "indicators.plan", "params": {}}]}, shared=True, default_for="leader")
     client.login(username=viewer_user.username, password=PASSWORD)
     english = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "year 2023" in english and "2,023" not in english
+    assert "year 2023" in english and "2,023" not in english and "Leader · " in english and "Lãnh đạo · " not in english
     assert "&amp;year=2023" in english
     with translation.override("en"):
         assert Template("{{ year }} {{ pk }}").render(TemplateContext({"year": 2026, "pk": 12045})) == "2026 12045"
@@ -91,6 +93,9 @@ def test_each_language_gets_its_own_page_from_the_shared_figures(root_admin, vie
     before = services.FIGURES.computations
     assert "Kế hoạch 75%" in client.get("/").content.decode()
     english = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Target 75%" in english and "107% of target" in english and "Kế hoạch 75%" not in english
+    assert "Target 75% · <span class=\"achieved\">achieved 107%" in english and "Kế hoạch 75%" not in english
+    rate = Indicator.objects.get(code="TL_HS_TRUC_TUYEN")
+    assert indicators.achievement_phrase(rate, Decimal(80), Decimal(75)) == "đạt 107% kế hoạch"
+    assert indicators.achievement_phrase(rate, Decimal(80), Decimal(75), english=True) == "107% of target"
     assert "Kế hoạch 75%" in client.get("/").content.decode()
     assert services.FIGURES.computations == before + 1  # one computation, one page per language
