@@ -33,6 +33,7 @@ from tinhso.core.downloads import content_type_for
 from tinhso.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed, required, single_line_error
 from tinhso.core.formatting import vn_number, vn_percent
 from tinhso.core.text import fold, vi_sort_key
+from tinhso.programme.deadlines import display as deadline_display
 from tinhso.programme.models import (
     OPEN_STATUSES,
     BudgetLine,
@@ -56,8 +57,8 @@ EVIDENCE_EXTENSIONS = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods",
                        ".csv", ".jpg", ".jpeg", ".png", ".gif", ".webp", ".zip", ".rar", ".7z", ".xml", ".json"}
 MANAGER_ONLY_FIELDS = ("plan", "code", "origin", "carried_from", "lead_unit", "parent", "coordinating_units")
 TASK_FIELDS = ("code", "title", "description", "pillar", "kind", "origin", "carried_from", "lead_unit",
-               "coordinating_units", "parent", "start_date", "due_date", "status", "progress", "completed_on",
-               "note", "budget")
+               "coordinating_units", "parent", "start_date", "due_date", "due_text", "recurring", "output", "status",
+               "progress", "completed_on", "note", "budget")
 
 
 def today() -> dt.date:
@@ -539,6 +540,9 @@ class TaskData:
     parent: Task | None = None
     start_date: dt.date | None = None
     due_date: dt.date | None = None
+    due_text: str = ""
+    recurring: bool = False
+    output: str = ""
     status: str = Status.NOT_STARTED
     progress: int = 0
     completed_on: dt.date | None = None
@@ -610,7 +614,18 @@ def validate_task(plan: Plan, data: TaskData, instance: Task | None = None, row:
     if data.completed_on and data.status != Status.DONE:
         err("completed_on", "chỉ nhiệm vụ hoàn thành mới có ngày hoàn thành", "only done tasks have a completion date")
     if data.start_date and data.due_date and data.due_date < data.start_date:
-        err("due_date", "hạn hoàn thành trước ngày bắt đầu", "the deadline is before the start")
+        err("due_date", f"hạn hoàn thành ({_deadline_words(data)}) trước ngày bắt đầu ({data.start_date:%d/%m/%Y})",
+            f"the deadline ({_deadline_words(data)}) is before the start ({data.start_date:%d/%m/%Y})")
+    elif data.due_date and data.due_date < dt.date(plan.year, 1, 1):
+        err("due_date", f"hạn hoàn thành ({_deadline_words(data)}) trước năm kế hoạch {plan.year}",
+            f"the deadline ({_deadline_words(data)}) is before the plan year {plan.year}")
+    if data.start_date and data.start_date > dt.date(plan.end_year, 12, 31):
+        err("start_date", f"ngày bắt đầu ({data.start_date:%d/%m/%Y}) sau khi kế hoạch {plan.period} kết thúc",
+            f"the start ({data.start_date:%d/%m/%Y}) is after the plan {plan.period} ends")
+    if len(data.due_text or "") > 60:
+        err("due_date", "hạn theo văn bản dài quá 60 ký tự", "the deadline text is longer than 60 characters")
+    if len(data.output or "") > 20000:
+        err("output", "nội dung quá dài", "text is too long")
 
     if data.lead_unit is None:
         errors.append(required("lead_unit", row))
@@ -681,8 +696,12 @@ def validate_task(plan: Plan, data: TaskData, instance: Task | None = None, row:
     return errors
 
 
+def _deadline_words(data: "TaskData") -> str:
+    return deadline_display(data.due_date, data.due_text, data.recurring)
+
+
 def _search_text(task: Task, coordinating: list[Unit]) -> str:
-    parts = [task.code, task.title, task.description[:2000], task.lead_unit.name,
+    parts = [task.code, task.title, task.description[:2000], task.output[:1000], task.lead_unit.name,
              *(u.name for u in coordinating)]
     return fold(" ".join(parts))
 
@@ -692,6 +711,8 @@ def _write_task(user: User | None, plan: Plan, data: TaskData, task: Task | None
         task = Task(plan=plan)
     else:
         _bump(task, user, reason)
+    if data.recurring:
+        data.due_date = None  # a recurring task runs through the plan: never overdue as a whole
     for name in TASK_FIELDS:
         if name not in ("coordinating_units", "budget"):
             setattr(task, name, getattr(data, name))
@@ -1089,6 +1110,7 @@ class Overview:
     recent_updates: list[ProgressUpdate] = field(default_factory=list)
     carried_from_years: list[int] = field(default_factory=list)
     average_progress: float = 0.0
+    recurring: list[dict] = field(default_factory=list)
     sentences: list[str] = field(default_factory=list)
 
     def count(self, group: str, key: str) -> int:
@@ -1186,11 +1208,51 @@ def overview(user: User, plan: Plan, day: dt.date | None = None, timeline_limit:
     result.recent_updates = list(
         updates.select_related("task", "unit", "author").defer(*(f"task__{f}" for f in HEAVY_TEXT[:3]))
         .prefetch_related("evidence").order_by("-reported_on", "-id")[:recent_limit])
+    result.recurring = recurring_report(plan, all_tasks.filter(recurring=True), day)
     result.carried_from_years = [] if not origins.get(Origin.CARRIED_OVER) else sorted(set(
         tasks.filter(origin=Origin.CARRIED_OVER, carried_from__isnull=False).order_by()
         .values_list("carried_from__plan__year", flat=True).distinct()))
     result.sentences = summary_sentences(result)
     return result
+
+
+def plan_start(plan: Plan) -> dt.date:
+    """The first day of the plan: 1 January of its year, or the day its province came into being (a plan of a
+    province formed on 1 July 2025 starts then)."""
+    start = dt.date(plan.year, 1, 1)
+    valid_from = plan.province.valid_from
+    return max(start, valid_from) if valid_from and valid_from <= dt.date(plan.end_year, 12, 31) else start
+
+
+def plan_end(plan: Plan) -> dt.date:
+    """The last day of the plan: 31 December of its last year, or its province's last day if that is sooner."""
+    end = dt.date(plan.end_year, 12, 31)
+    valid_to = plan.province.valid_to
+    return min(end, valid_to) if valid_to and valid_to >= dt.date(plan.year, 1, 1) else end
+
+
+def recurring_report(plan: Plan, tasks: QuerySet[Task], day: dt.date, limit: int = 50) -> list[dict]:
+    """Recurring tasks ("Thường xuyên") are never overdue as a whole: each is judged period by period (by
+    quarter unless its text says monthly or yearly). For each, the periods of the plan up to `day`, whether
+    a progress report was made in each, and how many elapsed periods have none."""
+    from tinhso.programme.deadlines import recurring_kind, reporting_periods
+
+    rows = []
+    chosen = list(tasks.select_related("lead_unit").only("pk", "code", "title", "due_text", "lead_unit__name",
+                                                          "status", "progress").order_by("code")[:limit])
+    reported: dict[int, list[dt.date]] = defaultdict(list)
+    for task_id, when in ProgressUpdate.objects.filter(task__in=[t.pk for t in chosen]).values_list(
+            "task_id", "reported_on"):
+        reported[task_id].append(when)
+    last = min(plan_end(plan), day)
+    for task in chosen:
+        periods = [p for p in reporting_periods(recurring_kind(task.due_text) or "quarter", plan_start(plan),
+                                                plan_end(plan)) if p.start <= last]
+        cells = [{"label": p.label, "reported": any(p.start <= d <= p.end for d in reported[task.pk]),
+                  "current": p.start <= day <= p.end} for p in periods]
+        missing = sum(1 for c in cells if not c["reported"] and not c["current"])
+        rows.append({"task": task, "periods": cells, "missing": missing})
+    return rows
 
 
 def _money(value: Decimal) -> str:

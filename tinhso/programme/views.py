@@ -229,6 +229,14 @@ def sample_file(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def template_file(request: HttpRequest) -> HttpResponse:
+    """The empty plan template (header and guide only); the filled example is `sample_file`."""
+    response = HttpResponse(spreadsheet.build_template(), content_type=spreadsheet.XLSX_MIME)
+    attach(response, "ke-hoach-mau-trong.xlsx")
+    return response
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def plan_import(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = services.get_plan(plan_id)
