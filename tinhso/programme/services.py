@@ -632,6 +632,8 @@ def validate_task(plan: Plan, data: TaskData, instance: Task | None = None, row:
     elif not _unit_valid_during(data.lead_unit, plan):
         err("lead_unit", f"'{data.lead_unit.name}' không còn hiệu lực trong thời gian kế hoạch {plan.period}",
             f"'{data.lead_unit.name}' is not a valid unit during the plan period {plan.period}")
+    elif not in_plan_province(plan, data.lead_unit):
+        err("lead_unit", _outside_vi(data.lead_unit, plan), _outside_en(data.lead_unit, plan))
     seen = set()
     for unit in data.coordinating_units:
         if data.lead_unit is not None and unit.pk == data.lead_unit.pk:
@@ -642,6 +644,8 @@ def validate_task(plan: Plan, data: TaskData, instance: Task | None = None, row:
         elif not _unit_valid_during(unit, plan):
             err("coordinating_units", f"'{unit.name}' không còn hiệu lực trong thời gian kế hoạch",
                 f"'{unit.name}' is not valid during the plan period")
+        elif not in_plan_province(plan, unit):
+            err("coordinating_units", _outside_vi(unit, plan), _outside_en(unit, plan))
         seen.add(unit.pk)
 
     if data.origin == Origin.CARRIED_OVER:
@@ -694,6 +698,16 @@ def validate_task(plan: Plan, data: TaskData, instance: Task | None = None, row:
         elif line.allocated == 0 and line.disbursed > line.planned:
             err(name, "số đã giải ngân vượt số kế hoạch", "disbursed exceeds the planned amount")
     return errors
+
+
+def _outside_vi(unit: Unit, plan: Plan) -> str:
+    return (f"'{unit.name}' không thuộc {plan.province.name}: kế hoạch của tỉnh chỉ giao cho đơn vị của tỉnh (sở, "
+            "ngành, huyện, xã) và cơ quan trung ương, doanh nghiệp đóng trên địa bàn")
+
+
+def _outside_en(unit: Unit, plan: Plan) -> str:
+    return (f"'{unit.name}' is not part of {plan.province.name}: a province's plan is led and coordinated by its "
+            "own units and by the central agencies and enterprises based there")
 
 
 def _deadline_words(data: "TaskData") -> str:
@@ -1214,6 +1228,36 @@ def overview(user: User, plan: Plan, day: dt.date | None = None, timeline_limit:
         .values_list("carried_from__plan__year", flat=True).distinct()))
     result.sentences = summary_sentences(result)
     return result
+
+
+def province_short_name(province: Unit) -> str:
+    return province.short_name or province.name.removeprefix("Tỉnh ").removeprefix("Thành phố ")
+
+
+def plan_provinces(plan: Plan) -> list[Unit]:
+    """The plan's province, then the provinces that merged into it (their units may still appear in the plan:
+    a 2025–2026 plan of today's Thái Nguyên names units of Bắc Kạn valid until 30/06/2025)."""
+    cached = getattr(plan, "_provinces", None)
+    if cached is not None:
+        return cached
+    from tinhso.units.models import Succession
+
+    found = [plan.province]
+    frontier = [plan.province.pk]
+    while frontier:
+        earlier = list(Unit.objects.filter(
+            pk__in=Succession.objects.filter(successor_id__in=frontier).values("predecessor_id"),
+            kind=UnitKind.PROVINCE).exclude(pk__in=[p.pk for p in found]))
+        found += earlier
+        frontier = [p.pk for p in earlier]
+    plan._provinces = found
+    return found
+
+
+def in_plan_province(plan: Plan, unit: Unit) -> bool:
+    """A task's units belong to the plan's province (its departments, districts, communes, and the central
+    agencies and enterprises based there), or to a province merged into it."""
+    return any(unit.path.startswith(p.path) for p in plan_provinces(plan))
 
 
 def plan_start(plan: Plan) -> dt.date:

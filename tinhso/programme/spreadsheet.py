@@ -7,6 +7,7 @@ The shipped example (`samples/ke-hoach-mau.xlsx`) is built by `build_sample()`; 
 
 import csv
 import datetime as dt
+import difflib
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,11 +22,12 @@ from openpyxl.utils import get_column_letter
 from tinhso.accounts.models import User
 from tinhso.core.errors import DomainError, FieldError, ValidationFailed, required
 from tinhso.core.tabular import append_row, decode_text, numbered, parse_date, read_table
-from tinhso.core.text import fold
+from tinhso.core.text import fold, vi_sort_key
 from tinhso.programme import services
 from tinhso.programme.deadlines import parse_deadline
 from tinhso.programme.models import FundingSource, Origin, Pillar, Plan, Status, Task, TaskKind
-from tinhso.units.models import Unit
+from tinhso.units.models import Unit, UnitKind
+from tinhso.units.names import GROUP_LABELS, group_of, name_key, unit_keys
 
 SAMPLE_PATH = Path(__file__).parent / "samples" / "ke-hoach-mau.xlsx"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -95,36 +97,86 @@ class ImportResult:
 
 
 class _UnitFinder:
-    """Resolves a unit reference (electronic code or full name, diacritics ignored) among the units valid
-    during the plan; among same-named units, those of the plan's province win."""
+    """Resolves a unit reference as plans write it, among the units valid during the plan: an electronic
+    code, a full name, or a customary form ("Sở TT&TT", "VP UBND tỉnh", "UBND huyện Gia Lộc", "Công an
+    tỉnh", a unit's own aliases), diacritics ignored (`tinhso.units.names`). Units of the plan's province (and
+    of the provinces merged into it) win over same-named others; among several, the one in office at the end
+    of the plan. When nothing matches, the closest names of the province are suggested."""
 
     def __init__(self, plan: Plan):
         start, end = dt.date(plan.year, 1, 1), dt.date(plan.end_year, 12, 31)
+        self.plan = plan
+        self.last_day = services.plan_end(plan)
         units = Unit.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end)).filter(
             Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+        self.provinces = services.plan_provinces(plan)
+        self.province_names = [services.province_short_name(p) for p in self.provinces]
+        names_by_path = {p.path: [services.province_short_name(p)] for p in self.provinces}
         self.by_code: dict[str, Unit] = {}
         self.by_name: dict[str, list[Unit]] = {}
-        for unit in units.only("pk", "name", "code", "path", "valid_from", "valid_to", "kind"):
+        self.by_key: dict[str, list[Unit]] = {}
+        self.in_scope: list[Unit] = []
+        for unit in units.only("pk", "name", "short_name", "aliases", "code", "path", "valid_from", "valid_to",
+                               "kind", "parent_id"):
             if unit.code:
                 self.by_code[unit.code.upper()] = unit
             self.by_name.setdefault(fold(unit.name), []).append(unit)
-        self.province_path = plan.province.path
+            root = next((path for path in names_by_path if unit.path.startswith(path)), None)
+            if root is not None:
+                self.in_scope.append(unit)
+                for key in unit_keys(unit.name, unit.short_name, unit.aliases, unit.kind, names_by_path[root]):
+                    self.by_key.setdefault(key, []).append(unit)
+
+    def _in_scope(self, unit: Unit) -> bool:
+        return any(unit.path.startswith(p.path) for p in self.provinces)
+
+    def _best(self, matches: list[Unit]) -> list[Unit]:
+        if len(matches) > 1:
+            matches = [u for u in matches if self._in_scope(u)] or matches
+        if len(matches) > 1:
+            matches = [u for u in matches if u.is_valid_on(self.last_day)] or matches
+        return matches
+
+    def suggestions(self, text: str, limit: int = 3) -> list[str]:
+        names = {fold(u.name): u.name for u in self.in_scope}
+        keys = {}
+        for key, units in self.by_key.items():
+            for unit in units:
+                keys.setdefault(key, unit.name)
+        found = [names[n] for n in difflib.get_close_matches(fold(text), list(names), n=limit, cutoff=0.55)]
+        found += [keys[k] for k in difflib.get_close_matches(name_key(text, self.province_names), list(keys),
+                                                              n=limit, cutoff=0.6)]
+        return list(dict.fromkeys(found))[:limit]
 
     def find(self, reference: str, field_name: str, row: int) -> Unit:
-        text = reference.strip()
+        text = " ".join(reference.split())
         if text.upper() in self.by_code:
             return self.by_code[text.upper()]
-        matches = self.by_name.get(fold(text), [])
-        if len(matches) > 1:
-            matches = [u for u in matches if u.path.startswith(self.province_path)] or matches
+        matches = self._best(self.by_name.get(fold(text), []))
+        if not matches:
+            matches = self._best(self.by_key.get(name_key(text, self.province_names), []))
         if len(matches) == 1:
             return matches[0]
         if not matches:
-            raise ValidationFailed(FieldError(field_name, f"không tìm thấy đơn vị '{text}' còn hiệu lực trong "
-                                              "thời gian kế hoạch",
-                                              f"no unit '{text}' valid during the plan period", row))
-        raise ValidationFailed(FieldError(field_name, f"có nhiều đơn vị tên '{text}'; hãy dùng mã định danh",
-                                          f"several units are named '{text}'; use the electronic code", row))
+            hints = self.suggestions(text)
+            vi = f"không tìm thấy đơn vị '{text}' còn hiệu lực trong thời gian kế hoạch"
+            en = f"no unit '{text}' valid during the plan period"
+            if hints:
+                vi += "; có phải: " + "; ".join(hints) + "?"
+                en += "; did you mean: " + "; ".join(hints) + "?"
+            raise ValidationFailed(FieldError(field_name, vi, en, row))
+        names = "; ".join(sorted({u.name for u in matches}))
+        raise ValidationFailed(FieldError(field_name, f"'{text}' khớp nhiều đơn vị ({names}); hãy ghi tên đầy đủ hoặc "
+                                          "mã định danh", f"'{text}' matches several units ({names}); write the full "
+                                          "name or the electronic code", row))
+
+    def group(self, kind: str) -> list[Unit]:
+        """The units a group phrase stands for: the departments, districts or communes of the plan's province
+        in office at the end of the plan."""
+        province = self.provinces[0]
+        found = [u for u in self.in_scope if u.kind == kind and u.is_valid_on(self.last_day)
+                 and u.path.startswith(province.path) and (kind != UnitKind.DEPARTMENT or u.parent_id == province.pk)]
+        return sorted(found, key=lambda u: vi_sort_key(u.name))
 
 
 def _progress(value, row: int) -> int:
@@ -309,14 +361,35 @@ def _import_row(user: User | None, plan: Plan, row: dict, number: int, code: str
     if deadline is not None:
         data.due_date, data.due_text, data.recurring = deadline.due_date, deadline.text, deadline.recurring
     lead = _cell(row, "lead_unit_code") or _cell(row, "lead_unit")
-    if lead:
+    members: list[Unit] = []
+    group = None if _cell(row, "lead_unit_code") else group_of(lead)
+    if group:
+        # "Các sở, ban, ngành" as lead: the province's People's Committee holds the task, and each unit of the
+        # group leads its own sub-task of it (see docs/programme.md, "Group phrases")
+        members = finder.group(group)
+        data.lead_unit = finder.provinces[0]
+        if _cell(row, "parent_code"):
+            errors.append(FieldError("lead_unit", f"'{lead}' chỉ dùng cho nhiệm vụ chính (mỗi đơn vị của nhóm nhận một "
+                                     "nhiệm vụ con)", f"'{lead}' may lead only a main task (each unit of the group "
+                                     "gets a sub-task)", number))
+        elif not members:
+            vi, en = GROUP_LABELS[group]
+            errors.append(FieldError("lead_unit", f"tỉnh không có {vi} còn hiệu lực cuối kế hoạch",
+                                     f"the province has none of {en} in office at the end of the plan", number))
+    elif lead:
         data.lead_unit = attempt(finder.find, lead, "lead_unit", number)
     coordinating = _cell(row, "coordinating_unit_codes") or _cell(row, "coordinating_units")
     for reference in coordinating.replace("\n", ";").split(";"):
-        if reference.strip():
-            unit = attempt(finder.find, reference, "coordinating_units", number)
-            if unit is not None:
-                data.coordinating_units.append(unit)
+        if not reference.strip():
+            continue
+        kind = None if _cell(row, "coordinating_unit_codes") else group_of(reference)
+        if kind:  # a group phrase coordinates as every unit of the group
+            data.coordinating_units += [u for u in finder.group(kind) if u not in data.coordinating_units
+                                        and u != data.lead_unit and u not in members]
+            continue
+        unit = attempt(finder.find, reference, "coordinating_units", number)
+        if unit is not None and unit not in data.coordinating_units:
+            data.coordinating_units.append(unit)
     parent_code = _cell(row, "parent_code")
     if parent_code:
         data.parent = created.get(parent_code) or Task.objects.filter(plan=plan, code=parent_code).first()
@@ -332,6 +405,17 @@ def _import_row(user: User | None, plan: Plan, row: dict, number: int, code: str
         raise ValidationFailed(errors)
     task = services._write_task(user, plan, data, None, "Nhập kế hoạch / Plan import")
     created[code] = task
+    for index, member in enumerate(members, start=1):
+        part = services.TaskData(
+            code=f"{code}.{index:02d}", title=f"{data.title} — {member.name}"[:500], pillar=data.pillar, kind=data.kind,
+            origin=data.origin if data.origin != Origin.CARRIED_OVER else Origin.IN_SCHEME, lead_unit=member,
+            parent=task, start_date=data.start_date, due_date=data.due_date, due_text=data.due_text,
+            recurring=data.recurring, output=data.output, status=data.status, progress=data.progress,
+            coordinating_units=[u for u in data.coordinating_units if u != member])
+        problems = services.validate_task(plan, part, row=number)
+        if problems:
+            raise ValidationFailed(problems)
+        created[part.code] = services._write_task(user, plan, part, None, "Nhập kế hoạch / Plan import")
     return task
 
 
