@@ -250,7 +250,11 @@ class UpdateOut(Schema):
 class CarryOverIn(InputSchema):
     target_plan_id: int
     task_ids: list[int] | None = Field(None, max_length=10000,
-                                       description="Bỏ trống = mọi nhiệm vụ chưa hoàn thành / omit = all unfinished")
+                                       description="Đúng các nhiệm vụ được chuyển; bỏ trống = mọi nhiệm vụ chưa hoàn "
+                                                   "thành; [] bị từ chối / exactly these; omit = all unfinished")
+    replacements: dict[int, int] | None = Field(None, description="{mã số đơn vị đã kết thúc: mã số đơn vị kế thừa "
+                                                "được chọn} khi có nhiều đơn vị kế thừa / {ended unit id: chosen heir "
+                                                "id} where several units inherited one")
 
 
 class CarryOverOut(Schema):
@@ -496,7 +500,7 @@ def import_plan(request: HttpRequest, plan_id: int, file: UploadedFile = File(..
 def carry_over(request: HttpRequest, plan_id: int, payload: CarryOverIn):
     source = services.get_plan(plan_id)
     target = services.get_plan(payload.target_plan_id)
-    result = services.carry_over(request.user, source, target, payload.task_ids)
+    result = services.carry_over(request.user, source, target, payload.task_ids, payload.replacements)
     return {"created": [_task_ref(t) for t in result.created]}
 
 

@@ -48,10 +48,11 @@ COLUMNS: dict[str, tuple[str, str, bool]] = {
                "kế hoạch không thuộc Đề án), hoặc Chuyển tiếp khi có mã nhiệm vụ năm trước.", False),
     "carried_from": ("Mã nhiệm vụ năm trước (carried_from)", "Với nhiệm vụ chuyển tiếp: mã nhiệm vụ ở kế hoạch năm "
                      "trước của cùng Đề án, hoặc 'MÃ-KẾ-HOẠCH/MÃ-NHIỆM-VỤ'.", False),
-    "lead_unit": ("Đơn vị chủ trì (lead_unit)", "Tên đầy đủ hoặc mã định danh điện tử của đơn vị trong danh mục.",
-                  True),
-    "coordinating_units": ("Đơn vị phối hợp (coordinating_units)", "Tên hoặc mã định danh, cách nhau bằng dấu ;",
-                           False),
+    "lead_unit": ("Đơn vị chủ trì (lead_unit)", "Đơn vị của tỉnh: tên đầy đủ, tên viết tắt quen dùng (Sở TT&TT, VP "
+                  "UBND tỉnh, UBND huyện…), tên gọi khác của đơn vị, mã định danh; hoặc cụm chỉ nhóm 'Các sở, ban, "
+                  "ngành', 'UBND các huyện, thị xã, thành phố' (mỗi đơn vị của nhóm nhận một nhiệm vụ con).", True),
+    "coordinating_units": ("Đơn vị phối hợp (coordinating_units)", "Tên, tên viết tắt, mã định danh hoặc cụm chỉ nhóm, "
+                           "cách nhau bằng dấu ;", False),
     "start_date": ("Bắt đầu (start_date)", "dd/mm/yyyy", False),
     "due_date": ("Hạn hoàn thành (due_date)", "Ngày dd/mm/yyyy, hoặc kỳ như văn bản ghi: Quý IV/2023; Tháng 6/2023; "
                  "6 tháng đầu năm 2023; Năm 2023; 2023–2025 (tính đến ngày cuối kỳ); Thường xuyên (báo cáo theo "
@@ -77,10 +78,24 @@ EXPORT_EXTRA = ("Tình trạng hiện tại (tính toán)", "Cập nhật tiến
 BUDGET_KEYS = ("source", "planned", "allocated", "disbursed")
 
 
+# headings provinces' own plan tables use for the same columns
+CUSTOMARY_HEADINGS = {
+    "code": ["Mã", "Mã số"],
+    "title": ["Nội dung nhiệm vụ", "Nội dung", "Tên nhiệm vụ", "Nhiệm vụ", "Nhiệm vụ, dự án", "Tên dự án"],
+    "pillar": ["Lĩnh vực", "Trụ cột"],
+    "lead_unit": ["Cơ quan chủ trì", "Chủ trì", "Đơn vị thực hiện", "Cơ quan thực hiện"],
+    "coordinating_units": ["Cơ quan phối hợp", "Phối hợp", "Đơn vị phối hợp thực hiện"],
+    "due_date": ["Thời gian hoàn thành", "Thời hạn hoàn thành", "Thời hạn", "Hạn", "Thời gian thực hiện"],
+    "start_date": ["Ngày bắt đầu", "Thời gian bắt đầu"],
+    "output": ["Sản phẩm", "Kết quả, sản phẩm", "Sản phẩm đầu ra", "Kết quả đầu ra", "Sản phẩm dự kiến"],
+    "note": ["Ghi chú"],
+}
+
+
 def _aliases() -> dict[str, str]:
     aliases = {}
     for key, (title, _, _) in COLUMNS.items():
-        for text in (key, title, title.split(" (")[0]):
+        for text in (key, title, title.split(" (")[0], *CUSTOMARY_HEADINGS.get(key, ())):
             aliases[fold(text)] = key
             aliases[fold(text).replace(" ", "_")] = key
     return aliases

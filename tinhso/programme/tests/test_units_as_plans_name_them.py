@@ -14,7 +14,6 @@ from tinhso.units.models import UnitKind
 from tinhso.units.names import group_of, name_key
 from tinhso.units.services import UnitData, create_unit, update_unit
 
-
 END = dt.date(2025, 6, 30)  # the old province's last day
 
 
