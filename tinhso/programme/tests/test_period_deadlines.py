@@ -173,3 +173,22 @@ def test_the_downloadable_template_is_empty_and_the_example_separate(db, root_ad
     assert example.max_row > 5
     page = client.get("/programme/").content.decode()
     assert page  # the index still renders
+
+
+def test_the_api_takes_and_returns_the_deadline_as_written(db, departments, plan_2024, root_admin, api_as):
+    api = api_as(root_admin)
+    lead = departments["Sở Nội vụ Bắc Kạn"].pk
+    response = api.post("/programme/tasks", {"plan_id": plan_2024.pk, "code": "Q", "title": "Theo quý",
+                                             "pillar": "data", "lead_unit_id": lead, "deadline": "Quý III/2024",
+                                             "output": "Báo cáo"})
+    assert response.status_code == 201, response.json()
+    task = response.json()
+    assert (task["due_date"], task["due_text"], task["deadline_label"]) == (
+        "2024-09-30", "Quý III/2024", "Quý III/2024 (30/09/2024)")
+    assert task["output"] == "Báo cáo" and task["recurring"] is False
+    recurring = api.patch(f"/programme/tasks/{task['id']}", {"version": 1, "deadline": "Thường xuyên"}).json()
+    assert recurring["recurring"] is True and recurring["due_date"] is None
+    plain = api.patch(f"/programme/tasks/{task['id']}", {"version": 2, "due_date": "2024-11-30"}).json()
+    assert (plain["due_text"], plain["recurring"], plain["due_date"]) == ("", False, "2024-11-30")
+    bad = api.patch(f"/programme/tasks/{task['id']}", {"version": 3, "deadline": "Quý V/2024"})
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "deadline"
