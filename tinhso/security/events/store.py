@@ -1,11 +1,11 @@
-"""The security event store: Parquet files partitioned by local day, queried through DuckDB — the same
-layout idea as the journey-monitoring store (tinhso/transport/store.py), without its per-vehicle sorting.
+"""The security event store: Parquet files partitioned by local day, queried through DuckDB — a
+`tinhso.core.columnar.DayStore` like the journey-monitoring store, without its per-vehicle sorting.
 
     DATA_DIR/security/events/day=2024-05-02/<time>-<pid>-<n>.parquet
 
-A batch is written to a hidden temporary file in the day's directory and renamed into place, so readers
-(which only glob *.parquet) never see half a file. Each event carries the system and owner unit its host
-belongs to (attribution through the inventory at ingest time).
+A batch's day files are staged, fsynced and committed together (one file: its rename; several: the
+core's journal), so readers never see half a file or half a batch. Each event carries the system and
+owner unit its host belongs to (attribution through the inventory at ingest time).
 """
 
 import datetime as dt
@@ -23,9 +23,9 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from django.conf import settings
 
+from tinhso.core import columnar
 from tinhso.security.events import parsers
 
-LOCAL_OFFSET_US = 7 * 3600 * 1_000_000
 MAX_SAMPLES = 20
 SCHEMA = pa.schema([
     ("ts", pa.timestamp("us", tz="UTC")), ("host", pa.string()), ("program", pa.string()), ("format", pa.string()),
@@ -42,8 +42,11 @@ def root() -> Path:
     return Path(settings.DATA_DIR) / "security" / "events"
 
 
+STORE = columnar.DayStore(root, tz="UTC")
+
+
 def day_dir(day: dt.date) -> Path:
-    return root() / f"day={day.isoformat()}"
+    return STORE.day_dir(day)
 
 
 @dataclass
@@ -123,7 +126,7 @@ def _bsd_table(lines: pa.Array, year: int) -> tuple[pa.Table, pa.Array]:
     status = pc.cast(_blank_to_null(pc.if_else(web, access.field("status"), nothing_string(len(lines)))), pa.int16())
     status = pc.if_else(web, status, pa.nulls(len(lines), pa.int16()))
     nothing = pa.nulls(len(lines), pa.string())
-    ts = pc.cast(pc.subtract(pc.cast(local, pa.int64()), LOCAL_OFFSET_US), pa.timestamp("us", tz="UTC"))
+    ts = pc.cast(pc.subtract(pc.cast(local, pa.int64()), columnar.LOCAL_OFFSET_US), pa.timestamp("us", tz="UTC"))
     table = pa.table({
         "ts": ts, "host": pc.utf8_lower(parts.field("host")), "program": parts.field("program"),
         "format": pa.array(["syslog"] * len(lines), pa.string()), "category": category,
@@ -227,26 +230,21 @@ def _next_name() -> str:
     global _counter
     with _counter_lock:
         _counter += 1
-        return f"{time.time_ns()}-{os.getpid()}-{_counter}.parquet"
+        return f"{time.time_ns()}-{os.getpid()}-{_counter}"
 
 
 def write(table: pa.Table) -> int:
-    """Store a table of events, one file per local day it spans. Returns the number of files written."""
+    """Store a table of events, one file per local day it spans, committed together. Returns the number
+    of files written."""
     if table.num_rows == 0:
         return 0
-    ts = table.column("ts").cast(pa.int64()).to_numpy()
-    days = (ts + LOCAL_OFFSET_US) // (86_400 * 1_000_000)
-    files = 0
-    for day_number in sorted(set(days.tolist())):
-        part = table.filter(pa.array(days == day_number)) if days.min() != days.max() else table
-        target = day_dir(dt.date(1970, 1, 1) + dt.timedelta(days=int(day_number)))
-        target.mkdir(parents=True, exist_ok=True)
-        name = _next_name()
-        hidden = target / f".{name}.tmp"
-        pq.write_table(part, hidden, compression="zstd", row_group_size=256_000)
-        os.replace(hidden, target / name)
-        files += 1
-    return files
+    parts = columnar.split_by_day(table, "ts")
+    name = _next_name()
+    with STORE.batch(name) as batch:
+        for day, part in parts:
+            pq.write_table(part, batch.path(f"day={day.isoformat()}/{name}.parquet"), compression="zstd",
+                           row_group_size=256_000)
+    return len(parts)
 
 
 def store_table(table: pa.Table) -> tuple[int, int, int]:
@@ -290,40 +288,17 @@ def ingest_file(path: str | Path, fmt: str = "auto", year: int | None = None) ->
 # ---------------------------------------------------------------- reading
 
 def day_files(start: dt.date, end: dt.date) -> list[str]:
-    files: list[str] = []
-    day = start
-    while day <= end:
-        folder = day_dir(day)
-        if folder.is_dir():
-            files += sorted(str(p) for p in folder.glob("*.parquet"))
-        day += dt.timedelta(days=1)
-    return files
+    return [str(p) for p in STORE.files_between(start, end)]
 
 
 def relation_sql(files: list[str]) -> str:
     """A FROM clause over the files (an empty relation with the store's columns when there are none)."""
-    if not files:
-        columns = ", ".join(f"CAST(NULL AS {_duck_type(f.type)}) AS {f.name}" for f in SCHEMA)
-        return f"(SELECT {columns} WHERE false)"
-    listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
-    return f"read_parquet([{listed}], hive_partitioning=false)"
-
-
-def _duck_type(arrow_type: pa.DataType) -> str:
-    if pa.types.is_timestamp(arrow_type):
-        return "TIMESTAMPTZ"
-    if pa.types.is_int16(arrow_type):
-        return "SMALLINT"
-    if pa.types.is_int64(arrow_type):
-        return "BIGINT"
-    return "VARCHAR"
+    return columnar.parquet_sql(files, SCHEMA)
 
 
 def connect(memory_limit: str = "3GB") -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    con.execute(f"SET memory_limit='{memory_limit}'")
-    con.execute("SET TimeZone='UTC'")
-    return con
+    """A connection of its own (the rules run with their own memory limit), in UTC."""
+    return columnar.new_connection("UTC", memory_limit)
 
 
 def query(sql: str, start: dt.date, end: dt.date, params: list | None = None) -> list[tuple]:
