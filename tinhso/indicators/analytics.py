@@ -557,12 +557,15 @@ def default_as_of(unit: Unit | None, today: dt.date) -> dt.date:
     return today
 
 
-def approved_values(codes: list[str], unit_ids: list[int], year: int, period: periods.Period | None = None
-                    ) -> dict[tuple[str, int], Decimal]:
+def approved_values(codes: list[str], unit_ids: list[int], year: int, period: periods.Period | None = None,
+                    until: dt.date | None = None) -> dict[tuple[str, int], Decimal]:
     """See services.approved_values. The value of `year`, or of one `period` within it (a month,
     quarter or half). Each unit is read as of the period's last day, or as of its own last day when it
-    ended during the period, so a unit's figures include units merged into it by then."""
+    ended during the period, so a unit's figures include units merged into it by then. With `until`
+    (and no period), the year from 1 January to that day: reports of periods starting by then count."""
     first, last = (period.start, period.end) if period else (dt.date(year, 1, 1), dt.date(year, 12, 31))
+    if until is not None and period is None:
+        last = min(last, until)
     bucket = period.type if period else periods.YEAR
     units = Unit.objects.filter(pk__in=unit_ids).values_list("pk", "valid_from", "valid_to")
     groups: dict[dt.date, list[int]] = defaultdict(list)

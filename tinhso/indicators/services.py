@@ -1324,6 +1324,13 @@ def approved_values(indicator_codes: list[str], unit_ids: list[int], year: int, 
                                      periods.parse(period) if period else None)
 
 
+def fed_from_records(report: Report) -> bool:
+    """Whether a report was recorded by another module from its own records (record_system_values,
+    record_approved_values: approved without a person submitting it first) rather than entered by a unit."""
+    return report.status == Status.APPROVED and (report.submitted_at is None
+                                                 or report.submitted_at == report.approved_at)
+
+
 def record_system_values(source: str, form_code: str, unit: Unit, period_key: str, values: dict) -> Report:
     """Public contract for other apps: figures a module computes from its own records, never typed in
     (e.g. the security module's systems in operation and systems with an approved security level), enter
@@ -1677,10 +1684,38 @@ def achievements(unit: Unit, year: int, period: str = "", user: User | None = No
     targets = list(Target.objects.filter(unit=unit, year=year, period=period).select_related("indicator", "unit"))
     # the figures follow the definitions in force when the span began; so do the sentences about them
     start = periods.parse(period).start if period else dt.date(year, 1, 1)
+    return _achievement_rows(unit, targets, start, lambda codes: approved_values(codes, [unit.pk], year, period))
+
+
+def achievements_for_span(unit: Unit, year: int, figures_period: str = "", until: dt.date | None = None,
+                          user: User | None = None) -> list[AchievementRow]:
+    """The year's targets against the approved figures of a shorter span of that year, as a periodic report
+    states them before the year ends ("6 tháng đầu năm … 97,4%/95%, đạt 103%"): the figures of one period
+    `figures_period` (2026-H1, 2026-Q3, 2026-09), or, with `until`, of the year from 1 January to that day
+    (cumulative: stocks take their last value, flows their sum, rates the ratio of sums). Without either,
+    exactly `achievements(unit, year)`."""
+    if user is not None:
+        require_read_unit(user, unit)
+    if figures_period:
+        figures_period = target_period_key(figures_period, year)
+    targets = list(Target.objects.filter(unit=unit, year=year, period="").select_related("indicator", "unit"))
+    start = periods.parse(figures_period).start if figures_period else dt.date(year, 1, 1)
+    if until is not None and not figures_period:
+        from tinhso.indicators import analytics
+
+        def fetch(codes: list[str]) -> dict[tuple[str, int], Decimal]:
+            return analytics.approved_values(codes, [unit.pk], year, None, until=until)
+    else:
+        def fetch(codes: list[str]) -> dict[tuple[str, int], Decimal]:
+            return approved_values(codes, [unit.pk], year, figures_period)
+    return _achievement_rows(unit, targets, start, fetch)
+
+
+def _achievement_rows(unit: Unit, targets: list[Target], start: dt.date, fetch) -> list[AchievementRow]:
     defined = {t.pk: as_defined_on(t.indicator, start) for t in targets}
     codes = [t.indicator.code for t in targets]
     extra = [c for ind in defined.values() for c in (ind.numerator, ind.denominator) if c]
-    actuals = approved_values(codes + extra, [unit.pk], year, period)
+    actuals = fetch(codes + extra)
     counted = counted_shares(list(defined.values()), start)
     rows = []
     for target in sorted(targets, key=lambda t: t.indicator.code):

@@ -202,18 +202,39 @@ def visible_schemes(user: User) -> QuerySet[Scheme]:
 
 # ---------------------------------------------------------------- derived state
 
-def state_expression(day: dt.date) -> Case:
-    """SQL for the derived state: open tasks whose deadline has passed are overdue."""
-    return Case(
-        When(status__in=OPEN_STATUSES, due_date__lt=day, then=Value(DerivedState.OVERDUE)),
-        default=F("status"), output_field=CharField(),
-    )
+def state_expression(day: dt.date, historical: bool = False) -> Case:
+    """SQL for the derived state on `day`: open tasks whose deadline has passed are overdue. `historical`
+    (a report of a past period): a task completed after `day` was still open on it, so it counts as in
+    progress, or overdue past its deadline."""
+    branches = [When(status__in=OPEN_STATUSES, due_date__lt=day, then=Value(DerivedState.OVERDUE))]
+    if historical:
+        branches += [
+            When(status=Status.DONE, completed_on__gt=day, due_date__lt=day, then=Value(DerivedState.OVERDUE)),
+            When(status=Status.DONE, completed_on__gt=day, then=Value(DerivedState.IN_PROGRESS))]
+    return Case(*branches, default=F("status"), output_field=CharField())
 
 
-def state_of(task: Task, day: dt.date | None = None) -> str:
+def overdue_on(day: dt.date, historical: bool = False) -> Q:
+    """Tasks overdue on `day` (the OVERDUE branches of state_expression)."""
+    found = Q(status__in=OPEN_STATUSES, due_date__lt=day)
+    if historical:
+        found |= Q(status=Status.DONE, completed_on__gt=day, due_date__lt=day)
+    return found
+
+
+def done_on(day: dt.date, historical: bool = False) -> Q:
+    """Tasks done (by `day`, when `historical`)."""
+    return Q(status=Status.DONE) & ~Q(completed_on__gt=day) if historical else Q(status=Status.DONE)
+
+
+def state_of(task: Task, day: dt.date | None = None, historical: bool = False) -> str:
     day = day or today()
-    if task.status in OPEN_STATUSES and task.due_date is not None and task.due_date < day:
+    finished_later = task.status == Status.DONE and task.completed_on is not None and task.completed_on > day
+    open_then = task.status in OPEN_STATUSES or (historical and finished_later)
+    if open_then and task.due_date is not None and task.due_date < day:
         return DerivedState.OVERDUE
+    if open_then and task.status == Status.DONE:
+        return DerivedState.IN_PROGRESS
     return task.status
 
 
@@ -221,8 +242,8 @@ def state_label(state: str) -> str:
     return DerivedState(state).label if state in DerivedState.values else state
 
 
-def with_state(tasks: QuerySet[Task], day: dt.date | None = None) -> QuerySet[Task]:
-    return tasks.annotate(state=state_expression(day or today()))
+def with_state(tasks: QuerySet[Task], day: dt.date | None = None, historical: bool = False) -> QuerySet[Task]:
+    return tasks.annotate(state=state_expression(day or today(), historical))
 
 
 def days_late(task: Task, day: dt.date | None = None) -> int:
@@ -1090,6 +1111,7 @@ class Overview:
     carried_from_years: list[int] = field(default_factory=list)
     average_progress: float = 0.0
     sentences: list[str] = field(default_factory=list)
+    under: Unit | None = None  # the overview is limited to tasks led within this unit's subtree
 
     def count(self, group: str, key: str) -> int:
         return next((row["count"] for row in getattr(self, group) if row["key"] == key), 0)
@@ -1110,18 +1132,27 @@ def _counted(rows: dict, choices: type, total: int) -> list[dict]:
 
 
 def overview(user: User, plan: Plan, day: dt.date | None = None, timeline_limit: int = 40,
-             overdue_limit: int = 25, recent_limit: int = 8) -> Overview:
+             overdue_limit: int = 25, recent_limit: int = 8, under: Unit | None = None,
+             historical: bool = False) -> Overview:
     """Everything a leader reads about a plan, computed in a handful of grouped SQL queries so that a
     plan of thousands of tasks answers quickly. Counts are of top-level tasks (sub-tasks are parts of
-    them); budgets add up every task's lines. A focal point's overview covers only its tasks."""
+    them); budgets add up every task's lines. A focal point's overview covers only its tasks. With
+    `under` (an agency, a commune), only the tasks led by that unit or a unit below it (a unit's report).
+    `historical` judges states as they were on `day` (tasks completed after it still open; see
+    state_expression): a report of a past period."""
     day = day or today()
     result = Overview(plan=plan, day=day, scoped=not reads_whole_plan(user, plan))
     scope = visible_tasks_filter(user) if result.scoped else Q()
+    if under is not None and under.pk != plan.province_id:
+        result.under = under
+        scope &= Q(lead_unit__path__startswith=under.path)
+    limited = result.scoped or result.under is not None
     all_tasks = Task.objects.filter(scope, plan=plan)
-    tasks = with_state(all_tasks.filter(parent__isnull=True), day)
+    tasks = with_state(all_tasks.filter(parent__isnull=True), day, historical)
 
     # one grouped query gives the counts by state, origin and pillar, sub-tasks, overdue and mean progress
-    groups = (with_state(all_tasks, day).annotate(top=Case(When(parent__isnull=True, then=Value(1)), default=Value(0)))
+    top = Case(When(parent__isnull=True, then=Value(1)), default=Value(0))
+    groups = (with_state(all_tasks, day, historical).annotate(top=top)
               .order_by().values("state", "origin", "pillar", "top").annotate(n=Count("id"), p=Sum("progress")))
     states: dict[str, int] = defaultdict(int)
     origins: dict[str, int] = defaultdict(int)
@@ -1146,8 +1177,8 @@ def overview(user: User, plan: Plan, day: dt.date | None = None, timeline_limit:
     result.average_progress = progress_sum / progress_n if progress_n else 0.0
 
     lead_rows = (tasks.order_by().values("lead_unit_id", "lead_unit__name")
-                 .annotate(n=Count("id"), done=Count("id", filter=Q(status=Status.DONE)),
-                           overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, due_date__lt=day)),
+                 .annotate(n=Count("id"), done=Count("id", filter=done_on(day, historical)),
+                           overdue=Count("id", filter=overdue_on(day, historical)),
                            last=Max("last_update_on")))
     result.by_lead_unit = sorted(
         ({"unit_id": r["lead_unit_id"], "name": r["lead_unit__name"], "count": r["n"], "done": r["done"],
@@ -1155,12 +1186,12 @@ def overview(user: User, plan: Plan, day: dt.date | None = None, timeline_limit:
           "percent": r["n"] * 100 / result.total if result.total else 0.0} for r in lead_rows),
         key=lambda r: (-r["count"], _name_key(r["name"])))
 
-    overdue = with_state(all_tasks.filter(status__in=OPEN_STATUSES, due_date__lt=day), day).defer(*HEAVY_TEXT)
+    overdue = with_state(all_tasks.filter(overdue_on(day, historical)), day, historical).defer(*HEAVY_TEXT)
     result.overdue = list(overdue.select_related("lead_unit").order_by("due_date", "code")[:overdue_limit])
     for task in result.overdue:
         task.days_late = (day - task.due_date).days
 
-    lines = BudgetLine.objects.filter(task__in=all_tasks) if result.scoped else BudgetLine.objects.filter(
+    lines = BudgetLine.objects.filter(task__in=all_tasks) if limited else BudgetLine.objects.filter(
         task__plan=plan)
     sums = {r["source"]: r for r in lines.order_by().values("source").annotate(
         planned=Sum("planned"), allocated=Sum("allocated"), disbursed=Sum("disbursed"))}
@@ -1181,7 +1212,7 @@ def overview(user: User, plan: Plan, day: dt.date | None = None, timeline_limit:
     result.timeline = list(timeline[:timeline_limit])
 
     updates = ProgressUpdate.objects.filter(plan=plan)
-    if result.scoped:
+    if limited:
         updates = updates.filter(task__in=all_tasks)
     result.recent_updates = list(
         updates.select_related("task", "unit", "author").defer(*(f"task__{f}" for f in HEAVY_TEXT[:3]))
@@ -1215,6 +1246,8 @@ def summary_sentences(view: Overview) -> list[str]:
     subject = _period_phrase(plan)
     if view.scoped:
         subject += " (các nhiệm vụ đơn vị bạn chủ trì hoặc phối hợp)"
+    if view.under is not None:
+        subject += f" (các nhiệm vụ do {view.under.name} hoặc đơn vị trực thuộc chủ trì)"
     new = view.count("by_origin", Origin.IN_SCHEME) + view.count("by_origin", Origin.OUTSIDE_SCHEME)
     outside = view.count("by_origin", Origin.OUTSIDE_SCHEME)
     carried = view.count("by_origin", Origin.CARRIED_OVER)
@@ -1262,3 +1295,42 @@ def plan_years_span(plan: Plan, tasks: list[Task]) -> tuple[dt.date, dt.date]:
         if task.due_date and task.due_date > end:
             end = dt.date(task.due_date.year, 12, 31)
     return start, end
+
+
+# ---------------------------------------------------------------- periods (reports)
+
+def plans_for_year(user: User, province: Unit, year: int) -> list[Plan]:
+    """The province's plans covering `year` that the user may read (a periodic report's plans), oldest
+    first."""
+    return list(visible_plans(user).filter(province=province, year__lte=year, end_year__gte=year)
+                .select_related("province", "scheme").order_by("year", "code"))
+
+
+def _period_tasks(user: User, plan: Plan, under: Unit | None) -> QuerySet[Task]:
+    tasks = Task.objects.filter(plan=plan)
+    if not reads_whole_plan(user, plan):
+        tasks = tasks.filter(visible_tasks_filter(user))
+    if under is not None and under.pk != plan.province_id:
+        tasks = tasks.filter(lead_unit__path__startswith=under.path)
+    return tasks.select_related("lead_unit").defer(*HEAVY_TEXT)
+
+
+def completed_between(user: User, plan: Plan, start: dt.date, end: dt.date, under: Unit | None = None
+                      ) -> list[Task]:
+    """Top-level tasks of the plan completed within [start, end] (by their completion day), in the
+    user's scope and, with `under`, led within that unit's subtree; by completion day."""
+    return list(_period_tasks(user, plan, under).filter(
+        parent__isnull=True, status=Status.DONE, completed_on__gte=start, completed_on__lte=end)
+        .order_by("completed_on", "code"))
+
+
+def open_due_between(user: User, plan: Plan, start: dt.date, end: dt.date, under: Unit | None = None,
+                     day: dt.date | None = None, historical: bool = False) -> list[Task]:
+    """Top-level tasks of the plan still open (on `day`, when `historical`: see state_expression) whose
+    deadline falls within [start, end]: what the next period must finish. By deadline."""
+    day = day or today()
+    still_open = Q(status__in=OPEN_STATUSES)
+    if historical:
+        still_open |= Q(status=Status.DONE, completed_on__gt=day)
+    return list(_period_tasks(user, plan, under).filter(still_open, parent__isnull=True, due_date__gte=start,
+                                                        due_date__lte=end).order_by("due_date", "code"))

@@ -252,3 +252,32 @@ def events_summary(user: User, day: dt.date) -> dict:
 def can_ingest(user: User) -> bool:
     return user.is_authenticated and user.is_active and (
         is_system_admin(user) or user.has_perm("security.ingest_events"))
+
+
+# ---------------------------------------------------------------- a period's incidents (reports)
+
+@dataclass
+class PeriodIncidents:
+    """Incidents detected in a period, within the reader's scope and under a unit: how many, by severity,
+    how many were closed by the period's end and how many were still open then."""
+
+    total: int
+    by_severity: list[tuple[str, int]]  # (Vietnamese severity label, count), most severe first
+    closed: int
+    still_open: int
+
+
+def incidents_between(user: User, start: dt.date, end: dt.date, under: Unit | None = None) -> PeriodIncidents:
+    """The incidents `user` may see (visible) detected from `start` to `end` (days in Vietnam's time) whose
+    owner lies under `under` (all, when None): the figures a periodic report states."""
+    first = dt.datetime.combine(start, dt.time(), LOCAL)
+    after = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), LOCAL)
+    found = visible(user).filter(detected_at__gte=first, detected_at__lt=after)
+    if under is not None:
+        found = found.filter(owner__path__startswith=under.path)
+    rows = list(found.values("severity", "closed_at"))
+    counts = {s: sum(r["severity"] == s for r in rows) for s, _ in Severity.choices}
+    closed = sum(r["closed_at"] is not None and r["closed_at"] < after for r in rows)
+    return PeriodIncidents(total=len(rows), closed=closed, still_open=len(rows) - closed,
+                           by_severity=[(label.split(" / ")[0], counts[s])
+                                        for s, label in reversed(Severity.choices) if counts[s]])
