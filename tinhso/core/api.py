@@ -227,6 +227,8 @@ class FieldErrorOut(Schema):
     field: str
     message: ErrorMessage
     row: int | None = Field(None, description="dòng trong tệp nhập / line of an imported file")
+    column: str | None = Field(None, description="cột trong tệp nhập: chữ cái — tiêu đề / column of an imported "
+                               "file: letter — heading, e.g. 'C — Đơn vị chủ trì'")
 
 
 class ErrorOut(Schema):

@@ -14,16 +14,21 @@ class FieldError:
     vi: str
     en: str
     row: int | None = None  # 1-based data row of an imported file, when the error comes from an import
+    # the column of an imported file as its reader sees it: letter and heading, e.g. "C — Đơn vị chủ trì"
+    column: str | None = None
 
     def as_dict(self) -> dict:
         data = {"field": self.field, "message": {"vi": self.vi, "en": self.en}}
         if self.row is not None:
             data["row"] = self.row
+        if self.column is not None:
+            data["column"] = self.column
         return data
 
     def __str__(self) -> str:
         where = f"dòng/row {self.row}, " if self.row is not None else ""
-        return f"{where}{self.field}: {self.vi} / {self.en}"
+        name = f"cột/column {self.column}" if self.column else self.field
+        return f"{where}{name}: {self.vi} / {self.en}"
 
 
 class DomainError(Exception):

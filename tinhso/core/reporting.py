@@ -489,6 +489,12 @@ def place_phrase(unit: Any) -> str:
     return f"trên địa bàn {name}" if name != unit.name else f"tại {name}"
 
 
+def actors(unit: Any) -> str:
+    """Who did it, as the subject of a sentence: "các cơ quan, đơn vị" in an area (a province, a commune),
+    the agency itself otherwise ("Sở Y tế Thái Nguyên")."""
+    return "các cơ quan, đơn vị" if in_sentence(unit.name) != unit.name else unit.name
+
+
 def _lower_first(text: str) -> str:
     """Lower-case the first letter unless the sentence starts with a name or an abbreviation
     ("Tỉnh Lào Cai", "DTI", "Sở …" stay)."""

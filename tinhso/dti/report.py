@@ -85,7 +85,9 @@ def position_sentence(unit_name: str, round_: Round, result, before: tuple[int, 
         text += f", {change}"
     delta = services.points_change(result)
     if delta is not None:
-        text += f"; điểm số {'tăng' if delta >= 0 else 'giảm'} {vn_number(abs(delta), CHANGE_DECIMALS)} điểm"
+        basis = " (bình quân các đơn vị tiền thân)" if result.previous_basis == "merged" else ""
+        text += (f"; điểm số {'tăng' if delta >= 0 else 'giảm'} {vn_number(abs(delta), CHANGE_DECIMALS)} điểm so với "
+                 f"năm trước{basis}")
     return text
 
 
@@ -145,7 +147,7 @@ def ranking_tables(user, round_: Round) -> list[tuple[services.Ranking, Table]]:
             headers=["Hạng", "Đơn vị", "Tổng điểm", *[_vi(p.name) for p in pillars], "Thay đổi điểm"],
             rows=rows, formats=[INTEGER, TEXT, number_format(decimals), *[number_format(decimals)] * len(pillars),
                                 signed_format(CHANGE_DECIMALS)],
-            note=f"Bộ chỉ số: {round_.framework.name}, phiên bản {round_.framework.edition}.",
+            note=f"Bộ chỉ số: {_vi(round_.framework.name)}, phiên bản {round_.framework.edition}.",
             key=f"dti.ranking.{group}")))
     return found
 
@@ -216,7 +218,7 @@ def round_document(request: ReportRequest, reference: str = "") -> Report:
     round_ = _find_round(request, reference)
     tables = ranking_tables(request.user, round_)
     framework = round_.framework
-    method = [f"Đánh giá theo {framework.name} (phiên bản {framework.edition})"
+    method = [f"Đánh giá theo {_vi(framework.name)} (phiên bản {framework.edition})"
               + (f", căn cứ {framework.legal_basis}" if framework.legal_basis else "")
               + f"; thang điểm tối đa {vn_number(framework.max_points)} điểm.",
               f"Kết quả được công bố ngày {vn_date(round_.published_at)}."]

@@ -19,6 +19,7 @@ from tinhso.core.reporting import (
     ReportRequest,
     Section,
     Table,
+    actors,
     percent_format,
 )
 from tinhso.indicators import periods, services
@@ -166,7 +167,8 @@ def _completeness_section(request: ReportRequest) -> Section | None:
                             f"báo cáo quá hạn chưa gửi, của {vn_number(len(missing))} đơn vị: {named}.")
     pct = submitted * 100 / expected if expected else None
     timely = on_time * 100 / expected if expected else None
-    sentence = (f"Các đơn vị đã gửi {vn_number(submitted)}/{vn_number(expected)} báo cáo định kỳ "
+    who = actors(request.unit)
+    sentence = (f"{who[0].upper() + who[1:]} đã gửi {vn_number(submitted)}/{vn_number(expected)} báo cáo định kỳ "
                 f"({vn_percent(pct)}), trong đó {vn_number(on_time)} báo cáo đúng hạn ({vn_percent(timely)})")
     table = Table(title=f"Tình hình gửi báo cáo định kỳ {request.period.phrase}",
                   headers=["Biểu", "Tên biểu mẫu", "Kỳ", "Phải gửi", "Đã gửi", "Đúng hạn", "Tỷ lệ đầy đủ"],

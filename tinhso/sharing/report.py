@@ -9,7 +9,7 @@ from collections import defaultdict
 from django.urls import reverse
 
 from tinhso.core.formatting import vn_number, vn_percent
-from tinhso.core.reporting import INTEGER, TEXT, Figure, ReportRequest, Section, Table, percent_format
+from tinhso.core.reporting import INTEGER, TEXT, Figure, ReportRequest, Section, Table, actors, percent_format
 from tinhso.sharing import services
 from tinhso.sharing.models import Service
 from tinhso.units.models import Unit
@@ -53,9 +53,12 @@ def sections(request: ReportRequest) -> list[Section]:
     names = dict(Service.objects.filter(code__in=set(provided) | set(made)).values_list("code", "name"))
     given = sum(c["calls"] for c in provided.values())
     used = sum(c["calls"] for c in made.values())
-    sentence = (f"{request.period.label}, các đơn vị cung cấp {vn_number(given)} giao dịch chia sẻ dữ liệu qua "
-                f"{vn_number(len(provided))} dịch vụ và khai thác {vn_number(used)} giao dịch của "
-                f"{vn_number(len(made))} dịch vụ")
+    parts = []
+    if provided:
+        parts.append(f"cung cấp {vn_number(given)} giao dịch chia sẻ dữ liệu qua {vn_number(len(provided))} dịch vụ")
+    if made:
+        parts.append(f"khai thác {vn_number(used)} giao dịch của {vn_number(len(made))} dịch vụ")
+    sentence = f"{request.period.label}, {actors(request.unit)} " + " và ".join(parts)
     paragraphs = [sentence + "."]
     top = sorted(made.items(), key=lambda kv: -kv[1]["calls"])[:3]
     if top:

@@ -36,6 +36,7 @@ class UnitOut(Schema):
     valid_from: Day | None
     valid_to: Day | None
     note: str
+    aliases: str = Field(description="Tên gọi khác, viết tắt, mỗi dòng một tên / other names, one a line")
     depth: int
     version: int
 
@@ -65,6 +66,8 @@ class UnitIn(InputSchema):
     valid_from: Day | None = None
     valid_to: Day | None = None
     note: str = Field("", max_length=5000)
+    aliases: str = Field("", max_length=5000, description="Tên gọi khác, viết tắt, mỗi dòng một tên / other "
+                         "names and abbreviations, one a line ('Sở TT&TT')")
 
 
 class UnitPatch(InputSchema):
@@ -78,6 +81,7 @@ class UnitPatch(InputSchema):
     valid_from: Day | None = None
     valid_to: Day | None = None
     note: str | None = Field(None, max_length=5000)
+    aliases: str | None = Field(None, max_length=5000)
 
 
 class TreeOut(Schema):
@@ -215,7 +219,7 @@ def update_unit(request: HttpRequest, payload: UnitPatch, unit_id: int = UNIT_ID
     changes = payload.dict(exclude_unset=True, exclude={"version"})
     if "parent_id" in changes:
         changes["parent"] = services.unit_for_field(changes.pop("parent_id"), "parent_id")
-    for text_field in ("name", "short_name", "stats_code", "note"):
+    for text_field in ("name", "short_name", "stats_code", "note", "aliases"):
         if changes.get(text_field, "") is None:
             raise ValidationFailed(FieldError(text_field, "không được để null", "must not be null"))
     return services.update_unit(request.user, unit_id, changes, payload.version)

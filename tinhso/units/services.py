@@ -22,13 +22,17 @@ from tinhso.units.models import TERRITORIAL_KINDS, EventKind, Succession, Unit, 
 
 # Since 1 July 2025 districts are gone and the merged provinces and communes operate.
 REFORM_2025 = dt.date(2025, 7, 1)
-EDITABLE_FIELDS = ("code", "name", "short_name", "kind", "parent", "stats_code", "valid_from", "valid_to", "note")
+EDITABLE_FIELDS = ("code", "name", "short_name", "kind", "parent", "stats_code", "valid_from", "valid_to", "note",
+                   "aliases")
 ALLOWED_PARENT_KINDS: dict[str, set[str | None]] = {
     UnitKind.PROVINCE: {None},
     UnitKind.DISTRICT: {UnitKind.PROVINCE},
     UnitKind.COMMUNE: {UnitKind.PROVINCE, UnitKind.DISTRICT},
     UnitKind.DEPARTMENT: {UnitKind.PROVINCE, UnitKind.DEPARTMENT, UnitKind.DISTRICT, UnitKind.COMMUNE},
     UnitKind.PUBLIC_SERVICE: {UnitKind.PROVINCE, UnitKind.DEPARTMENT, UnitKind.DISTRICT, UnitKind.COMMUNE},
+    # based in the province, outside its administration (see OUTSIDE_ADMIN_KINDS)
+    UnitKind.CENTRAL_AGENCY: {UnitKind.PROVINCE},
+    UnitKind.ENTERPRISE: {UnitKind.PROVINCE},
 }
 
 
@@ -84,6 +88,7 @@ class UnitData:
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
     note: str = ""
+    aliases: str = ""
 
     @classmethod
     def of(cls, unit: Unit) -> "UnitData":
@@ -108,6 +113,10 @@ def validate(data: UnitData, instance: Unit | None = None, row: int | None = Non
         err("name", "dài quá 255 ký tự", "is longer than 255 characters")
     if len(data.short_name) > 120:
         err("short_name", "dài quá 120 ký tự", "is longer than 120 characters")
+    if len(data.aliases or "") > 5000:
+        err("aliases", "dài quá 5.000 ký tự", "is longer than 5,000 characters")
+    elif any(len(line) > 255 for line in (data.aliases or "").splitlines()):
+        err("aliases", "mỗi tên gọi khác tối đa 255 ký tự", "each other name holds at most 255 characters")
     if data.kind not in UnitKind.values:
         err("kind", f"loại đơn vị '{data.kind}' không hợp lệ; chọn một trong {', '.join(UnitKind.values)}",
             f"unknown kind '{data.kind}'; use one of {', '.join(UnitKind.values)}")
@@ -209,7 +218,8 @@ def _events_still_fit(instance: Unit, data: UnitData, row: int | None) -> list[F
 
 def _refresh_derived(unit: Unit) -> None:
     unit.search_text = " ".join(
-        fold(part) for part in (unit.name, unit.short_name, unit.code or "", unit.stats_code) if part)
+        fold(part) for part in (unit.name, unit.short_name, unit.code or "", unit.stats_code,
+                                " ".join(unit.aliases.split())) if part)
 
 
 def _save_tree_position(unit: Unit) -> None:

@@ -72,6 +72,8 @@ def test_the_news_item_leads_with_the_headline_figures(fake):
 def test_an_agency_reports_what_was_done_at_it():
     assert reporting.place_phrase(SimpleNamespace(name="Sở Y tế Thái Nguyên")) == "tại Sở Y tế Thái Nguyên"
     assert reporting.place_phrase(SimpleNamespace(name="Phường Bắc Kạn")) == "trên địa bàn phường Bắc Kạn"
+    assert reporting.actors(SimpleNamespace(name="Sở Y tế Thái Nguyên")) == "Sở Y tế Thái Nguyên"
+    assert reporting.actors(SimpleNamespace(name="Tỉnh Lào Cai")) == "các cơ quan, đơn vị"
 
 
 def test_unknown_document_kind_is_refused():
