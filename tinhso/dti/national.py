@@ -207,10 +207,10 @@ def import_results(user: User, round_id: int, content: bytes, filename: str) -> 
             errors.append(FieldError("unit", *problem, line))
             continue
         year = row.get("year")
-        try:
-            if year in (None, "") or int(str(year).strip()) != round_.year:
+        try:  # 2024, "2024" or a spreadsheet's 2024.0
+            if year in (None, "") or isinstance(year, bool) or Decimal(str(year).strip()) != round_.year:
                 raise ValueError
-        except ValueError:
+        except (ValueError, InvalidOperation):
             errors.append(FieldError("year", f"năm '{year or ''}' khác năm của đợt {round_.year}",
                                      f"year '{year or ''}' is not the round's year {round_.year}", line))
             continue

@@ -279,3 +279,34 @@ def test_only_the_organiser_imports(province_admin, root_admin, dti922, old_prov
     round_ = national_round(root_admin, dti922, 2022)
     with pytest.raises(Forbidden):
         national.import_results(province_admin, round_.pk, sheet([]), "x.xlsx")
+
+
+def test_api_import_results_standing_and_xlsx_show_pillar_values(api_as, root_admin, dti922, old_provinces):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test.client import MULTIPART_CONTENT
+
+    from tinhso.dti import exports
+
+    round_ = national_round(root_admin, dti922, 2022)
+    api = api_as(root_admin)
+    upload = SimpleUploadedFile("ket-qua.xlsx", sheet([
+        ["Bắc Kạn", 2022, 0.5, 0.6, 0.7, 0.4, 0.5, 0.3, 0.2, 0.35],
+        ["Thái Nguyên", 2022, 0.9, 0.8, 0.85, 0.7, 0.75, 0.6, 0.5, 0.55]]))
+    response = api.post(f"/dti/rounds/{round_.pk}/import-results", {"file": upload}, content_type=MULTIPART_CONTENT)
+    assert response.status_code == 200, response.content
+    assert response.json()["units"] == 2 and response.json()["round"]["status"] == "review"
+    publish(root_admin, round_)
+    rows = api.get(f"/dti/rounds/{round_.pk}/results").json()
+    first = rows[0]
+    assert first["unit"] == "Tỉnh Thái Nguyên" and first["main_values"]["1"] == pytest.approx(0.9)
+    assert first["pillar_values"]["CQS"] == pytest.approx((400 + 120) / 700)
+    assert first["main_sources"]["7"] == "imported" and first["derived"] is False
+    place = api.get(f"/dti/rounds/{round_.pk}/units/{old_provinces['Bắc Kạn'].pk}/standing").json()
+    assert place["rank"] == 2 and place["peers"] == 2 and place["raise_rank"][0]["new_rank"] == 2
+    assert place["above"]["unit"] == "Tỉnh Thái Nguyên"
+
+    content, _, _ = exports.export_xlsx(round_.pk)
+    sheet_ = openpyxl.load_workbook(io.BytesIO(content)).active
+    header = [c.value for c in sheet_[3]]
+    column = header.index("Chính quyền số (giá trị 0–1)")
+    assert sheet_.cell(4, column + 1).value == pytest.approx(round((400 + 120) / 700, 4))
