@@ -8,6 +8,14 @@ import unicodedata
 from dataclasses import dataclass
 
 
+def in_language(vi: str, en: str) -> str:
+    """One of a bilingual message's texts for a page: English when English is the active language (and there is
+    an English text), Vietnamese otherwise. API bodies keep both."""
+    from django.utils import translation
+
+    return en if en and (translation.get_language() or "vi").startswith("en") else vi
+
+
 @dataclass(frozen=True)
 class FieldError:
     field: str

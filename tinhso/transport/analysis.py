@@ -33,8 +33,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tinhso.core.columnar import LOCAL_OFFSET
 from tinhso.transport import store
-from tinhso.transport.columnar import LOCAL_OFFSET
 
 MOVING_KMH = 5.0
 STOP_MIN_S = 60

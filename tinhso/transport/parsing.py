@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from tinhso.transport.columnar import LOCAL_OFFSET
+from tinhso.core.columnar import LOCAL_OFFSET
 
 COLUMNS = ("plate", "time", "lat", "lon", "speed", "heading", "ignition", "door", "driver")
 REQUIRED = ("plate", "time", "lat", "lon", "speed", "ignition")
