@@ -12,6 +12,7 @@ from pydantic import Field
 from tinhso.core.api import ERROR_RESPONSES, InputSchema
 from tinhso.core.downloads import attach
 from tinhso.core.errors import FieldError, ValidationFailed
+from tinhso.core.uploads import upload_guard
 from tinhso.dti import exports, frameworks, national, services
 from tinhso.dti.models import Framework, Result, Round, Value
 from tinhso.units.models import Unit
@@ -250,6 +251,7 @@ def adjust_value(request: HttpRequest, round_id: int, unit_id: int, code: str, p
 
 @router.post("/dti/rounds/{round_id}/units/{unit_id}/values/{code}/evidence",
              response={201: dict, **ERROR_RESPONSES}, summary="Nộp minh chứng / Upload evidence")
+@upload_guard(services.evidence_upload_check)
 def upload_evidence(request: HttpRequest, round_id: int, unit_id: int, code: str, file: UploadedFile = File(...)):
     """Multipart: `file`, and an optional `description` form field."""
     evidence = services.add_evidence(request.user, round_id, unit_id, code, file,
@@ -309,6 +311,7 @@ class WeightIn(InputSchema):
 
 @router.post("/dti/rounds/{round_id}/import-results", response={200: dict, **ERROR_RESPONSES},
              summary="Nhập kết quả Bộ công bố (xlsx, csv) / Import published results")
+@upload_guard(national.results_upload_check)
 def import_results(request: HttpRequest, round_id: int, file: UploadedFile = File(...)):
     """Multipart `file`: one row per province with `Tỉnh, thành phố` (name or code), `Năm` and a column per
     scored main indicator (headed by its code or name) holding its value 0–1. All or nothing."""

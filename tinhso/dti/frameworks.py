@@ -293,6 +293,12 @@ def can_manage_frameworks(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active and (is_system_admin(user) or user.role == Role.ADMIN))
 
 
+def framework_upload_check(request, **_kwargs) -> None:
+    """Upload check (core.uploads.upload_guard) of a framework document: administrators only."""
+    if not can_manage_frameworks(request.user):
+        raise Forbidden("Chỉ quản trị mới được ban hành bộ chỉ số", "Only administrators may issue a framework")
+
+
 def import_framework(user: User | None, doc: dict, status: str = FrameworkStatus.ACTIVE) -> Framework:
     """Check and store a framework document as a new edition; all or nothing. A draft edition that no
     round uses (e.g. one whose point split was not known) is replaced by a document with its code and

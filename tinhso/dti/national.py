@@ -182,6 +182,13 @@ class ImportOutcome:
     round: Round
 
 
+def results_upload_check(request, round_id, **_kwargs) -> None:
+    """Upload check (core.uploads.upload_guard) of published results: whoever may edit the round."""
+    from tinhso.core.uploads import url_id
+
+    _editable(request.user, get_round(url_id(round_id)))
+
+
 def import_results(user: User, round_id: int, content: bytes, filename: str) -> ImportOutcome:
     """Import published results: one row per province (or unit) with its year and each scored main
     indicator's value 0–1; units matched by name or code, diacritics-insensitive. All or nothing: a bad row

@@ -18,6 +18,7 @@ from tinhso.accounts.services import can_edit_unit, is_system_admin
 from tinhso.core.audit import history_of
 from tinhso.core.errors import Conflict, DomainError, FieldError, Forbidden, NotFound, ValidationFailed
 from tinhso.core.text import fold, vi_sort_key
+from tinhso.core.uploads import url_id
 from tinhso.dti.frameworks import component_specs, main_pillar_codes, require_scorable, scoring_problems
 from tinhso.dti.models import (
     Component,
@@ -80,6 +81,17 @@ def require_manage_round(user: User, round_: Round) -> None:
     if not can_manage_round(user, round_):
         raise Forbidden("Chỉ Sở KH&CN (quản trị của đơn vị tổ chức đánh giá) được thực hiện thao tác này",
                         "Only the DX office (an administrator of the organising unit) may do this")
+
+
+def evidence_upload_check(request, round_id, unit_id, **_kwargs) -> None:
+    """Upload check (core.uploads.upload_guard) of DTI evidence: the unit itself or the DX office."""
+    round_ = get_round(url_id(round_id))
+    require_add_evidence(request.user, round_, round_unit(round_, url_id(unit_id)))
+
+
+def require_add_evidence(user: User, round_: Round, unit: Unit) -> None:
+    if not (can_edit_unit(user, unit) or can_manage_round(user, round_)):
+        raise Forbidden(f"Bạn không được nộp minh chứng cho {unit.name}", f"You may not add evidence for {unit.name}")
 
 
 def can_see_unit(user: User, round_: Round, unit: Unit) -> bool:
@@ -413,8 +425,7 @@ def add_evidence(user: User, round_id: int, unit_id: int, component_code: str, u
                  description: str = "") -> Evidence:
     round_ = get_round(round_id)
     unit = round_unit(round_, unit_id)
-    if not (can_edit_unit(user, unit) or can_manage_round(user, round_)):
-        raise Forbidden(f"Bạn không được nộp minh chứng cho {unit.name}", f"You may not add evidence for {unit.name}")
+    require_add_evidence(user, round_, unit)
     if round_.status == RoundStatus.PUBLISHED:
         raise ValidationFailed(FieldError("file", "đợt đã công bố", "the round is published"))
     name = getattr(upload, "name", "") or ""

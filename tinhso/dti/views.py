@@ -16,6 +16,7 @@ from tinhso.core import jobs
 from tinhso.core.downloads import attach, stored_file
 from tinhso.core.errors import DomainError, FieldError, ValidationFailed
 from tinhso.core.formatting import vn_number, vn_signed
+from tinhso.core.uploads import upload_guard
 from tinhso.dti import exports, frameworks, national, services
 from tinhso.dti.charts import main_indicator_bars
 from tinhso.dti.models import Framework, FrameworkStatus, RoundStatus
@@ -174,6 +175,7 @@ def _start_job(request: HttpRequest, round_id: int, action: str) -> HttpResponse
 
 @login_required
 @require_POST
+@upload_guard(national.results_upload_check)
 def results_import(request: HttpRequest, round_id: int) -> HttpResponse:
     upload = request.FILES.get("file")
     try:
@@ -246,6 +248,7 @@ def scorecard(request: HttpRequest, round_id: int, unit_id: int) -> HttpResponse
 
 @login_required
 @require_POST
+@upload_guard(services.evidence_upload_check)
 def value_save(request: HttpRequest, round_id: int, unit_id: int, code: str) -> HttpResponse:
     version = _int(request.POST.get("version"))
     try:
@@ -289,6 +292,7 @@ def export(request: HttpRequest, round_id: int, fmt: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@upload_guard(frameworks.framework_upload_check)
 def framework_import(request: HttpRequest) -> HttpResponse:
     errors = []
     if request.method == "POST":

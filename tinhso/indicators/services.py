@@ -32,6 +32,7 @@ from tinhso.core.errors import Conflict, DomainError, FieldError, Forbidden, Not
 from tinhso.core.formatting import round_half_up, vn_number
 from tinhso.core.tabular import numbered
 from tinhso.core.text import fold
+from tinhso.core.uploads import url_id
 from tinhso.indicators import expressions, periods
 from tinhso.indicators.models import (
     Aggregation,
@@ -83,6 +84,15 @@ def require_view_unit(user: User, unit: Unit) -> None:
     if not can_view_unit(user, unit):
         raise Forbidden(f"Bạn không có quyền xem báo cáo của {unit.name}",
                         f"You may not read the reports of {unit.name}")
+
+
+def report_upload_check(request, unit_id=None, **_kwargs) -> None:
+    """Upload check (core.uploads.upload_guard) of a report file: someone who may change that unit's figures.
+    The unit comes from the page's address or the API's `unit_id` query parameter."""
+    unit = Unit.objects.filter(pk=url_id(unit_id if unit_id is not None else request.GET.get("unit_id", ""))).first()
+    if unit is None:
+        raise NotFound("Đơn vị", "Unit")
+    require_edit_unit(request.user, unit)
 
 
 def is_dx_office(user: User, unit: Unit) -> bool:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from tinhso.core.downloads import attach
 from tinhso.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from tinhso.core.formatting import vn_datetime
+from tinhso.core.uploads import upload_guard
 from tinhso.ioc import registry, services
 from tinhso.ioc.contract import CHART, MAP
 from tinhso.ioc.models import Audience, KioskLink, Pin
@@ -152,6 +153,7 @@ def export(request: HttpRequest, dashboard_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@upload_guard()  # any account with access imports its own dashboards
 def import_view(request: HttpRequest) -> HttpResponse:
     upload = request.FILES.get("file")
     try:

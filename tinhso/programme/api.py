@@ -13,6 +13,7 @@ from tinhso.core.api import ERROR_RESPONSES, MAX_OFFSET, AuditOut, Day, InputSch
 from tinhso.core.audit import history_of
 from tinhso.core.downloads import attach, stored_file
 from tinhso.core.errors import FieldError, ValidationFailed
+from tinhso.core.uploads import upload_guard
 from tinhso.programme import services, spreadsheet
 from tinhso.programme.deadlines import parse_deadline
 from tinhso.programme.models import (
@@ -484,6 +485,7 @@ def export_plan(request: HttpRequest, plan_id: int):
 
 @router.post(f"{PREFIX}/plans/{{plan_id}}/import", response={200: PlanImportOut, **ERROR_RESPONSES},
              summary="Nhập nhiệm vụ từ XLSX, tất cả hoặc không / Import tasks, all or nothing")
+@upload_guard(services.plan_upload_check)
 def import_plan(request: HttpRequest, plan_id: int, file: UploadedFile = File(...)):
     plan = services.get_plan(plan_id)
     services.require_manage_plan(request.user, plan)
@@ -563,6 +565,7 @@ def list_updates(request: HttpRequest, task_id: int):
 
 @router.post(f"{PREFIX}/tasks/{{task_id}}/updates", response={201: UpdateOut, **ERROR_RESPONSES},
              summary="Báo cáo tiến độ kèm minh chứng (multipart) / Post progress with evidence files")
+@upload_guard(services.progress_upload_check)
 def post_update(request: HttpRequest, task_id: int, text: str = Form(..., max_length=20000),
                 progress: int = Form(..., ge=0, le=100), status: Status = Form(...),
                 reported_on: Day | None = Form(None), files: list[UploadedFile] = File(default=None)):

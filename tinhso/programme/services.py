@@ -33,6 +33,7 @@ from tinhso.core.downloads import content_type_for
 from tinhso.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed, required, single_line_error
 from tinhso.core.formatting import vn_number, vn_percent
 from tinhso.core.text import fold, vi_sort_key
+from tinhso.core.uploads import url_id
 from tinhso.programme.deadlines import display as deadline_display
 from tinhso.programme.models import (
     OPEN_STATUSES,
@@ -134,6 +135,19 @@ def require_manage_plan(user: User, plan: Plan) -> None:
     if not can_manage_plan(user, plan):
         raise Forbidden(f"Chỉ cơ quan quản lý kế hoạch ({plan.province.name}) được thực hiện thao tác này",
                         f"Only the plan's managing office ({plan.province.name}) may do this")
+
+
+def plan_upload_check(request, plan_id, **_kwargs) -> None:
+    """Upload check (core.uploads.upload_guard) of a plan import: the plan's managing office only."""
+    require_manage_plan(request.user, get_plan(url_id(plan_id)))
+
+
+def progress_upload_check(request, task_id, **_kwargs) -> None:
+    """Upload check of a progress report with evidence: the task's lead unit (or the plan's office) only."""
+    task = get_task(url_id(task_id), request.user)
+    if not can_report(request.user, task):
+        raise Forbidden("Chỉ đơn vị chủ trì được báo cáo tiến độ nhiệm vụ này",
+                        "Only the lead unit may report progress on this task")
 
 
 def managed_provinces(user: User) -> QuerySet[Unit]:

@@ -17,6 +17,7 @@ from tinhso.core.downloads import attach, stored_file
 from tinhso.core.errors import DomainError, FieldError, Forbidden, ValidationFailed
 from tinhso.core.forms import apply_errors
 from tinhso.core.text import vi_sort_key
+from tinhso.core.uploads import upload_guard
 from tinhso.programme import charts, services, spreadsheet
 from tinhso.programme.forms import (
     BudgetFormSet,
@@ -245,6 +246,7 @@ def template_file(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@upload_guard(services.plan_upload_check)
 def plan_import(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = services.get_plan(plan_id)
     services.require_manage_plan(request.user, plan)
@@ -359,6 +361,7 @@ def task_edit(request: HttpRequest, task_id: int | None = None, plan_id: int | N
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@upload_guard(services.progress_upload_check)
 def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     task = services.get_task(task_id, request.user)
     can_report = services.can_report(request.user, task)

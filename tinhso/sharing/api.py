@@ -10,6 +10,7 @@ from pydantic import Field
 
 from tinhso.accounts.auth import TokenAuth
 from tinhso.core.api import ERROR_RESPONSES, AuditOut, DbId
+from tinhso.core.uploads import upload_guard
 from tinhso.sharing import imports, services
 from tinhso.sharing.models import Access, ApiKey, Service
 
@@ -354,6 +355,7 @@ class SharingImportOut(Schema):
 
 @router.post("/sharing/imports", response={200: SharingImportOut, **ERROR_RESPONSES},
              summary="Nhập nhật ký giao dịch / Import a transaction log")
+@upload_guard(services.log_upload_check)
 def import_log(request: HttpRequest, file: UploadedFile = File(...), mapping: str = Form(..., max_length=40),
                side: str = Form("", max_length=10)):
     """Tệp CSV/XLSX của LGSP, NDXP hoặc JSON lines của Kong/APISIX; dòng lỗi được báo, dòng tốt được giữ;

@@ -52,6 +52,13 @@ def is_dx_office(user: User) -> bool:
                                      and user.unit.kind == UnitKind.PROVINCE)
 
 
+def log_upload_check(request, **_kwargs) -> None:
+    """Upload check (core.uploads.upload_guard) of a transaction-log import: the DX office only."""
+    if not is_dx_office(request.user):
+        raise Forbidden("Chỉ cơ quan chuyên trách chuyển đổi số được nhập nhật ký giao dịch",
+                        "Only the DX office may import transaction logs")
+
+
 def is_operator(user: User) -> bool:
     """Read-only over the whole province's sharing: a viewer of the province, or a system-wide viewer."""
     return (user.is_authenticated and user.is_active and user.role == Role.VIEWER

@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from tinhso.core.audit import history_of
 from tinhso.core.errors import DomainError, FieldError
+from tinhso.core.uploads import upload_guard
 from tinhso.sharing import gateway as gw
 from tinhso.sharing import ledger, services
 from tinhso.sharing.models import AccessStatus, DataCategory, ServiceStatus
@@ -188,6 +189,7 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@upload_guard(services.log_upload_check)
 def imports_page(request: HttpRequest) -> HttpResponse:
     from tinhso.sharing import imports
     from tinhso.sharing.models import ImportBatch

@@ -14,8 +14,9 @@ from tinhso.core import jobs
 from tinhso.core.downloads import attach
 from tinhso.core.errors import DomainError, FieldError
 from tinhso.core.formatting import vn_date, vn_duration, vn_number
+from tinhso.core.uploads import upload_guard
 from tinhso.transport import generator, services
-from tinhso.transport.access import can_manage
+from tinhso.transport.access import can_manage, manage_upload_check
 from tinhso.transport.models import Business, LicenceKind, RuleKind
 
 
@@ -225,6 +226,7 @@ def basemap(request: HttpRequest) -> JsonResponse:
 # ---------------------------------------------------------------- the fleet registry
 
 @login_required
+@upload_guard(manage_upload_check)
 def fleet_page(request: HttpRequest) -> HttpResponse:
     """Counts, imports of the fleet and of declared contracts (all or nothing, errors per row), exports."""
     from django.db.models import Count
