@@ -22,8 +22,8 @@ def locked(monkeypatch):
     def busy(*args, **kwargs):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(units, "search_units", busy)
-    monkeypatch.setattr(units, "tree_as_of", busy)
+    monkeypatch.setattr(units, "search_page", busy)
+    monkeypatch.setattr(units, "children_as_of", busy)
 
 
 def test_a_lock_timeout_in_the_api_is_a_503_with_retry_after(db, root_admin, api_as, locked, settings):
@@ -66,15 +66,17 @@ def test_the_last_resort_handler_answers_a_lock_timeout_outside_any_view_with_50
     assert response.status_code == 503 and response["Retry-After"]
 
 
-def test_the_units_import_checks_every_row_before_taking_the_write_lock(transactional_db, root_admin, monkeypatch):
-    """SQLite takes its write lock at the start of a transaction: the rows' checks must run before it."""
+def test_the_units_import_checks_every_row_before_taking_the_write_lock(db, root_admin, monkeypatch):
+    """SQLite takes its write lock at the start of a transaction: the rows' checks must run before it (the test
+    itself runs inside one, so "inside" means deeper than where the import was called)."""
     province = units.create_unit(root_admin, units.UnitData(name="Tỉnh A", kind="province", code="000.00.00.H98"))
     checked_inside: list[bool] = []
+    depth = len(connection.atomic_blocks)
     original = units.validate
 
     def spy(data, instance=None, row=None, check_code_clash=True):
         if row is not None:  # the import's own checks (the bulk write re-checks without row numbers)
-            checked_inside.append(connection.in_atomic_block)
+            checked_inside.append(len(connection.atomic_blocks) > depth)
         return original(data, instance, row, check_code_clash)
 
     monkeypatch.setattr(units, "validate", spy)

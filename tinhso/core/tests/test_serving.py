@@ -45,8 +45,11 @@ def test_uncollected_static_files_keep_their_plain_names(settings, tmp_path):
 
 
 @pytest.mark.django_db
-def test_the_home_province_is_counted_once_not_on_every_page(root_admin, province, viewer_user,
-                                                            django_assert_num_queries):
+def test_the_home_province_is_counted_once_not_on_every_page(root_admin, make_unit, django_assert_num_queries):
+    from tinhso.accounts.models import Role, User
+
+    province = make_unit("Tỉnh Thái Nguyên", "province", code="000.00.00.H55")
+    User.objects.create_user("tn", password="x", role=Role.FOCAL, unit=province)
     first = home_province(root_admin)
     assert first == province
     with django_assert_num_queries(0):
