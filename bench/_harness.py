@@ -57,9 +57,15 @@ def fmt(n: float, decimals: int = 0) -> str:
 
 
 class Timer:
+    """Wall time (`seconds`) and the CPU time of this process, all its threads (`cpu_seconds`): on a
+    shared machine the CPU time is the load-independent figure (what the work costs, not how long it
+    waited for a core)."""
+
     def __enter__(self):
         self.start = time.perf_counter()
+        self.cpu_start = time.process_time()
         return self
 
     def __exit__(self, *exc):
         self.seconds = time.perf_counter() - self.start
+        self.cpu_seconds = time.process_time() - self.cpu_start

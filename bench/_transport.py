@@ -10,7 +10,7 @@ of points one by one would take longer than the benchmark itself.
 
 import datetime as dt
 
-from tinhso.transport.columnar import LOCAL_OFFSET
+from tinhso.core.columnar import LOCAL_OFFSET
 
 
 def inspector():

@@ -3,7 +3,10 @@ process), beside DuckDB reading the same file, and the listener over UDP and TCP
 
 The ingest parses every line (priority, timestamp, host, program, message; sshd logins and web access
 logs classified), attributes each host to its system and owner through the inventory, and writes Parquet
-by day. DuckDB only reads the lines and extracts the header fields with one regular expression.
+by day. DuckDB only reads the lines and extracts the header fields with one regular expression. The
+baseline beside it is the line-by-line parser (`parsers.parse_syslog`, what the ingest used before the
+column-wise one) over the same lines, parsing only. Each figure is given in wall time and in CPU time of
+the process (all threads): on the shared machine the CPU rate is the load-independent one.
 
     /work/venv/bin/python bench/bench_security_ingest.py [--small] [--events N] [--rate R]
 """
@@ -52,6 +55,15 @@ def main() -> int:
     with _harness.Timer() as ours:
         result = store.ingest_file(path, "syslog", 2024)
     rate = result.lines / ours.seconds
+    from tinhso.security.events import parsers
+
+    with open(path, encoding="utf-8") as handle:
+        lines = handle.read().splitlines()
+    with _harness.Timer() as baseline:
+        clock = parsers._Clock(2024)
+        parsed = sum(parsers.parse_syslog(line, clock) is not None for line in lines)
+    len_lines = len(lines)
+    del lines
     con = duckdb.connect()
     with _harness.Timer() as duck:
         header = "'^<(\\d+)>(\\w+) +(\\d+) (\\S+) (\\S+) ([^:\\[ ]+)'"
@@ -59,12 +71,18 @@ def main() -> int:
                         FROM read_csv('{path}', columns={{'line': 'VARCHAR'}}, delim=E'\\x01', header=false,
                                       quote='', escape='')""").fetchall()
     print(f"Syslog → Parquet: {_harness.fmt(result.lines)} dòng / lines trong / in {_harness.fmt(ours.seconds, 2)} s "
-          f"= {_harness.fmt(rate)} sự kiện/s / events/s (mục tiêu / target ≥ {_harness.fmt(TARGET)}); "
-          f"{_harness.fmt(result.malformed)} lỗi / malformed, {_harness.fmt(result.attributed)} gắn hệ thống / "
-          f"attributed")
+          f"= {_harness.fmt(rate)} sự kiện/s / events/s (mục tiêu / target ≥ {_harness.fmt(TARGET)}); CPU "
+          f"{_harness.fmt(ours.cpu_seconds, 2)} s = {_harness.fmt(result.lines / ours.cpu_seconds)} sự kiện / events "
+          f"per CPU-s; {_harness.fmt(result.malformed)} lỗi / malformed, {_harness.fmt(result.attributed)} gắn hệ "
+          f"thống / attributed")
     print(f"DuckDB đọc cùng tệp / reading the same file: {_harness.fmt(duck.seconds, 2)} s "
-          f"({_harness.fmt(result.lines / duck.seconds)}/s); tỷ lệ thời gian / time ratio "
-          f"{_harness.fmt(ours.seconds / duck.seconds, 2)}×")
+          f"({_harness.fmt(result.lines / duck.seconds)}/s; CPU {_harness.fmt(duck.cpu_seconds, 2)} s); tỷ lệ thời "
+          f"gian / time ratio {_harness.fmt(ours.seconds / duck.seconds, 2)}×, CPU "
+          f"{_harness.fmt(ours.cpu_seconds / duck.cpu_seconds, 2)}×")
+    print(f"Mốc so sánh / baseline — phân tích từng dòng bằng Python / line-by-line Python parser (chỉ phân tích / "
+          f"parsing only, {_harness.fmt(parsed)} dòng / lines): {_harness.fmt(baseline.seconds, 2)} s = "
+          f"{_harness.fmt(len_lines / baseline.seconds)}/s; CPU {_harness.fmt(baseline.cpu_seconds, 2)} s = "
+          f"{_harness.fmt(len_lines / baseline.cpu_seconds)} per CPU-s")
 
     seconds = 3.0 if args.small else 10.0
     counters = asyncio.run(_listener_run(Listener(year=2024), args.rate, seconds))

@@ -110,6 +110,24 @@ def _run(port: int, path: str, clients: int, calls: int, headers: dict, rate: fl
     return latencies, failures[0], len(latencies) / (time.perf_counter() - started)
 
 
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system, all threads) of a process and its live children, from /proc: what a phase
+    cost the server, whatever the machine's load made it wait."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
 def _p(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
@@ -164,9 +182,13 @@ def main() -> int:
         headers = {"X-Api-Key": key}
         _run(gw_port, "/sharing/gw/ho-tich/records/1", 4, 10, headers)  # warm-up: imports, pools
         _run(up_port, "/api/records/1", 4, 10, {})
+        up_cpu = _cpu_seconds(upstream.pid)
         direct, direct_failed, direct_rps = _run(up_port, "/api/records/1", args.clients, calls, {}, args.rate)
+        up_cpu = _cpu_seconds(upstream.pid) - up_cpu
+        gw_cpu = _cpu_seconds(gateway.pid)
         via, via_failed, via_rps = _run(gw_port, "/sharing/gw/ho-tich/records/1", args.clients, calls, headers,
                                         args.rate)
+        gw_cpu = _cpu_seconds(gateway.pid) - gw_cpu
     finally:
         gateway.terminate()
         upstream.terminate()
@@ -185,6 +207,10 @@ def main() -> int:
     print(f"  {'thêm / added':<24}{_harness.fmt(overhead, 2):>10}"
           f"{_harness.fmt((_p(via, 0.99) - _p(direct, 0.99)) * ms, 2):>10} ms — mục tiêu / target median < 5 ms "
           f"{'✔' if overhead < 5 else '✘'}")
+    n_calls = args.clients * calls
+    print(f"  CPU mỗi lượt (không phụ thuộc tải máy) / CPU per call (load-independent): cổng / gateway process "
+          f"{_harness.fmt(gw_cpu / n_calls * ms, 2)} ms, máy chủ đích / upstream "
+          f"{_harness.fmt(up_cpu / n_calls * ms, 2)} ms")
     recorded = ledger.query("SELECT count(*), count(DISTINCT message_id) FROM {ledger} "
                             "WHERE side = 'gateway' AND status = 200")[0]
     expected = args.clients * calls + 40

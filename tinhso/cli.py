@@ -33,14 +33,10 @@ def _app_commands() -> dict[str, list[str]]:
     return commands
 
 
-def _serve(host: str, port: int, threads: int, connections: int = 1000) -> None:
-    from waitress import serve
+def _serve(args) -> None:
+    from tinhso.core.serving import serve
 
-    from tinhso.wsgi import application
-
-    # waitress stops accepting beyond `connection_limit` open connections (100 by default): an operations
-    # centre's video wall keeps one keep-alive connection per screen, so allow many more
-    serve(application, host=host, port=port, threads=threads, connection_limit=connections, ident="tinhso")
+    serve(args.host, args.port, args.threads, args.connections, args.server, args.workers)
 
 
 def _banner(host: str, port: int) -> None:
@@ -94,6 +90,10 @@ def main(argv: list[str] | None = None) -> int:
         command.add_argument("--port", type=int, default=8000)
         command.add_argument("--threads", type=int, default=8)
         command.add_argument("--connections", type=int, default=1000, help="open connections at most")
+        command.add_argument("--server", choices=("auto", "gunicorn", "waitress"), default="auto",
+                             help="auto: gunicorn with several processes on Linux, waitress elsewhere")
+        command.add_argument("--workers", type=int, default=0,
+                             help="gunicorn worker processes (default TINHSO_WORKERS, else cores + 1)")
     sub.add_parser("migrate", help="create or upgrade the database schema")
     args = parser.parse_args(argv)
 
@@ -104,8 +104,14 @@ def main(argv: list[str] | None = None) -> int:
         print("Đang nạp dữ liệu mẫu / loading the demo province…", flush=True)
         call_command("load_demo")
         _banner(args.host, args.port)
+    if args.command == "demo" and os.name == "posix":
+        # serve from a fresh process: nothing the demo's loading opened (database, DuckDB) reaches forked workers
+        sys.stdout.flush()
+        os.execv(sys.executable, [sys.executable, "-m", "tinhso.cli", "serve", "--host", args.host, "--port",
+                                  str(args.port), "--threads", str(args.threads), "--connections",
+                                  str(args.connections), "--server", args.server, "--workers", str(args.workers)])
     if args.command in ("demo", "serve"):
-        _serve(args.host, args.port, args.threads, args.connections)
+        _serve(args)
     return 0
 
 

@@ -40,6 +40,10 @@ def _isolated_media(tmp_path, settings):
     settings.TINHSO_2FA_REQUIRED_ROLES = []
     # background jobs run in the request: a test's transaction is never committed for a job thread to read
     settings.TINHSO_JOBS_INLINE = True
+    # per-process memos (menus, home province) start empty in every test
+    from tinhso.core import memo
+
+    memo.clear()
 
 
 @pytest.fixture(scope="session")

@@ -115,6 +115,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "tinhso.accounts.middleware.NoAccessByDefaultMiddleware",
     "tinhso.accounts.middleware.SecondFactorMiddleware",
+    "tinhso.core.middleware.UploadGuardMiddleware",
     "axes.middleware.AxesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -144,10 +145,20 @@ TEMPLATES = [
 ]
 
 
+# How long a write waits for another's lock before giving up with 503 + Retry-After (docs/deployment.md).
+LOCK_TIMEOUT_SECONDS = float(os.environ.get("TINHSO_LOCK_TIMEOUT") or 20)
+TINHSO_RETRY_AFTER = _int_env("TINHSO_RETRY_AFTER", 5)
+
+
 def _database() -> dict:
     url = os.environ.get("TINHSO_DATABASE_URL")
     if url:
-        return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        database = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        # a lock wait ends after LOCK_TIMEOUT_SECONDS with SQLSTATE 55P03, answered 503 (never an endless wait)
+        options = database.setdefault("OPTIONS", {})
+        lock_timeout = f"-c lock_timeout={int(LOCK_TIMEOUT_SECONDS * 1000)}"
+        options["options"] = f"{options.get('options', '')} {lock_timeout}".strip()
+        return database
     return {
         "ENGINE": "django.db.backends.sqlite3",
         # SQLite gives its -wal and -shm files the database file's mode, so 0600 here covers them
@@ -157,7 +168,7 @@ def _database() -> dict:
         "OPTIONS": {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            "timeout": LOCK_TIMEOUT_SECONDS,
         },
     }
 
@@ -199,14 +210,26 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Figures are formatted by tinhso.core.formatting (1.562 · 97,4%) in every language; Django's own
+# grouping would only ever apply in English (Vietnamese has none) and there turned years and ids into
+# "2,026" — on pages and inside links (?year=2,026, ?unit=1,204).
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
-# Serve app static files straight from installed packages: no collectstatic step, no CDN.
+# `tinhso serve` collects the static files into the data directory with hashed names and gzip copies (cached a
+# year, sent compressed: core.serving); files not collected (tests, runserver) are served from the installed
+# packages. No CDN.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "tinhso.core.staticfiles.HashedStaticFiles"},
+}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = ("jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz",
+                                       "br", "swf", "flv", "woff", "woff2", "3gp", "3gpp", "asf", "avi", "m4v", "mov",
+                                       "mp4", "mpeg", "mpg", "webm", "wmv")
 
 # The province pages open on for accounts without one of their own (the system administrator):
 # an electronic code, statistics code or name; empty = the province most accounts belong to.
@@ -217,7 +240,13 @@ TINHSO_MAP_TILE_URL = os.environ.get("TINHSO_MAP_TILE_URL", "")
 EMAIL_BACKEND = os.environ.get("TINHSO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("TINHSO_FROM_EMAIL", "tinhso@localhost")
 
-DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+# Request and upload limits (docs/security-hardening.md, "Uploads"): bodies above TINHSO_MAX_REQUEST_MB and
+# uploads above TINHSO_MAX_UPLOAD_MB are refused (413) before they are read; imports stop reading at
+# TINHSO_MAX_IMPORT_ROWS rows.
+TINHSO_MAX_REQUEST_MB = float(os.environ.get("TINHSO_MAX_REQUEST_MB") or 100)
+TINHSO_MAX_UPLOAD_MB = float(os.environ.get("TINHSO_MAX_UPLOAD_MB") or 50)
+TINHSO_MAX_IMPORT_ROWS = _int_env("TINHSO_MAX_IMPORT_ROWS", 200_000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(min(TINHSO_MAX_REQUEST_MB, 50) * 1024 * 1024)
 
 # ---------------------------------------------------------------- TLS deployment (docs/deployment.md)
 # Behind an HTTPS reverse proxy: TINHSO_SECURE_COOKIES=1 TINHSO_SSL_REDIRECT=1 TINHSO_HSTS_SECONDS=31536000

@@ -8,6 +8,8 @@ from tinhso.api import api
 from tinhso.core import views as core_views
 from tinhso.ioc import views as ioc_views
 
+handler500 = "tinhso.core.views.server_error"
+
 urlpatterns = [
     path("", ioc_views.home, name="home"),  # the operations centre is the front door
     path("healthz", core_views.healthz, name="healthz"),

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tinhso.accounts.models import ApiToken, Role, User
 from tinhso.core.errors import FieldError, Forbidden, NotFound, ValidationFailed
+from tinhso.core.memo import Memo
 from tinhso.units.models import Succession, Unit, UnitEvent, UnitKind
 
 WRITER_ROLES = {Role.ADMIN, Role.FOCAL, Role.API_CLIENT}
@@ -46,6 +47,24 @@ def require_edit_unit(user: User, unit: Unit | None) -> None:
             f"You may not change data of {unit.name if unit else 'the top level'}; "
             "only your own unit and the units below it",
         )
+
+
+def can_write(user: User) -> bool:
+    """May change something somewhere: a system administrator, or an administrator, focal point or API client
+    with a unit. Leaders and viewers change nothing (and so upload nothing)."""
+    return bool(user.is_authenticated and user.is_active and (
+        is_system_admin(user) or (user.role in WRITER_ROLES and user.unit_id is not None)))
+
+
+def require_writer(user: User) -> None:
+    if not can_write(user):
+        raise Forbidden("Tài khoản của bạn chỉ được xem, không được nhập hay tải tệp lên",
+                        "Your account is read-only: it may not import or upload files")
+
+
+def upload_by_writer(request, **_kwargs) -> None:
+    """The upload check (core.uploads.upload_guard) of imports whose rows are then checked one by one."""
+    require_writer(request.user)
 
 
 def editable_units_filter(user: User, field: str = "") -> Q:
@@ -246,6 +265,13 @@ def home_province(user: User | None = None, day: dt.date | None = None) -> Unit 
     own = province_of(user.unit) if user is not None and user.is_authenticated and user.unit_id else None
     if own is not None and own.is_valid_on(day):
         return own
+    return _HOME.get((day, settings.TINHSO_HOME_PROVINCE), lambda: _home_province(day))
+
+
+_HOME = Memo(60)  # per process: counting every account's province on every page was the cost
+
+
+def _home_province(day: dt.date) -> Unit | None:
     provinces = Unit.objects.as_of(day).filter(kind=UnitKind.PROVINCE)
     wanted = settings.TINHSO_HOME_PROVINCE
     if wanted:

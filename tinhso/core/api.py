@@ -8,7 +8,7 @@ import typing
 import uuid
 from typing import Annotated
 
-from django.db import DataError
+from django.db import DataError, OperationalError
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -16,7 +16,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from tinhso.core.errors import DomainError, FieldError
+from tinhso.core.errors import DomainError, FieldError, Unavailable, is_lock_timeout
 
 # Largest primary key a database can hold (64-bit). Ids outside 1..MAX_ID are bad input, not a server error.
 MAX_ID = 2**63 - 1
@@ -180,9 +180,32 @@ def install_error_handlers(api: NinjaAPI) -> None:
         body = _error_body("http_error", str(exc), str(exc))
         return api.create_response(request, body, status=exc.status_code)
 
+    @api.exception_handler(OperationalError)
+    def database_busy(request: HttpRequest, exc: OperationalError):
+        # A lock wait that timed out (another long write): 503, try again, never a 500
+        if is_lock_timeout(exc):
+            return busy_response(lambda body: api.create_response(request, body, status=503))
+        return server_error_response(request, exc, lambda body: api.create_response(request, body, status=500))
+
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception):
+        if is_lock_timeout(exc):
+            return busy_response(lambda body: api.create_response(request, body, status=503))
         return server_error_response(request, exc, lambda body: api.create_response(request, body, status=500))
+
+
+def retry_after_seconds() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "TINHSO_RETRY_AFTER", 5))
+
+
+def busy_response(respond):
+    """503 with Retry-After and the error shape: the database was busy, nothing was written."""
+    seconds = retry_after_seconds()
+    response = respond(Unavailable(seconds).as_dict())
+    response["Retry-After"] = str(seconds)
+    return response
 
 
 def server_error_body(reference: str) -> dict:
@@ -227,6 +250,8 @@ class FieldErrorOut(Schema):
     field: str
     message: ErrorMessage
     row: int | None = Field(None, description="dòng trong tệp nhập / line of an imported file")
+    column: str | None = Field(None, description="cột trong tệp nhập: chữ cái — tiêu đề / column of an imported "
+                               "file: letter — heading, e.g. 'C — Đơn vị chủ trì'")
 
 
 class ErrorOut(Schema):
@@ -238,7 +263,8 @@ class ErrorOut(Schema):
     reference: str | None = Field(None, description="mã tham chiếu của lỗi máy chủ (500) / server error reference")
 
 
-ERROR_RESPONSES = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERROR_RESPONSES = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut,
+                   422: ErrorOut, 503: ErrorOut}
 # Documented on every operation of the document (see TinhsoAPI): any operation can meet bad input, a missing
 # login, a refusal, a missing record, a concurrent edit, an invalid parameter or a bug.
 DOCUMENTED_ERRORS = {
@@ -248,8 +274,10 @@ DOCUMENTED_ERRORS = {
     404: "Không tìm thấy / Not found",
     405: "Phương thức không được hỗ trợ / Method not allowed",
     409: "Xung đột phiên bản / Version conflict",
+    413: "Yêu cầu hoặc tệp quá lớn / Request or upload too large",
     422: "Tham số hoặc thân yêu cầu sai kiểu / Invalid parameters or body",
     500: "Lỗi máy chủ, kèm mã tham chiếu / Server error, with a reference id",
+    503: "Cơ sở dữ liệu đang bận, thử lại sau Retry-After giây / Database busy, retry after Retry-After seconds",
 }
 
 

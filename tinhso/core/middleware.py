@@ -1,10 +1,20 @@
 import json
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 
-from tinhso.core.errors import DomainError, FieldError, ValidationFailed
+from tinhso.core import uploads
+from tinhso.core.errors import (
+    DomainError,
+    FieldError,
+    Forbidden,
+    PayloadTooLarge,
+    ValidationFailed,
+    is_lock_timeout,
+)
 
 
 def _nul_field(value, path: str = "") -> str | None:
@@ -80,6 +90,10 @@ class DomainErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception):
         if isinstance(exception, DomainError) and not request.path.startswith("/api/"):
             return render(request, "core/error.html", {"error": exception}, status=exception.status)
+        if is_lock_timeout(exception):
+            from tinhso.core.views import busy_page
+
+            return busy_page(request)
         return None
 
 
@@ -96,3 +110,77 @@ class ContentSecurityPolicyMiddleware:
         if policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = policy
         return response
+
+
+def _error_response(request: HttpRequest, error: DomainError) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse(error.as_dict(), status=error.status)
+    return render(request, "core/error.html", {"error": error}, status=error.status)
+
+
+def _unauthenticated(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": "unauthenticated", "message": {
+            "vi": "Chưa đăng nhập hoặc mã truy cập không hợp lệ", "en": "Not logged in or invalid access token"},
+            "errors": []}, status=401)
+    return redirect_to_login(request.get_full_path())
+
+
+class UploadGuardMiddleware:
+    """Refuses oversized bodies and unauthorised uploads before anything reads the body (see core.uploads).
+    After the authentication middlewares, and — being a plain `__call__` — before every `process_view`, i.e.
+    before the CSRF check, which would parse a multipart body to find its token."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        length = uploads.declared_length(request)
+        if length > uploads.max_request_mb() * uploads.MB:
+            return _error_response(request, PayloadTooLarge(uploads.max_request_mb()))
+        if uploads.is_multipart(request):
+            refusal = self._refuse_upload(request, length)
+            if refusal is not None:
+                return refusal
+        return self.get_response(request)
+
+    def _refuse_upload(self, request: HttpRequest, length: int) -> HttpResponse | None:
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None  # answered 404 without reading anything
+        policy, operation = uploads.policy_of(match.func, request)
+        if policy is None and match.app_name != "admin":
+            # an address that takes no file (a sign-in form posted as multipart): its fields only
+            if length > uploads.FORM_LIMIT_MB * uploads.MB:
+                return _error_response(request, PayloadTooLarge(uploads.FORM_LIMIT_MB))
+            return None
+        user = getattr(request, "user", None)
+        if (user is None or not user.is_authenticated) and operation is not None:
+            self._bearer(request, operation)  # an API client's token, read from its header only
+            user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return _unauthenticated(request)
+        if match.app_name == "admin" and not user.is_staff:  # Django's admin: staff only
+            return _error_response(request, Forbidden())
+        if policy is not None and policy.check is not None:
+            try:
+                policy.check(request, **match.kwargs)
+            except DomainError as exc:
+                return _error_response(request, exc)
+        limit = policy.limit_mb() if policy is not None else uploads.max_upload_mb()  # the admin: upload limit
+        if length > limit * uploads.MB:
+            return _error_response(request, PayloadTooLarge(limit, "Tệp tải lên", "The upload"))
+        return None
+
+    @staticmethod
+    def _bearer(request: HttpRequest, operation) -> None:
+        from ninja.security import HttpBearer
+
+        for callback in getattr(operation, "auth_callbacks", []):
+            if isinstance(callback, HttpBearer):
+                try:
+                    if callback(request):
+                        return
+                except Exception:  # noqa: BLE001 - a bad token is answered by the API itself
+                    continue

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 
+from tinhso.core.memo import Memo
+
 logger = logging.getLogger(__name__)
 
 
@@ -22,7 +24,17 @@ class Module:
         return reverse(self.url_name)
 
 
+_MENUS = Memo(60)
+
+
 def modules_for(user) -> list[Module]:
+    """The menu of `user`: the same for every request of the same account and role, so it is kept a minute per
+    process (a page no longer walks every app and reverses every address)."""
+    key = (user.pk, getattr(user, "role", ""), getattr(user, "unit_id", None), user.is_superuser, user.is_active)
+    return _MENUS.get(key, lambda: _modules_for(user))
+
+
+def _modules_for(user) -> list[Module]:
     modules = []
     for config in apps.get_app_configs():
         entry = getattr(config, "nav_entry", None)

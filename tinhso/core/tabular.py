@@ -14,7 +14,8 @@ import csv
 import datetime as dt
 import io
 import unicodedata
-from collections.abc import Iterable, Sequence
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
 
 import openpyxl
 from openpyxl.styles import Font, PatternFill
@@ -22,8 +23,10 @@ from openpyxl.utils import get_column_letter
 
 from tinhso.core.errors import FieldError, ValidationFailed
 from tinhso.core.text import fold
+from tinhso.core.uploads import MB, limited_rows, max_import_rows, max_upload_mb
 
-MAX_ROWS = 200_000
+MAX_COLUMNS = 200  # no import has more columns; a wider sheet is cut, not held in memory
+XLSX_EXPANSION = 20  # how much larger than the upload limit an XLSX file may unpack
 
 
 class TableRow(dict):
@@ -39,9 +42,11 @@ def numbered(rows: list[dict]):
         yield getattr(row, "line", position), row
 
 
-def read_table(content: bytes, filename: str, aliases: dict[str, str]) -> list[dict]:
+def read_table(content: bytes, filename: str, aliases: dict[str, str], max_rows: int | None = None) -> list[dict]:
     """Rows of the first sheet as dicts (`TableRow`, with their line number); blank lines are skipped.
-    `aliases` maps folded header text → canonical key."""
+    `aliases` maps folded header text → canonical key. Rows are streamed from the file and reading stops as
+    soon as it holds more than `max_rows` (TINHSO_MAX_IMPORT_ROWS): the rest of the file is never parsed."""
+    limit = max_import_rows() if max_rows is None else max_rows
     name = filename.lower()
     try:
         if name.endswith(".xlsx"):
@@ -51,28 +56,26 @@ def read_table(content: bytes, filename: str, aliases: dict[str, str]) -> list[d
         else:
             raise ValidationFailed(FieldError(
                 "file", "chỉ nhận tệp .csv hoặc .xlsx", "only .csv or .xlsx files are accepted"))
+        header_row = next(raw_rows, None)
+        if header_row is None:
+            raise ValidationFailed(FieldError("file", "tệp trống", "the file is empty"))
+        header = [aliases.get(fold(str(h or "")).replace(" ", "_"), aliases.get(fold(str(h or "")), ""))
+                  for h in header_row[:MAX_COLUMNS]]
+        if not any(header):
+            raise ValidationFailed(FieldError(
+                "file", "không nhận ra dòng tiêu đề", "the header row was not recognised"))
+        rows = []
+        for line, values in enumerate(limited_rows(raw_rows, limit), start=2):
+            if all(v is None or str(v).strip() == "" for v in values):
+                continue
+            row = TableRow((key, _clean(v)) for key, v in zip(header, values, strict=False) if key)
+            row.line = line
+            rows.append(row)
     except ValidationFailed:
         raise
     except Exception as exc:  # a corrupt file is bad input, never a server error
         raise ValidationFailed(FieldError(
             "file", f"không đọc được tệp: {exc}", f"the file could not be read: {exc}")) from exc
-    if not raw_rows:
-        raise ValidationFailed(FieldError("file", "tệp trống", "the file is empty"))
-    header = [aliases.get(fold(str(h or "")).replace(" ", "_"), aliases.get(fold(str(h or "")), ""))
-              for h in raw_rows[0]]
-    if not any(header):
-        raise ValidationFailed(FieldError(
-            "file", "không nhận ra dòng tiêu đề", "the header row was not recognised"))
-    if len(raw_rows) - 1 > MAX_ROWS:
-        raise ValidationFailed(FieldError(
-            "file", f"quá {MAX_ROWS} dòng", f"more than {MAX_ROWS} rows"))
-    rows = []
-    for line, values in enumerate(raw_rows[1:], start=2):
-        if all(v is None or str(v).strip() == "" for v in values):
-            continue
-        row = TableRow((key, _clean(v)) for key, v in zip(header, values, strict=False) if key)
-        row.line = line
-        rows.append(row)
     return rows
 
 
@@ -82,10 +85,30 @@ def _clean(value):
     return value
 
 
-def _xlsx_rows(content: bytes) -> list[list]:
+def check_xlsx_expansion(content: bytes) -> None:
+    """An XLSX file is a zip: refuse one whose parts would unpack to more than XLSX_EXPANSION times the upload
+    limit (a "zip bomb") before openpyxl inflates its shared strings."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise ValidationFailed(FieldError("file", "tệp XLSX hỏng", "the XLSX file is corrupt")) from exc
+    limit = XLSX_EXPANSION * max_upload_mb() * MB
+    if expanded > limit:
+        raise ValidationFailed(FieldError(
+            "file", f"tệp XLSX giải nén ra quá {limit // MB:.0f} MB", f"the XLSX file unpacks to over "
+            f"{limit // MB:.0f} MB"))
+
+
+def _xlsx_rows(content: bytes) -> Iterator[list]:
+    check_xlsx_expansion(content)
     workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     sheet = workbook.worksheets[0]
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
+    try:
+        for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
+            yield list(row)
+    finally:
+        workbook.close()
 
 
 # What a spreadsheet treats as the start of a formula (or strips before one).
@@ -133,12 +156,13 @@ def decode_text(content: bytes, what_vi: str = "tệp CSV", what_en: str = "CSV 
         "(Excel: Save As → CSV UTF-8), or as Unicode (UTF-16) or Windows-1258"))
 
 
-def _csv_rows(content: bytes) -> list[list]:
+def _csv_rows(content: bytes) -> Iterator[list]:
     text = decode_text(content)
     # Only the delimiter is guessed: the sniffer would take the apostrophes exports put before would-be
     # formulas for a quote character. Spreadsheets quote with '"' anyway.
     delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter if text.strip() else ","
-    return [[_unquote(v) for v in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+        yield [_unquote(v) for v in row[:MAX_COLUMNS]]
 
 
 def parse_date(value, field: str, row: int | None = None) -> dt.date | None:

@@ -1,4 +1,5 @@
 import mimetypes
+import sys
 import time
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from django.views.decorators.cache import cache_control
 
 from tinhso import __version__
 from tinhso.core import jobs
-from tinhso.core.errors import DomainError
+from tinhso.core.errors import DomainError, Unavailable, is_lock_timeout
 from tinhso.core.models import JobStatus
 
 
@@ -64,3 +65,27 @@ def leaflet_asset(request: HttpRequest, path: str) -> FileResponse:
         raise Http404
     file = Path(leaflet.BASE_DIR) / path
     return FileResponse(open(file, "rb"), content_type=mimetypes.guess_type(str(file))[0])
+
+
+def busy_page(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After for a database lock wait that timed out: the API gets the error shape, a page
+    says in Vietnamese (and English) that nothing was saved and to try again."""
+    from tinhso.core.api import retry_after_seconds
+
+    error = Unavailable(retry_after_seconds())
+    if request.path.startswith("/api/"):
+        response = JsonResponse(error.as_dict(), status=503)
+    else:
+        response = render(request, "core/error.html", {"error": error}, status=503)
+    response["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: called for any exception no view or middleware handled (e.g. the session saved after a
+    view). A lock time-out is the database being busy (503), not a bug."""
+    from django.views.defaults import server_error as default_server_error
+
+    if is_lock_timeout(sys.exc_info()[1]):
+        return busy_page(request)
+    return default_server_error(request)

@@ -12,7 +12,8 @@ from pydantic import Field
 from tinhso.core.api import ERROR_RESPONSES, InputSchema
 from tinhso.core.downloads import attach
 from tinhso.core.errors import FieldError, ValidationFailed
-from tinhso.dti import exports, frameworks, services
+from tinhso.core.uploads import upload_guard
+from tinhso.dti import exports, frameworks, national, services
 from tinhso.dti.models import Framework, Result, Round, Value
 from tinhso.units.models import Unit
 
@@ -37,7 +38,9 @@ class RoundOut(Schema):
     status: str
     framework_id: int
     framework: str = Field(description="Mã và phiên bản bộ chỉ số / framework code and edition")
-    scope_id: int
+    scope_id: int | None = Field(description="Đơn vị tổ chức; trống: toàn quốc / organising unit; empty: nationwide")
+    national: bool = False
+    derived_from_id: int | None = Field(None, description="Đợt gốc của đợt quy đổi / source of a derived round")
     published_at: dt.datetime | None
     version: int
     warnings: list[str] = Field(default_factory=list, description="Cảnh báo, ví dụ chưa lấy được số liệu tự động")
@@ -47,8 +50,10 @@ class RoundIn(InputSchema):
     name: str = Field(min_length=1, max_length=255)
     year: int = Field(ge=2000, le=2100)
     framework_id: int
-    scope_id: int
-    unit_ids: list[int] = Field(min_length=1, max_length=5000)
+    scope_id: int | None = Field(None, description="Trống chỉ với đợt toàn quốc / empty only for a national round")
+    national: bool = Field(False, description="Xếp hạng tỉnh, thành phố toàn quốc / a national ranking of provinces")
+    unit_ids: list[int] = Field(default_factory=list, max_length=5000,
+                                description="Ít nhất một, trừ đợt toàn quốc (nhập kết quả sẽ thêm tỉnh)")
     note: str = Field("", max_length=5000)
 
 
@@ -91,8 +96,12 @@ class ResultOut(Schema):
     index: float
     framework: str
     by_pillar: dict
+    pillar_values: dict = Field(description="Giá trị trụ cột 0–1 = điểm trụ cột / điểm tối đa của trụ cột")
     pillar_ranks: dict
     by_main: dict
+    main_values: dict = Field(description="Giá trị chỉ số chính 0–1 = điểm / điểm tối đa")
+    main_sources: dict = Field(description="Chỉ số chính nhập ở cấp chỉ số chính: imported | entered | derived")
+    derived: bool = Field(description="Giá trị suy ra từ đơn vị tiền thân / derived from predecessors")
     previous_points: float | None
     previous_index: float | None
     previous_basis: str
@@ -115,17 +124,25 @@ def _f(number) -> float | None:
 def _round_out(round_: Round) -> dict:
     return {"id": round_.pk, "name": round_.name, "year": round_.year, "status": round_.status,
             "framework_id": round_.framework_id, "framework": round_.framework.label, "scope_id": round_.scope_id,
+            "national": round_.national, "derived_from_id": round_.derived_from_id,
             "published_at": round_.published_at, "version": round_.version,
             "warnings": getattr(round_, "warnings", [])}
 
 
-def _result_out(result: Result) -> dict:
-    return {"unit_id": result.unit_id, "unit": result.unit.name, "peer_group": result.peer_group, "rank": result.rank,
-            "peers": result.peers, "points": float(result.points), "index": float(result.index),
-            "framework": result.framework.label, "by_pillar": result.by_pillar, "pillar_ranks": result.pillar_ranks,
-            "by_main": result.by_main, "previous_points": _f(result.previous_points),
-            "previous_index": _f(result.previous_index), "previous_basis": result.previous_basis,
-            "previous_unit_ids": result.previous_units}
+def _main_maxima(round_: Round) -> dict[str, float]:
+    return {m.code: float(m.max_points) for m in round_.framework.main_indicators.all() if m.max_points}
+
+
+def _result_out(result: Result, round_: Round, maxima: dict[str, float]) -> dict:
+    return {"unit_id": result.unit_id, "unit": result.unit.name, "peer_group": result.peer_group,
+            "rank": result.rank, "peers": result.peers, "points": float(result.points), "index": float(result.index),
+            "framework": round_.framework.label, "by_pillar": result.by_pillar, "pillar_values": result.pillar_values,
+            "pillar_ranks": result.pillar_ranks, "by_main": result.by_main,
+            "main_values": {code: float(points) / maxima[code] for code, points in result.by_main.items()
+                            if code in maxima},
+            "main_sources": result.main_sources, "derived": round_.derived_from_id is not None,
+            "previous_points": _f(result.previous_points), "previous_index": _f(result.previous_index),
+            "previous_basis": result.previous_basis, "previous_unit_ids": result.previous_units}
 
 
 def _value_out(value: Value, points: float | None = None) -> dict:
@@ -165,12 +182,12 @@ def list_rounds(request: HttpRequest):
 @router.post("/dti/rounds", response={201: RoundOut, **ERROR_RESPONSES}, summary="Tạo đợt / Create a round")
 def create_round(request: HttpRequest, payload: RoundIn):
     framework = Framework.objects.filter(pk=payload.framework_id).first()
-    scope = Unit.objects.filter(pk=payload.scope_id).first()
+    scope = Unit.objects.filter(pk=payload.scope_id).first() if payload.scope_id is not None else None
     units = Unit.objects.in_bulk(payload.unit_ids)
     errors = []
     if framework is None:
         errors.append(FieldError("framework_id", "không có bộ chỉ số này", "no such framework"))
-    if scope is None:
+    if scope is None and payload.scope_id is not None:
         errors.append(FieldError("scope_id", "không có đơn vị này", "no such unit"))
     missing = [i for i in payload.unit_ids if i not in units]
     if missing:
@@ -179,7 +196,7 @@ def create_round(request: HttpRequest, payload: RoundIn):
     if errors:
         raise ValidationFailed(errors)
     round_ = services.create_round(request.user, payload.name, payload.year, framework, scope,
-                                   list(units.values()), payload.note)
+                                   list(units.values()), payload.note, national=payload.national)
     return 201, _round_out(round_)
 
 
@@ -234,6 +251,7 @@ def adjust_value(request: HttpRequest, round_id: int, unit_id: int, code: str, p
 
 @router.post("/dti/rounds/{round_id}/units/{unit_id}/values/{code}/evidence",
              response={201: dict, **ERROR_RESPONSES}, summary="Nộp minh chứng / Upload evidence")
+@upload_guard(services.evidence_upload_check)
 def upload_evidence(request: HttpRequest, round_id: int, unit_id: int, code: str, file: UploadedFile = File(...)):
     """Multipart: `file`, and an optional `description` form field."""
     evidence = services.add_evidence(request.user, round_id, unit_id, code, file,
@@ -245,7 +263,8 @@ def upload_evidence(request: HttpRequest, round_id: int, unit_id: int, code: str
             summary="Bảng xếp hạng / Ranking")
 def results(request: HttpRequest, round_id: int, group: str = "", sort: str = "rank", pillar: str = "", q: str = ""):
     table = services.ranking(request.user, round_id, peer_group=group, sort=sort, pillar=pillar, query=q)
-    return [_result_out(row.result) for row in table.rows]
+    maxima = _main_maxima(table.round)
+    return [_result_out(row.result, table.round, maxima) for row in table.rows]
 
 
 @router.get("/dti/rounds/{round_id}/units/{unit_id}", response={200: ScorecardOut, **ERROR_RESPONSES},
@@ -258,7 +277,7 @@ def unit_scorecard(request: HttpRequest, round_id: int, unit_id: int):
             if item.value is not None:
                 values.append(_value_out(item.value, item.points))
     return {"round_id": card.round.pk, "unit_id": card.unit.pk, "framework": card.round.framework.label,
-            "result": _result_out(card.result) if card.result else None,
+            "result": _result_out(card.result, card.round, _main_maxima(card.round)) if card.result else None,
             "largest_gaps": [{"component": c.code, "name": c.name, "gap": gap, "max_points": float(c.max_points)}
                              for c, gap in card.gaps],
             "values": values}
@@ -271,3 +290,75 @@ def export(request: HttpRequest, round_id: int, format: str = "xlsx"):
     response = HttpResponse(content, content_type=mime)
     attach(response, filename)
     return response
+
+
+class MainValueIn(InputSchema):
+    value: float | str | None = Field(description="Giá trị 0–1 (dấu phẩy thập phân được chấp nhận); trống: xoá")
+    note: str = Field("", max_length=2000)
+    version: int | None = None
+
+
+class DeriveIn(InputSchema):
+    day: dt.date | None = Field(None, description="Đơn vị hiệu lực ngày này (mặc định hôm nay) / units valid on")
+
+
+class WeightIn(InputSchema):
+    successor_id: int
+    predecessor_id: int
+    weight: float | str | None = Field(description="Trọng số > 0 (ví dụ dân số); trống: xoá")
+    note: str = Field("", max_length=255)
+
+
+@router.post("/dti/rounds/{round_id}/import-results", response={200: dict, **ERROR_RESPONSES},
+             summary="Nhập kết quả Bộ công bố (xlsx, csv) / Import published results")
+@upload_guard(national.results_upload_check)
+def import_results(request: HttpRequest, round_id: int, file: UploadedFile = File(...)):
+    """Multipart `file`: one row per province with `Tỉnh, thành phố` (name or code), `Năm` and a column per
+    scored main indicator (headed by its code or name) holding its value 0–1. All or nothing."""
+    outcome = national.import_results(request.user, round_id, file.read(), file.name or "")
+    return {"rows": outcome.rows, "units": outcome.units, "round": _round_out(outcome.round)}
+
+
+@router.put("/dti/rounds/{round_id}/units/{unit_id}/mains/{code}", response={200: dict, **ERROR_RESPONSES},
+            summary="Nhập trực tiếp giá trị chỉ số chính / Enter a main-indicator value")
+def set_main_value(request: HttpRequest, round_id: int, unit_id: int, code: str, payload: MainValueIn):
+    value = national.set_main_value(request.user, round_id, unit_id, code, payload.value, payload.note,
+                                    payload.version)
+    if value is None:
+        return {"main": code, "value": None, "origin": None, "version": None}
+    return {"main": code, "value": float(value.value), "origin": value.origin, "note": value.note,
+            "version": value.version}
+
+
+@router.post("/dti/rounds/{round_id}/derive", response={201: RoundOut, **ERROR_RESPONSES},
+             summary="Quy đổi cho đơn vị hiện nay từ đơn vị tiền thân / Derive today's units from predecessors")
+def derive(request: HttpRequest, round_id: int, payload: DeriveIn):
+    return 201, _round_out(national.derive_successors(request.user, round_id, payload.day))
+
+
+@router.post("/dti/merge-weights", response={200: dict, **ERROR_RESPONSES},
+             summary="Trọng số quy đổi tiền thân / Set a merge weight")
+def merge_weight(request: HttpRequest, payload: WeightIn):
+    row = national.set_merge_weight(request.user, payload.successor_id, payload.predecessor_id, payload.weight,
+                                    payload.note)
+    return {"successor_id": payload.successor_id, "predecessor_id": payload.predecessor_id,
+            "weight": None if row is None else float(row.weight), "note": "" if row is None else row.note}
+
+
+@router.get("/dti/rounds/{round_id}/units/{unit_id}/standing", response={200: dict, **ERROR_RESPONSES},
+            summary="Vị trí trong nhóm: hạng, khoảng cách, trụ cột / Place among peers")
+def standing(request: HttpRequest, round_id: int, unit_id: int):
+    place = national.standing(request.user, round_id, unit_id)
+    r = place.result
+    return {
+        "unit_id": r.unit_id, "rank": r.rank, "peers": r.peers, "points": float(r.points), "index": float(r.index),
+        "leaders": [{"unit_id": o.unit_id, "unit": o.unit.name, "rank": o.rank, "index": float(o.index),
+                     "index_gap": float(gap)} for o, gap in place.leaders],
+        "above": None if place.above is None else {"unit_id": place.above[0].unit_id, "unit": place.above[0].unit.name,
+                                                    "points_needed": float(place.above[1])},
+        "pillars": [{"code": p.code, "value": p.value, "points": p.points, "maximum": p.maximum, "rank": p.rank,
+                     "leader_value": p.leader_value, "gap": p.gap} for p in place.pillars],
+        "raise_rank": [{"main": x.main.code, "name": x.main.name, "value": x.value, "best": x.best,
+                        "points_gained": x.points_gained, "new_rank": x.new_rank, "ranks_gained": x.ranks_gained}
+                       for x in place.raises],
+    }

@@ -60,6 +60,7 @@ def export_xlsx(round_id: int) -> tuple[bytes, str, str]:
     headers = (["Nhóm đơn vị (peer group)", "Hạng (rank)", "Đơn vị (unit)", "Điểm (points)", "Chỉ số 0–1 (index)",
                 "Điểm năm trước (previous points)", "Thay đổi điểm (change in points)", "So sánh với (basis)"]
                + [f"{p.name.split(' / ')[0]} (điểm)" for p in pillars]
+               + [f"{p.name.split(' / ')[0]} (giá trị 0–1)" for p in pillars]
                + [f"{p.name.split(' / ')[0]} (hạng)" for p in pillars]
                + [f"{m.code}. {m.name.split(' / ')[0]} (/{m.max_points:g})" for m in mains])
     workbook = openpyxl.Workbook()
@@ -72,18 +73,22 @@ def export_xlsx(round_id: int) -> tuple[bytes, str, str]:
     for cell in sheet[3]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="9B1C1C")
-    basis = {"same": "cùng đơn vị", "merged": "TB đơn vị tiền thân", "": ""}
-    score_columns = {4, 6} | set(range(9, 9 + len(pillars))) | set(range(9 + 2 * len(pillars), len(headers) + 1))
+    basis = {"same": "cùng đơn vị", "merged": "TB đơn vị tiền thân", "absorbed": "TB gồm đơn vị sáp nhập vào", "": ""}
+    score_columns = {4, 6} | set(range(9, 9 + len(pillars))) | set(range(9 + 3 * len(pillars), len(headers) + 1))
+    value_columns = set(range(9 + len(pillars), 9 + 2 * len(pillars)))
     for r in results:
         append_row(sheet, [_kind_label(results, r.peer_group), r.rank, r.unit.name, _rounded(r.points, decimals),
-                           float(r.index), _rounded(r.previous_points, decimals),
+                           _rounded(r.index, 4), _rounded(r.previous_points, decimals),
                            _rounded(points_change(r), CHANGE_DECIMALS), basis.get(r.previous_basis, r.previous_basis)]
                    + [_rounded(r.by_pillar.get(p.code, 0), decimals) for p in pillars]
+                   + [_rounded(r.pillar_values.get(p.code, 0), 4) for p in pillars]
                    + [r.pillar_ranks.get(p.code) for p in pillars]
                    + [_rounded(r.by_main.get(m.code, 0), decimals) for m in mains])
         row = sheet[sheet.max_row]
         for column in score_columns:
             row[column - 1].number_format = _number_format(decimals)
+        for column in value_columns:
+            row[column - 1].number_format = "0.0000"
         row[6].number_format = _number_format(CHANGE_DECIMALS, signed=True)
         row[4].number_format = "0.0000"
     for index, header in enumerate(headers, start=1):

@@ -69,6 +69,8 @@ def _ranking(ctx: Context, params: dict) -> list[Chart]:
     if ctx.scope is None:
         return []
     for round_ in _published(ctx):
+        if round_.scope is None or round_.national:
+            continue  # a national ranking is not the scope's own ranking (its position tile shows the rank)
         if not round_.scope.path.startswith(ctx.scope.path) and not ctx.scope.path.startswith(round_.scope.path):
             continue
         try:
@@ -106,7 +108,8 @@ def alerts(ctx: Context) -> list[Alert]:
         return []
     found = []
     for round_ in services.visible_rounds(ctx.user):
-        if not round_.scope.path.startswith(ctx.scope.path) or not services.can_manage_round(ctx.user, round_):
+        if round_.scope is None or not round_.scope.path.startswith(ctx.scope.path) \
+                or not services.can_manage_round(ctx.user, round_):
             continue
         if round_.status == RoundStatus.REVIEW:
             found.append(Alert(f"dti.publish.{round_.pk}", f"Đợt đánh giá chờ công bố: {round_.name}",

@@ -30,6 +30,11 @@ class Framework(models.Model):
     status = models.CharField("Trạng thái / Status", max_length=10, choices=FrameworkStatus.choices,
                               default=FrameworkStatus.ACTIVE)
     source_note = models.TextField("Ghi chú nguồn / Source note", blank=True)
+    # how the publisher combines the figures (index, pillar values), as documented text with its verification
+    formula = models.JSONField("Cách tính / Formula", default=dict, blank=True)
+    # the number of components the methodology declares, where they are not all known yet (405: 47)
+    components_total = models.PositiveIntegerField("Số chỉ số thành phần công bố / Declared components",
+                                                   null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
@@ -73,7 +78,8 @@ class MainIndicator(models.Model):
     group = models.CharField(max_length=40, blank=True)
     # several: in the national DTI each foundation indicator belongs to all three pillars
     pillars = models.ManyToManyField(Pillar, blank=True, related_name="main_indicators")
-    max_points = models.DecimalField(max_digits=8, decimal_places=2)
+    # empty while a draft edition's point split is not known (Decision 405/QĐ-BKHCN): it cannot be scored
+    max_points = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
     source_note = models.TextField(blank=True)
 
@@ -104,7 +110,7 @@ class Component(models.Model):
     pillar = models.ForeignKey(Pillar, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     code = models.CharField(max_length=20)
     name = models.TextField()
-    max_points = models.DecimalField(max_digits=8, decimal_places=2)
+    max_points = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
     rule = models.JSONField(default=dict)
     source = models.CharField(max_length=12, choices=ValueSource.choices)
     indicator_code = models.CharField(max_length=80, blank=True)
@@ -133,8 +139,14 @@ class Round(models.Model):
     year = models.PositiveSmallIntegerField("Năm đánh giá / Year")
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="rounds",
                                   verbose_name="Bộ chỉ số / Framework")
-    scope = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="dti_rounds",
+    # empty: organised system-wide (a national round of provinces run by the system administrators)
+    scope = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="dti_rounds", null=True, blank=True,
                               verbose_name="Đơn vị tổ chức đánh giá / Organising unit")
+    # a national round: its participants are provinces, not units under the organiser
+    national = models.BooleanField("Xếp hạng toàn quốc / National ranking", default=False)
+    # a derived round: today's units, valued from their predecessors' published results of `derived_from`
+    derived_from = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="derived",
+                                     verbose_name="Quy đổi từ đợt / Derived from")
     units = models.ManyToManyField("units.Unit", through="RoundUnit", related_name="+")
     status = models.CharField("Trạng thái / Status", max_length=12, choices=RoundStatus.choices,
                               default=RoundStatus.DRAFT)
@@ -227,18 +239,23 @@ class Result(models.Model):
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="dti_results")
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="+")
     peer_group = models.CharField(max_length=20)
-    points = models.DecimalField(max_digits=9, decimal_places=3)
-    index = models.DecimalField(max_digits=7, decimal_places=5)
+    # exact (to 9 / 12 decimals): rounded once, where they are displayed
+    points = models.DecimalField(max_digits=19, decimal_places=9)
+    index = models.DecimalField(max_digits=14, decimal_places=12)
     rank = models.PositiveIntegerField()
     peers = models.PositiveIntegerField()
     by_main = models.JSONField(default=dict)
     by_pillar = models.JSONField(default=dict)
     by_group = models.JSONField(default=dict)
     pillar_ranks = models.JSONField(default=dict)
-    previous_points = models.DecimalField(max_digits=9, decimal_places=3, null=True, blank=True)
-    previous_index = models.DecimalField(max_digits=7, decimal_places=5, null=True, blank=True)
+    # pillar value 0–1: the pillar's points / its maximum (DTI 922: (foundation 1–5 + activity) / (500 + activity max))
+    pillar_values = models.JSONField(default=dict, blank=True)
+    # main indicators whose points come from a value entered at main level: code → imported | entered | derived
+    main_sources = models.JSONField(default=dict, blank=True)
+    previous_points = models.DecimalField(max_digits=19, decimal_places=9, null=True, blank=True)
+    previous_index = models.DecimalField(max_digits=14, decimal_places=12, null=True, blank=True)
     previous_by_main = models.JSONField(default=dict, blank=True)
-    previous_basis = models.CharField(max_length=10, blank=True)  # "same" | "merged" | ""
+    previous_basis = models.CharField(max_length=10, blank=True)  # "same" | "merged" | "absorbed" | ""
     previous_units = models.JSONField(default=list, blank=True)
     gaps = models.JSONField(default=list)
     component_points = models.JSONField(default=dict)
@@ -249,3 +266,51 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id}: {self.points} (#{self.rank})"
+
+
+class MainOrigin(models.TextChoices):
+    IMPORTED = "imported", "Nhập từ kết quả Bộ công bố / Imported from the Ministry's published results"
+    ENTERED = "entered", "Nhập trực tiếp giá trị chỉ số chính / Main-indicator value entered directly"
+    DERIVED = "derived", "Quy đổi từ đơn vị tiền thân / Derived from predecessors"
+
+
+class MainValue(models.Model):
+    """The value (0–1) of a main indicator for one unit in one round, where its component values are not
+    known (the Ministry publishes main-indicator values only). Its points are value × the indicator's maximum
+    and replace the sum of its components."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="main_values")
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="dti_main_values")
+    main = models.ForeignKey(MainIndicator, on_delete=models.PROTECT, related_name="values")
+    value = models.DecimalField(max_digits=16, decimal_places=12)
+    origin = models.CharField(max_length=10, choices=MainOrigin.choices, default=MainOrigin.ENTERED)
+    note = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round", "unit", "main"], name="dti_main_value_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.main_id}@{self.unit_id}: {self.value}"
+
+
+class MergeWeight(models.Model):
+    """The weight of a predecessor in its successor's derived value, set by the DX office (e.g. population);
+    without weights a successor takes the plain mean of its predecessors, as the Ministry did for DTI 2024."""
+
+    successor = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="dti_weights_in")
+    predecessor = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="dti_weights_out")
+    weight = models.DecimalField("Trọng số / Weight", max_digits=16, decimal_places=4)
+    note = models.CharField("Căn cứ / Basis", max_length=255, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Trọng số quy đổi / Merge weight"
+        verbose_name_plural = "Trọng số quy đổi / Merge weights"
+        constraints = [models.UniqueConstraint(fields=["successor", "predecessor"], name="dti_merge_weight_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor_id}→{self.successor_id}: {self.weight}"

@@ -50,6 +50,7 @@ class UnitScore:
     rank: int = 0
     peers: int = 0
     pillar_ranks: dict[str, int] = field(default_factory=dict)
+    pillar_values: dict[str, float] = field(default_factory=dict)
     gaps: list[tuple[str, float]] = field(default_factory=list)
 
 
@@ -197,10 +198,17 @@ def _column(rule: dict, maximum: float, column: Sequence[float | None], bests: l
 
 
 def score_units(components: list[ComponentSpec], values: dict[int, dict[str, float | None]],
-                peer_groups: dict[int, str]) -> dict[int, UnitScore]:
+                peer_groups: dict[int, str], main_points: dict[int, dict[str, float]] | None = None,
+                main_pillars: dict[str, tuple[str, ...]] | None = None) -> dict[int, UnitScore]:
     """Score every unit: component points, totals by main indicator, pillar (a component counts in
-    every pillar it belongs to) and group, rank among the units of its peer group (overall and per
-    pillar), and the largest-gap advice."""
+    every pillar it belongs to) and group, pillar values (points / the pillar's maximum), rank among the
+    units of its peer group (overall and per pillar value), and the largest-gap advice.
+
+    `main_points` {unit: {main code: points}} are main indicators whose points were given directly (the
+    Ministry's published value × maximum): they replace the sum of that indicator's components, count in
+    the main indicator's pillars (`main_pillars`) and its group, and its components give no advice."""
+    main_points = main_points or {}
+    main_pillars = main_pillars or {}
     unit_ids = list(values)
     groups = [peer_groups.get(u, "") for u in unit_ids]
     members: dict[str, list[int]] = defaultdict(list)
@@ -223,6 +231,19 @@ def score_units(components: list[ComponentSpec], values: dict[int, dict[str, flo
             bests = [best_of[g] for g in groups]
         columns.append(_column(component.rule, component.max_points, column, bests))
 
+    # components of a main indicator given directly score nothing themselves (their values are unknown)
+    of_main: dict[str, list[int]] = defaultdict(list)
+    for index, component in enumerate(components):
+        of_main[component.main].append(index)
+    overridden: dict[int, set[int]] = {}
+    for position, unit_id in enumerate(unit_ids):
+        given = main_points.get(unit_id)
+        if given:
+            skipped = {i for code in given for i in of_main.get(code, ())}
+            overridden[position] = skipped
+            for i in skipped:
+                columns[i][position] = 0.0
+
     def totals_by(keys_of: Callable[[ComponentSpec], Iterable[str]]) -> dict[str, list[float]]:
         keys: dict[str, list[int]] = defaultdict(list)
         for index, component in enumerate(components):
@@ -235,7 +256,12 @@ def score_units(components: list[ComponentSpec], values: dict[int, dict[str, flo
     # a component in several pillars adds its points to each of them
     by_main, by_pillar = totals_by(lambda c: (c.main,)), totals_by(lambda c: c.pillars)
     by_group = totals_by(lambda c: (c.group,))
+    group_of = {c.main: c.group for c in components}
     maxima = [c.max_points for c in components]
+    pillar_max: dict[str, float] = defaultdict(float)
+    for component in components:
+        for pillar in component.pillars:
+            pillar_max[pillar] += component.max_points
     results: dict[int, UnitScore] = {}
     rows = zip(*columns, strict=True) if columns else ([] for _ in unit_ids)
     for position, (unit_id, row) in enumerate(zip(unit_ids, rows, strict=True)):
@@ -243,16 +269,29 @@ def score_units(components: list[ComponentSpec], values: dict[int, dict[str, flo
         score.by_main = {k: v[position] for k, v in by_main.items()}
         score.by_pillar = {k: v[position] for k, v in by_pillar.items()}
         score.by_group = {k: v[position] for k, v in by_group.items()}
+        skipped = overridden.get(position, set())
+        for code, points in main_points.get(unit_id, {}).items():
+            score.by_main[code] = score.by_main.get(code, 0.0) + points
+            score.points += points
+            if group_of.get(code):
+                score.by_group[group_of[code]] = score.by_group.get(group_of[code], 0.0) + points
+            for pillar in main_pillars.get(code, ()):
+                score.by_pillar[pillar] = score.by_pillar.get(pillar, 0.0) + points
+        for code in [codes[i] for i in skipped]:
+            score.components.pop(code, None)
+        score.pillar_values = {k: (v / pillar_max[k] if pillar_max.get(k) else 0.0) for k, v in score.by_pillar.items()}
         gaps = [m - p for m, p in zip(maxima, row, strict=True)]
-        order = sorted(range(len(gaps)), key=gaps.__getitem__, reverse=True)[:GAP_ADVICE]
-        score.gaps = [(codes[i], round(gaps[i], 3)) for i in order if maxima[i] > 0 and gaps[i] > 1e-9]
+        order = sorted((i for i in range(len(gaps)) if i not in skipped), key=gaps.__getitem__, reverse=True)
+        score.gaps = [(codes[i], round(gaps[i], 3)) for i in order[:GAP_ADVICE] if maxima[i] > 0 and gaps[i] > 1e-9]
         results[unit_id] = score
 
     pillars = sorted(by_pillar)
     for positions in members.values():
         ids = [unit_ids[p] for p in positions]
         ranks = competition_ranks({u: results[u].points for u in ids})
-        pillar_ranks = {p: competition_ranks({u: results[u].by_pillar.get(p, 0.0) for u in ids}) for p in pillars}
+        # ranked on the pillar value, compared at 6 decimals (0,001 point of a 700-point pillar is 0,0000014)
+        pillar_ranks = {p: competition_ranks({u: results[u].pillar_values.get(p, 0.0) for u in ids}, ndigits=6)
+                        for p in pillars}
         for unit_id in ids:
             results[unit_id].rank = ranks[unit_id]
             results[unit_id].peers = len(ids)

@@ -18,12 +18,15 @@ from tinhso.accounts.services import can_edit_unit, is_system_admin
 from tinhso.core.audit import history_of
 from tinhso.core.errors import Conflict, DomainError, FieldError, Forbidden, NotFound, ValidationFailed
 from tinhso.core.text import fold, vi_sort_key
-from tinhso.dti.frameworks import component_specs
+from tinhso.core.uploads import url_id
+from tinhso.dti.frameworks import component_specs, main_pillar_codes, require_scorable, scoring_problems
 from tinhso.dti.models import (
     Component,
     Evidence,
     Framework,
     FrameworkStatus,
+    MainValue,
+    MergeWeight,
     Origin,
     Result,
     Round,
@@ -33,11 +36,9 @@ from tinhso.dti.models import (
     ValueSource,
 )
 from tinhso.dti.scoring import score_units
-from tinhso.units.models import Unit
+from tinhso.units.models import Unit, UnitKind
 from tinhso.units.services import current_successors
 
-Q3 = Decimal("0.001")
-Q5 = Decimal("0.00001")
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 EVIDENCE_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods", ".zip",
                        ".txt", ".csv"}
@@ -72,13 +73,25 @@ def can_manage_round(user: User, round_: Round) -> bool:
         return False
     if is_system_admin(user):
         return True
-    return user.role == Role.ADMIN and can_edit_unit(user, round_.scope)
+    # a round organised system-wide (no organising unit) is run by the system administrators
+    return round_.scope is not None and user.role == Role.ADMIN and can_edit_unit(user, round_.scope)
 
 
 def require_manage_round(user: User, round_: Round) -> None:
     if not can_manage_round(user, round_):
         raise Forbidden("Chỉ Sở KH&CN (quản trị của đơn vị tổ chức đánh giá) được thực hiện thao tác này",
                         "Only the DX office (an administrator of the organising unit) may do this")
+
+
+def evidence_upload_check(request, round_id, unit_id, **_kwargs) -> None:
+    """Upload check (core.uploads.upload_guard) of DTI evidence: the unit itself or the DX office."""
+    round_ = get_round(url_id(round_id))
+    require_add_evidence(request.user, round_, round_unit(round_, url_id(unit_id)))
+
+
+def require_add_evidence(user: User, round_: Round, unit: Unit) -> None:
+    if not (can_edit_unit(user, unit) or can_manage_round(user, round_)):
+        raise Forbidden(f"Bạn không được nộp minh chứng cho {unit.name}", f"You may not add evidence for {unit.name}")
 
 
 def can_see_unit(user: User, round_: Round, unit: Unit) -> bool:
@@ -153,11 +166,20 @@ def _check_version(obj, expected_version: int | None) -> None:
 
 # ---------------------------------------------------------------- rounds
 
-def create_round(user: User, name: str, year: int, framework: Framework, scope: Unit, units: list[Unit],
-                 note: str = "") -> Round:
-    if not (is_system_admin(user) or (user.role == Role.ADMIN and can_edit_unit(user, scope))):
-        raise Forbidden("Chỉ quản trị của đơn vị tổ chức mới được tạo đợt đánh giá",
-                        "Only an administrator of the organising unit may create a round")
+def create_round(user: User, name: str, year: int, framework: Framework, scope: Unit | None, units: list[Unit],
+                 note: str = "", national: bool = False) -> Round:
+    """A round of `units` organised by `scope`. A national round ranks provinces: organised system-wide
+    (`scope` None, by a system administrator) or by an explicitly national organiser (e.g. a province's DX
+    office keeping the Ministry's published ranking), its participants are provinces, not units under `scope`."""
+    if scope is None and not national:
+        raise ValidationFailed(FieldError("scope_id", "chọn đơn vị tổ chức (chỉ đợt toàn quốc mới không cần)",
+                                          "choose the organising unit (only a national round may go without)"))
+    allowed = is_system_admin(user) if scope is None else (
+        is_system_admin(user) or (user.role == Role.ADMIN and can_edit_unit(user, scope)))
+    if not allowed:
+        raise Forbidden("Chỉ quản trị của đơn vị tổ chức (đợt toàn quốc: quản trị hệ thống) mới được tạo đợt đánh giá",
+                        "Only an administrator of the organising unit (a nationwide round: a system administrator) "
+                        "may create a round")
     errors = []
     if not name.strip():
         errors.append(FieldError("name", "bắt buộc nhập", "is required"))
@@ -166,12 +188,17 @@ def create_round(user: User, name: str, year: int, framework: Framework, scope: 
     if framework.status != FrameworkStatus.ACTIVE:
         errors.append(FieldError("framework_id", f"bộ chỉ số {framework.label} không còn áp dụng",
                                  f"framework {framework.label} is not in force"))
-    if not units:
+    errors += [FieldError("framework_id", f"{framework.label}: {e.vi}", f"{framework.label}: {e.en}")
+               for e in scoring_problems(framework)]
+    if not units and not national:  # a national round may start empty: importing the results adds the provinces
         errors.append(FieldError("unit_ids", "cần ít nhất một đơn vị", "needs at least one unit"))
     kinds = {k for k in framework.applies_to.split(",") if k}
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     for unit in units:
-        if not unit.path.startswith(scope.path):
+        if national and unit.kind != UnitKind.PROVINCE:
+            errors.append(FieldError("unit_ids", f"đợt toàn quốc chỉ gồm tỉnh, thành phố; '{unit.name}' không phải",
+                                     f"a national round ranks provinces; '{unit.name}' is not one"))
+        elif not national and not unit.path.startswith(scope.path):
             errors.append(FieldError("unit_ids", f"'{unit.name}' không thuộc {scope.name}",
                                      f"'{unit.name}' is not under {scope.name}"))
         if kinds and unit.kind not in kinds:
@@ -183,7 +210,7 @@ def create_round(user: User, name: str, year: int, framework: Framework, scope: 
     if errors:
         raise ValidationFailed(errors[:50])
     with transaction.atomic():
-        round_ = Round(name=name.strip(), year=year, framework=framework, scope=scope, note=note)
+        round_ = Round(name=name.strip(), year=year, framework=framework, scope=scope, note=note, national=national)
         round_._history_user = user
         round_._change_reason = "Tạo đợt đánh giá / Round created"
         round_.save()
@@ -398,8 +425,7 @@ def add_evidence(user: User, round_id: int, unit_id: int, component_code: str, u
                  description: str = "") -> Evidence:
     round_ = get_round(round_id)
     unit = round_unit(round_, unit_id)
-    if not (can_edit_unit(user, unit) or can_manage_round(user, round_)):
-        raise Forbidden(f"Bạn không được nộp minh chứng cho {unit.name}", f"You may not add evidence for {unit.name}")
+    require_add_evidence(user, round_, unit)
     if round_.status == RoundStatus.PUBLISHED:
         raise ValidationFailed(FieldError("file", "đợt đã công bố", "the round is published"))
     name = getattr(upload, "name", "") or ""
@@ -441,52 +467,117 @@ def value_history(user: User, round_id: int, unit_id: int, component_code: str) 
 
 # ---------------------------------------------------------------- computing results
 
-def _q(number: float, quant: Decimal = Q3) -> Decimal:
-    return Decimal(str(round(number, 6))).quantize(quant)
+def exact(number: float, places: int = 9) -> Decimal:
+    """A computed figure as stored: exact to `places` decimals (float noise dropped), never rounded for
+    display — pages, exports and the API round once, where they show it."""
+    return Decimal(repr(round(number, places))).quantize(Decimal(1).scaleb(-places))
+
+
+def predecessors_among(candidate_ids: list[int], day: dt.date) -> dict[int, list[int]]:
+    """successor id → the candidates (other than itself) it inherited, by the unit registry's succession
+    links (`units.services.current_successors`, chains included); a unit valid on `day` maps to itself."""
+    found: dict[int, list[int]] = defaultdict(list)
+    for old_id, shares in current_successors(list(candidate_ids), day).items():
+        for new_id in shares:
+            if new_id != old_id:
+                found[new_id].append(old_id)
+    return {k: sorted(v) for k, v in found.items()}
+
+
+def merge_weights(sources: dict[int, list[int]]) -> dict[int, dict[int, Decimal]]:
+    """successor → {source unit: weight} for combining the sources' values: the weights the DX office set
+    (`MergeWeight`), else 1 each (the plain mean, as the Ministry did for DTI 2024). A successor with weights
+    must have one for every source, or the combination is refused naming the missing ones."""
+    stored: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for weight in MergeWeight.objects.filter(successor_id__in=list(sources)):
+        stored[weight.successor_id][weight.predecessor_id] = weight.weight
+    out: dict[int, dict[int, Decimal]] = {}
+    errors = []
+    for successor, ids in sources.items():
+        if not stored.get(successor):
+            out[successor] = {i: Decimal(1) for i in ids}
+            continue
+        missing = [i for i in ids if i not in stored[successor]]
+        if missing:
+            names = dict(Unit.objects.filter(pk__in=[successor, *missing]).values_list("pk", "name"))
+            errors.append(FieldError(
+                "weights", f"'{names.get(successor)}' có trọng số quy đổi nhưng thiếu trọng số của "
+                           f"{', '.join(names.get(i, str(i)) for i in missing)}",
+                f"'{names.get(successor)}' has merge weights but none for "
+                f"{', '.join(names.get(i, str(i)) for i in missing)}"))
+            continue
+        out[successor] = {i: stored[successor][i] for i in ids}
+    if errors:
+        raise ValidationFailed(errors)
+    return out
+
+
+def combine(results: list[Result], weights: dict[int, Decimal]) -> dict:
+    """The weighted mean of several units' results: points, index and each main indicator's points."""
+    total = sum((weights[r.unit_id] for r in results), Decimal(0)) or Decimal(1)
+    mains = sorted({code for r in results for code in r.by_main})
+    share = {r.unit_id: float(weights[r.unit_id] / total) for r in results}
+    return {
+        "points": sum((r.points * weights[r.unit_id] for r in results), Decimal(0)) / total,
+        "index": sum((r.index * weights[r.unit_id] for r in results), Decimal(0)) / total,
+        "by_main": {code: round(sum(float(r.by_main.get(code, 0)) * share[r.unit_id] for r in results), 9)
+                    for code in mains},
+    }
 
 
 def previous_year(round_: Round, unit_ids: list[int]) -> dict[int, dict]:
     """Last year's published results for each unit of the round, under the same framework code.
-    A unit that did not exist last year (a merged commune, a consolidated department) takes the
-    average of its predecessors' values, as the national DTI 2024 did for merged provinces."""
-    last = {r.unit_id: r for r in Result.objects.filter(
-        round__framework__code=round_.framework.code, round__year=round_.year - 1,
-        round__status=RoundStatus.PUBLISHED)}
+    A unit that did not exist last year (a merged commune, a consolidated department, a merged province)
+    takes the mean of its predecessors' values, as the national DTI 2024 did for merged provinces; a unit
+    that continued and absorbed others takes the mean of itself and the absorbed ones. The DX office's merge
+    weights, where set, replace the plain mean."""
+    last: dict[int, Result] = {}
+    published = Result.objects.filter(round__framework__code=round_.framework.code, round__year=round_.year - 1,
+                                      round__status=RoundStatus.PUBLISHED).select_related("round").order_by("round_id")
+    for derived in (True, False):  # a unit's own result wins over a value derived for it
+        for r in published.filter(round__derived_from__isnull=not derived):
+            last[r.unit_id] = r
     if not last:
         return {}
-    day = dt.date(round_.year, 12, 31)
-    successors = current_successors(list(last), day)
-    predecessors: dict[int, list[int]] = defaultdict(list)
-    for old_id, shares in successors.items():
-        for new_id in shares:
-            if new_id != old_id:
-                predecessors[new_id].append(old_id)
-    out: dict[int, dict] = {}
+    predecessors = predecessors_among(list(last), dt.date(round_.year, 12, 31))
+    sources: dict[int, list[int]] = {}
+    basis: dict[int, str] = {}
     for unit_id in unit_ids:
-        if unit_id in last:
-            sources, basis = [last[unit_id]], "same"
-        elif predecessors.get(unit_id):
-            sources, basis = [last[i] for i in sorted(predecessors[unit_id])], "merged"
-        else:
-            continue
-        count = Decimal(len(sources))
-        mains = sorted({code for r in sources for code in r.by_main})
-        out[unit_id] = {
-            "points": (sum((r.points for r in sources), Decimal(0)) / count).quantize(Q3),
-            "index": (sum((r.index for r in sources), Decimal(0)) / count).quantize(Q5),
-            "by_main": {code: round(sum(float(r.by_main.get(code, 0)) for r in sources) / len(sources), 3)
-                        for code in mains},
-            "basis": basis,
-            "units": [r.unit_id for r in sources],
-        }
+        absorbed = predecessors.get(unit_id, [])
+        if unit_id in last and last[unit_id].round.derived_from_id:  # already derived from its predecessors
+            sources[unit_id], basis[unit_id] = [unit_id], "merged"
+        elif unit_id in last:
+            sources[unit_id], basis[unit_id] = [unit_id, *absorbed], "absorbed" if absorbed else "same"
+        elif absorbed:
+            sources[unit_id], basis[unit_id] = absorbed, "merged"
+    weights = merge_weights({u: ids for u, ids in sources.items() if len(ids) > 1})
+    out: dict[int, dict] = {}
+    for unit_id, ids in sources.items():
+        combined = combine([last[i] for i in ids], weights.get(unit_id, {i: Decimal(1) for i in ids}))
+        out[unit_id] = {"points": exact(float(combined["points"])), "index": exact(float(combined["index"]), 12),
+                        "by_main": combined["by_main"], "basis": basis[unit_id], "units": ids}
     return out
+
+
+def _main_points(round_: Round) -> tuple[dict[int, dict[str, float]], dict[int, dict[str, str]]]:
+    """Main indicators given directly (value 0–1 × maximum) per unit, and where each value came from."""
+    maxima = {m.code: float(m.max_points or 0) for m in round_.framework.main_indicators.all()}
+    points: dict[int, dict[str, float]] = defaultdict(dict)
+    origins: dict[int, dict[str, str]] = defaultdict(dict)
+    for unit_id, code, value, origin in MainValue.objects.filter(round=round_).values_list(
+            "unit_id", "main__code", "value", "origin"):
+        points[unit_id][code] = float(value) * maxima[code]
+        origins[unit_id][code] = origin
+    return points, origins
 
 
 @transaction.atomic
 def compute_round(round_: Round) -> int:
-    """Score every unit of the round and store its results (with the points of every component).
+    """Score every unit of the round and store its results (with the points of every component), exact:
+    rounding happens once, where a figure is shown. Refused while the framework's points do not add up.
     Returns the number of results."""
     framework = round_.framework
+    require_scorable(framework)
     specs = component_specs(framework)
     code_of = dict(framework.components.values_list("pk", "code"))
     units = {u.pk: u for u in Unit.objects.filter(dti_memberships__round=round_)}
@@ -498,7 +589,9 @@ def compute_round(round_: Round) -> int:
                        f"FROM {quote(Value._meta.db_table)} WHERE {quote('round_id')} = %s", [round_.pk])
         for unit_id, component_id, number in cursor.fetchall():
             values[unit_id][code_of[component_id]] = None if number is None else float(number)
-    scores = score_units(specs, values, {u: unit.kind for u, unit in units.items()})
+    main_points, main_sources = _main_points(round_)
+    scores = score_units(specs, values, {u: unit.kind for u, unit in units.items()}, main_points,
+                         main_pillar_codes(framework))
 
     previous = previous_year(round_, list(units))
     maximum = float(framework.max_points) or 1.0
@@ -508,12 +601,14 @@ def compute_round(round_: Round) -> int:
         before = previous.get(unit_id, {})
         results.append(Result(
             round=round_, unit_id=unit_id, framework=framework, peer_group=score.peer_group,
-            points=_q(score.points), index=_q(score.points / maximum, Q5), rank=score.rank, peers=score.peers,
-            by_main={k: round(v, 3) for k, v in score.by_main.items()},
-            by_pillar={k: round(v, 3) for k, v in score.by_pillar.items()},
-            by_group={k: round(v, 3) for k, v in score.by_group.items()},
+            points=exact(score.points), index=exact(score.points / maximum, 12), rank=score.rank, peers=score.peers,
+            by_main={k: round(v, 9) for k, v in score.by_main.items()},
+            by_pillar={k: round(v, 9) for k, v in score.by_pillar.items()},
+            by_group={k: round(v, 9) for k, v in score.by_group.items()},
+            pillar_values={k: round(v, 12) for k, v in score.pillar_values.items()},
+            main_sources=main_sources.get(unit_id, {}),
             pillar_ranks=score.pillar_ranks, gaps=[[code, gap] for code, gap in score.gaps],
-            component_points={k: round(v, 3) for k, v in score.components.items()},
+            component_points={k: round(v, 9) for k, v in score.components.items()},
             previous_points=before.get("points"), previous_index=before.get("index"),
             previous_by_main=before.get("by_main", {}), previous_basis=before.get("basis", ""),
             previous_units=before.get("units", [])))
@@ -588,7 +683,7 @@ def points_change(result: Result) -> Decimal | None:
     XLSX and the PDF show — rounded once, half-up, where it is displayed."""
     if result.previous_points is None:
         return None
-    return (result.points - result.previous_points).quantize(Q3)
+    return result.points - result.previous_points
 
 
 def ranking(user: User, round_id: int, peer_group: str = "", sort: str = "rank", pillar: str = "",
@@ -608,7 +703,7 @@ def ranking(user: User, round_id: int, peer_group: str = "", sort: str = "rank",
     rows = []
     for r in results:
         change_points = points_change(r)
-        change_index = None if r.previous_index is None else (r.index - r.previous_index).quantize(Q5)
+        change_index = None if r.previous_index is None else r.index - r.previous_index
         rows.append(RankingRow(r, r.unit, change_points, change_index))
     pillars = list(round_.framework.pillars.order_by("order"))
     mains = list(round_.framework.main_indicators.order_by("order"))

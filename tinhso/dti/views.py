@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tinhso.accounts.services import is_system_admin
@@ -15,7 +16,8 @@ from tinhso.core import jobs
 from tinhso.core.downloads import attach, stored_file
 from tinhso.core.errors import DomainError, FieldError, ValidationFailed
 from tinhso.core.formatting import vn_number, vn_signed
-from tinhso.dti import exports, frameworks, services
+from tinhso.core.uploads import upload_guard
+from tinhso.dti import exports, frameworks, national, services
 from tinhso.dti.charts import main_indicator_bars
 from tinhso.dti.models import Framework, FrameworkStatus, RoundStatus
 from tinhso.units.models import Unit, UnitKind
@@ -47,6 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "frameworks": Framework.objects.all(),
         "can_create": can_create,
         "scopes": scopes,
+        "nationwide": is_system_admin(request.user),
         "active_frameworks": Framework.objects.filter(status=FrameworkStatus.ACTIVE),
         "this_year": dt.date.today().year,
     })
@@ -58,20 +61,24 @@ def round_create(request: HttpRequest) -> HttpResponse:
     framework = Framework.objects.filter(pk=_int(request.POST.get("framework_id"), 0)).first()
     scope = Unit.objects.filter(pk=_int(request.POST.get("scope_id"), 0)).first()
     kind = request.POST.get("kind", "")
+    national = kind == UnitKind.PROVINCE  # provinces: the national ranking, organised nationwide or by `scope`
     year = _int(request.POST.get("year"), 0) or 0
     try:
         errors = []
         if framework is None:
             errors.append(FieldError("framework_id", "chọn bộ chỉ số", "choose a framework"))
-        if scope is None:
+        if scope is None and not national:
             errors.append(FieldError("scope_id", "chọn đơn vị tổ chức", "choose the organising unit"))
-        if kind not in (UnitKind.DEPARTMENT, UnitKind.COMMUNE):
-            errors.append(FieldError("kind", "chọn sở, ngành hoặc xã, phường", "choose departments or communes"))
+        if kind not in (UnitKind.DEPARTMENT, UnitKind.COMMUNE, UnitKind.PROVINCE):
+            errors.append(FieldError("kind", "chọn tỉnh, sở, ngành hoặc xã, phường",
+                                     "choose provinces, departments or communes"))
         if errors:
             raise ValidationFailed(errors)
         day = min(dt.date(year, 12, 31), dt.date.today()) if 2000 <= year <= 2100 else dt.date.today()
-        units = list(Unit.objects.as_of(day).below(scope).filter(kind=kind))
-        round_ = services.create_round(request.user, request.POST.get("name", ""), year, framework, scope, units)
+        units = Unit.objects.as_of(day).filter(kind=kind)
+        units = list(units if national else units.below(scope))
+        round_ = services.create_round(request.user, request.POST.get("name", ""), year, framework, scope, units,
+                                       national=national)
     except DomainError as exc:
         _error_message(request, exc)
         return redirect("dti:home")
@@ -86,7 +93,8 @@ def framework_detail(request: HttpRequest, framework_id: int) -> HttpResponse:
     maxima = frameworks.pillar_maxima(framework)
     pillars = [(p, maxima[p.code]) for p in framework.pillars.order_by("order")]
     return render(request, "dti/framework.html", {"framework": framework, "mains": mains, "pillars": pillars,
-                                                  "rounds": framework.rounds.all()})
+                                                  "rounds": framework.rounds.all(),
+                                                  "problems": frameworks.scoring_problems(framework)})
 
 
 @login_required
@@ -101,6 +109,11 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     own = request.user.unit
     if own is not None and not manager:
         context["own_units"] = list(Unit.objects.filter(dti_memberships__round=round_, path__startswith=own.path)[:20])
+    if manager and round_.national and not round_.is_published and not round_.derived_from_id:
+        context["import_head"] = national.sheet_head(round_)
+    if round_.is_published and manager and not round_.derived_from_id:
+        context["can_derive"] = True
+    context["derived"] = list(round_.derived.all()) if round_.pk else []
     if manager:
         context["unit_count"] = round_.members.count()
         context["members"] = list(Unit.objects.filter(dti_memberships__round=round_).order_by("kind", "name")[:500]) \
@@ -161,11 +174,55 @@ def _start_job(request: HttpRequest, round_id: int, action: str) -> HttpResponse
 
 
 @login_required
+@require_POST
+@upload_guard(national.results_upload_check)
+def results_import(request: HttpRequest, round_id: int) -> HttpResponse:
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise ValidationFailed(FieldError("file", "chọn tệp XLSX hoặc CSV", "choose an XLSX or CSV file"))
+        outcome = national.import_results(request.user, round_id, upload.read(), upload.name or "")
+    except DomainError as exc:
+        _error_message(request, exc)
+    else:
+        messages.success(request, _("Đã nhập kết quả của %(units)s đơn vị, chờ công bố") % {"units": outcome.units})
+    return redirect("dti:round", round_id=round_id)
+
+
+@login_required
+@require_POST
+def round_derive(request: HttpRequest, round_id: int) -> HttpResponse:
+    try:
+        derived = national.derive_successors(request.user, round_id)
+    except DomainError as exc:
+        _error_message(request, exc)
+        return redirect("dti:round", round_id=round_id)
+    messages.success(request, _("Đã quy đổi kết quả cho các đơn vị hiện nay"))
+    return redirect("dti:round", round_id=derived.pk)
+
+
+@login_required
+@require_POST
+def main_value_save(request: HttpRequest, round_id: int, unit_id: int, code: str) -> HttpResponse:
+    try:
+        national.set_main_value(request.user, round_id, unit_id, code, request.POST.get("value", ""),
+                                request.POST.get("note", ""), _int(request.POST.get("version")))
+        services.recompute(request.user, round_id)
+    except DomainError as exc:
+        _error_message(request, exc)
+    else:
+        messages.success(request, _("Đã lưu giá trị chỉ số chính %(code)s") % {"code": code})
+    return redirect(reverse("dti:scorecard", args=[round_id, unit_id]) + f"#m-{code}")
+
+
+@login_required
 def scorecard(request: HttpRequest, round_id: int, unit_id: int) -> HttpResponse:
     card = services.scorecard(request.user, round_id, unit_id)
     previous_label = str(card.round.year - 1)
     if card.result and card.result.previous_basis == "merged":
         previous_label += " (TB đơn vị tiền thân / predecessors' average)"
+    elif card.result and card.result.previous_basis == "absorbed":
+        previous_label += " (TB gồm đơn vị sáp nhập vào / with the units absorbed)"
     chart = ""
     if card.result:  # drafts of a unit show values, not scores
         rows = [(line.main.name, line.points or 0.0, line.previous, float(line.main.max_points)) for line in card.mains]
@@ -174,17 +231,24 @@ def scorecard(request: HttpRequest, round_id: int, unit_id: int) -> HttpResponse
     if card.result and card.result.previous_points is not None:
         change = vn_signed(services.points_change(card.result), 2, fixed=True)
     pillars = []
-    if card.result:  # points per pillar out of the pillar's maximum (the sum of its members' maxima)
+    place = None
+    if card.result:  # points per pillar out of the pillar's maximum (the sum of its members' maxima) and value 0–1
         maxima = frameworks.pillar_maxima(card.round.framework)
-        pillars = [(code, card.result.by_pillar.get(code, 0), maximum, card.result.pillar_ranks.get(code))
+        pillars = [(code, card.result.by_pillar.get(code, 0), maximum, card.result.pillar_ranks.get(code),
+                    card.result.pillar_values.get(code))
                    for code, maximum in maxima.items() if code in card.result.by_pillar]
+        place = national.standing(request.user, round_id, unit_id)
+    main_values = national.main_values(card.round, card.unit)
     return render(request, "dti/scorecard.html", {"card": card, "chart": chart, "previous_label": previous_label,
-                                                  "change": change, "pillars": pillars,
+                                                  "change": change, "pillars": pillars, "place": place,
+                                                  "main_values": main_values,
+                                                  "can_enter_mains": card.can_adjust and not card.round.derived_from_id,
                                                   "statuses": RoundStatus})
 
 
 @login_required
 @require_POST
+@upload_guard(services.evidence_upload_check)
 def value_save(request: HttpRequest, round_id: int, unit_id: int, code: str) -> HttpResponse:
     version = _int(request.POST.get("version"))
     try:
@@ -228,6 +292,7 @@ def export(request: HttpRequest, round_id: int, fmt: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@upload_guard(frameworks.framework_upload_check)
 def framework_import(request: HttpRequest) -> HttpResponse:
     errors = []
     if request.method == "POST":

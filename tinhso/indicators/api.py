@@ -11,12 +11,14 @@ from ninja.security import SessionAuth
 from pydantic import Field
 
 from tinhso.accounts.auth import TokenAuth
+from tinhso.accounts.services import upload_by_writer
 from tinhso.core.api import ERROR_RESPONSES, Day, InputSchema
 from tinhso.core.audit import history_of
 from tinhso.core.downloads import attach
 from tinhso.core.errors import FieldError, ValidationFailed
 from tinhso.core.formatting import round_half_up
 from tinhso.core.tabular import read_table, to_xlsx
+from tinhso.core.uploads import upload_guard
 from tinhso.indicators import analytics, services
 from tinhso.indicators.models import Report, Status
 from tinhso.units.services import unit_for_field
@@ -494,6 +496,7 @@ def report_template(request: HttpRequest, form: str, unit_id: int | None = None,
 
 @router.post("/indicators/upload", response={200: ReportOut, 201: ReportOut, **ERROR_RESPONSES},
              summary="Nhập số liệu từ XLSX/CSV, tất cả hoặc không / Upload figures, all or nothing")
+@upload_guard(services.report_upload_check)
 def upload_report(request: HttpRequest, form: str, unit_id: int, period: str, submit: bool = False,
                   file: UploadedFile = File(...)):
     rows = read_table(file.read(), file.name or "", services.XLSX_ALIASES)
@@ -578,6 +581,7 @@ def put_target(request: HttpRequest, payload: TargetIn):
 
 @router.post("/indicators/targets/import", response={200: TargetImportOut, **ERROR_RESPONSES},
              summary="Nhập chỉ tiêu kế hoạch từ CSV/XLSX, tất cả hoặc không / Import targets, all or nothing")
+@upload_guard(upload_by_writer)
 def import_targets(request: HttpRequest, file: UploadedFile = File(...)):
     rows = read_table(file.read(), file.name or "", services.TARGET_ALIASES)
     return {"saved": services.import_targets(request.user, rows)}

@@ -96,6 +96,11 @@ def _status(pct: Decimal | None, status: str) -> str:
     return NEUTRAL
 
 
+def _target_label(indicator: Indicator) -> str:
+    """A lower-is-better indicator's target is a ceiling, and the targets page calls it so."""
+    return "Mức trần" if indicator.direction == "lower" else "Kế hoạch"
+
+
 def _trend_status(indicator: Indicator, value: Decimal | None, previous: Decimal | None) -> str:
     if value is None or previous is None or value == previous:
         return NEUTRAL
@@ -156,9 +161,10 @@ def sparklines(indicators: list[Indicator], scope: Unit, year: int) -> dict[str,
 
 
 def explain(indicator: Indicator, scope: Unit, year: int, period: str, value: Decimal | None,
-            previous: Decimal | None, pct: Decimal | None, reports: int) -> str:
+            previous: Decimal | None, pct: Decimal | None, reports: int, target: Decimal | None = None) -> str:
     """'Tỷ lệ hồ sơ … của Tỉnh Thái Nguyên quý III/2026 đạt 92,4%, tăng 3,1 điểm % so với cùng kỳ, đạt 97%
-    kế hoạch năm (từ 1.204 báo cáo đã phê duyệt).'"""
+    kế hoạch năm (từ 1.204 báo cáo đã phê duyệt).' Against a ceiling (lower is better), the targets
+    page's words: '…, thấp hơn mức trần 70% (từ …)'."""
     where = f"của {scope.name}"
     when = span_label(year, period).replace("Tháng", "tháng").replace("Quý", "quý").replace("Năm", "năm")
     if value is None:
@@ -174,7 +180,9 @@ def explain(indicator: Indicator, scope: Unit, year: int, period: str, value: De
                 text += f", {word} {vn_number(change.copy_abs(), 1)} điểm % so với cùng kỳ"
         elif previous:
             text += f", bằng {vn_number(Decimal(value) / Decimal(previous) * 100, 1)}% so với cùng kỳ"
-    if pct is not None:
+    if indicator.direction == "lower" and target is not None:
+        text += f", {services.achievement_phrase(indicator, value, target)}"
+    elif pct is not None:
         text += f", đạt {vn_number(pct, 0)}% kế hoạch {'kỳ' if period else 'năm'}"
     return text + f" (từ {vn_number(reports)} báo cáo đã phê duyệt)."
 
@@ -201,12 +209,18 @@ def tile_for(ctx: Context, indicator: Indicator, row: services.AchievementRow | 
     if row is None:
         status = _trend_status(indicator, actual, previous)
     links, total, updated = evidence(indicator, scope, year, period, prefetched["evidence"])
+    # against a ceiling, how far below or above it in the targets page's own words (never "đạt 345%");
+    # a target to reach keeps the short "đạt 105%" under "Kế hoạch 90%"
+    ceiling = target is not None and indicator.direction == "lower"
+    achieved = services.achievement_phrase(indicator, actual, target) if ceiling else ""
+    achieved_en = services.achievement_phrase(indicator, actual, target, english=True) if ceiling else ""
     base = reverse("indicators:targets") + f"?unit={scope.pk}&year={year}" + (f"&period={period}" if period else "")
     return Tile(key=f"indicators.{indicator.code}", title=indicator.name, value=actual,
                 value_text=value_text(indicator, actual), unit_of_measure="" if _is_rate(indicator) else
                 indicator.unit_of_measure, target_text=value_text(indicator, target) if target is not None else "",
-                achievement_pct=pct, sentence=sentence,
-                explain=explain(indicator, scope, year, period, actual, previous, pct, total), status=status,
+                target_label=_target_label(indicator), achievement_pct=pct, achievement_text=achieved,
+                achievement_text_en=achieved_en, sentence=sentence,
+                explain=explain(indicator, scope, year, period, actual, previous, pct, total, target), status=status,
                 previous_text=value_text(indicator, previous) if previous is not None else "",
                 sparkline=prefetched["sparklines"].get(indicator.code, []), updated_at=updated, url=base,
                 evidence=links)
@@ -335,6 +349,7 @@ def _map(ctx: Context, params: dict) -> list[Tile]:
     as_of = min(ctx.today, periods.parse(ctx.period).end if ctx.period else dt.date(ctx.year, 12, 31))
     return [Tile(key=f"indicators.map.{indicator.code}", title=title, value_text="", unit_values=units, as_of=as_of,
                  target_text=value_text(indicator, target) if target is not None else "",
+                 target_label=_target_label(indicator),
                  url=_unit_link(indicator, ctx.scope, ctx.year))]
 
 
@@ -444,8 +459,9 @@ def alerts(ctx: Context) -> list[Alert]:
                                    names, table.deadline, url, HIGH if len(late) > 10 else MEDIUM))
         for row in (achievements(ctx) if not ctx.period else services.achievements(scope, ctx.year)):
             if row.status == services.NOT_MET and row.pct is not None and row.pct < 80:
-                found.append(Alert(f"indicators.below.{row.indicator.code}",
-                                   f"Thấp xa kế hoạch: {row.statement}", scope.name, dt.date(ctx.year, 1, 1),
+                far = "Vượt xa mức trần" if row.indicator.direction == "lower" else "Thấp xa kế hoạch"
+                found.append(Alert(f"indicators.below.{row.indicator.code}", f"{far}: {row.statement}", scope.name,
+                                   dt.date(ctx.year, 1, 1),
                                    reverse("indicators:targets") + f"?unit={scope.pk}&year={ctx.year}", LOW))
     return found
 

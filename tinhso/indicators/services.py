@@ -32,6 +32,7 @@ from tinhso.core.errors import Conflict, DomainError, FieldError, Forbidden, Not
 from tinhso.core.formatting import round_half_up, vn_number
 from tinhso.core.tabular import numbered
 from tinhso.core.text import fold
+from tinhso.core.uploads import url_id
 from tinhso.indicators import expressions, periods
 from tinhso.indicators.models import (
     Aggregation,
@@ -83,6 +84,15 @@ def require_view_unit(user: User, unit: Unit) -> None:
     if not can_view_unit(user, unit):
         raise Forbidden(f"Bạn không có quyền xem báo cáo của {unit.name}",
                         f"You may not read the reports of {unit.name}")
+
+
+def report_upload_check(request, unit_id=None, **_kwargs) -> None:
+    """Upload check (core.uploads.upload_guard) of a report file: someone who may change that unit's figures.
+    The unit comes from the page's address or the API's `unit_id` query parameter."""
+    unit = Unit.objects.filter(pk=url_id(unit_id if unit_id is not None else request.GET.get("unit_id", ""))).first()
+    if unit is None:
+        raise NotFound("Đơn vị", "Unit")
+    require_edit_unit(request.user, unit)
 
 
 def is_dx_office(user: User, unit: Unit) -> bool:
@@ -1593,24 +1603,30 @@ def figure_text(indicator: Indicator, value: Decimal | float | None, unit: bool 
     return f"{vn_number(value, decimals)}{uom}"
 
 
-def achievement_phrase(indicator: Indicator, actual: Decimal | None, target: Decimal) -> str:
+def achievement_phrase(indicator: Indicator, actual: Decimal | None, target: Decimal, english: bool = False) -> str:
     """How a report says how far a figure got: 'đạt 103% kế hoạch'; for a lower-is-better indicator,
     whose target is a ceiling, 'thấp hơn mức trần 70%', 'bằng mức trần' or 'vượt mức trần 25%' (the
-    distance from the ceiling as a share of it), never 'đạt 336%'."""
+    distance from the ceiling as a share of it), never 'đạt 336%'. `english`: the same words in English
+    for pages shown in English ('103% of target', '70% below the ceiling'), numbers as everywhere."""
     if actual is None:
-        return "chưa có số liệu"
+        return "no data" if english else "chưa có số liệu"
     decimals = display_decimals(indicator)
     if indicator.direction == Direction.LOWER:
         shown, target = round_half_up(Decimal(actual), decimals), Decimal(target)
         if shown == target:
-            return "bằng mức trần"
+            return "at the ceiling" if english else "bằng mức trần"
         if not target:
-            return "vượt mức trần"
+            return "above the ceiling" if english else "vượt mức trần"
         distance = abs(target - shown) / target * 100
+        amount = pct_text(distance, 0 if round_half_up(distance, 0) else 1)
+        if english:
+            return f"{amount} {'below' if shown < target else 'above'} the ceiling"
         words = "thấp hơn mức trần" if shown < target else "vượt mức trần"
-        return f"{words} {pct_text(distance, 0 if round_half_up(distance, 0) else 1)}"
+        return f"{words} {amount}"
     pct, _ = achievement(actual, target, indicator.direction, decimals)
-    return "—" if pct is None else f"đạt {pct_text(pct, 0)} kế hoạch"
+    if pct is None:
+        return "—"
+    return f"{pct_text(pct, 0)} of target" if english else f"đạt {pct_text(pct, 0)} kế hoạch"
 
 
 @dataclass

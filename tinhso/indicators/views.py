@@ -14,7 +14,7 @@ from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods
 from pygal.style import Style
 
-from tinhso.accounts.services import can_edit_unit, can_read_unit, home_province, require_read_unit
+from tinhso.accounts.services import can_edit_unit, can_read_unit, home_province, require_read_unit, upload_by_writer
 from tinhso.core.audit import history_of
 from tinhso.core.downloads import attach
 from tinhso.core.errors import DomainError, NotFound, ValidationFailed
@@ -22,6 +22,7 @@ from tinhso.core.formatting import round_half_up, vn_number
 from tinhso.core.forms import apply_errors, message
 from tinhso.core.tabular import read_table, to_xlsx
 from tinhso.core.text import vi_sort_key
+from tinhso.core.uploads import upload_guard
 from tinhso.indicators import analytics, periods, services
 from tinhso.indicators.forms import IndicatorForm, ReportingFormForm, RuleForm, offsets_text
 from tinhso.indicators.models import Form, Indicator, ValueType
@@ -218,6 +219,7 @@ def _grid(form: Form, values: dict, errors: dict[str, list[str]], warnings: dict
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@upload_guard(services.report_upload_check)
 def report_entry(request: HttpRequest, form_code: str, unit_id: int, period: str) -> HttpResponse:
     """The data-entry screen of one unit's report for one period, with the workflow buttons."""
     form = services.get_form(form_code)
@@ -498,6 +500,7 @@ def _ancestors(unit: Unit | None) -> list[Unit]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@upload_guard(upload_by_writer)
 def targets(request: HttpRequest) -> HttpResponse:
     year = _year(request.GET.get("year"), timezone.localdate().year)
     period = request.GET.get("period", "")

@@ -47,6 +47,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from tinhso.core.errors import FieldError
 
 # audiences (who the dashboard is for)
@@ -55,6 +57,10 @@ AUDIENCES = (LEADER, DX_OFFICE, FOCAL, SECTOR)
 
 # widget kinds
 TILE, CHART, MAP = "tile", "chart", "map"
+
+# what a tile's target is called; pages translate these words (listed here for the message catalogue)
+TARGET_LABELS = (gettext_noop("Kế hoạch"), gettext_noop("Mức trần"), gettext_noop("Mục tiêu"),
+                 gettext_noop("Kinh phí"), gettext_noop("Điểm"))
 
 # tile status colours: judged by the indicator's direction (higher or lower is better)
 GOOD, WARN, BAD, NEUTRAL = "good", "warn", "bad", "neutral"
@@ -104,8 +110,13 @@ class Tile:
     value: Decimal | float | None = None
     unit_of_measure: str = ""
     target_text: str = ""
-    target_label: str = "Kế hoạch"  # what target_text is ("Kế hoạch", "Điểm"…)
+    target_label: str = "Kế hoạch"  # what target_text is (one of TARGET_LABELS, translated on the page)
     achievement_pct: Decimal | float | None = None
+    # the module's own words for how far the figure got ("đạt 103% kế hoạch", and for a lower-is-better
+    # figure against its ceiling "thấp hơn mức trần 70%"), with their English for pages shown in English;
+    # when empty the tile shows "đạt {achievement_pct}%"
+    achievement_text: str = ""
+    achievement_text_en: str = ""
     sentence: str = ""            # the module's own sentence ("… là 97,4%/95%, đạt 103%")
     explain: str = ""             # "Explain this tile": one generated Vietnamese sentence
     status: str = NEUTRAL         # GOOD / WARN / BAD / NEUTRAL

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_POST
 from tinhso.core.downloads import attach
 from tinhso.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from tinhso.core.formatting import vn_datetime
+from tinhso.core.uploads import upload_guard
 from tinhso.ioc import registry, services
 from tinhso.ioc.contract import CHART, MAP
 from tinhso.ioc.models import Audience, KioskLink, Pin
@@ -40,17 +42,23 @@ def _errors(exc: DomainError) -> list[str]:
     return [f"{e.field}: {e.vi}" for e in exc.errors] or [exc.vi]
 
 
+def _label(choice: str) -> str:
+    """The viewer's half of a bilingual choice label ('Lãnh đạo / Leader')."""
+    parts = choice.split(" / ")
+    return parts[1] if len(parts) > 1 and (get_language() or "vi").startswith("en") else parts[0]
+
+
 def _page(request: HttpRequest, definition: dict, dashboard=None) -> HttpResponse:
     figures = services.figures_for(request.user, definition, dashboard)
     return render(request, "ioc/dashboard.html", {
         "figures": figures, "definition": definition, "dashboard": dashboard, "body": _body(figures),
-        "audience_label": dict(Audience.choices).get(figures.ctx.audience, "").split(" / ")[0],
+        "audience_label": _label(dict(Audience.choices).get(figures.ctx.audience, "")),
         "can_manage": services.can_manage(request.user)})
 
 
 def _body(figures: services.Figures, kiosk: bool = False) -> str:
     """The dashboard's HTML, rendered once per computation and shared by every screen."""
-    key = "kiosk" if kiosk else "page"
+    key = f"{'kiosk' if kiosk else 'page'}.{get_language()}"  # labels follow the viewer's language
     html = figures.rendered.get(key)
     if html is None:
         html = render_to_string("ioc/_body.html", {"figures": figures, "kiosk": kiosk, "CHART": CHART, "MAP": MAP,
@@ -145,6 +153,7 @@ def export(request: HttpRequest, dashboard_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@upload_guard()  # any account with access imports its own dashboards
 def import_view(request: HttpRequest) -> HttpResponse:
     upload = request.FILES.get("file")
     try:
@@ -227,14 +236,15 @@ def wall_data(request: HttpRequest, token: str) -> HttpResponse:
         response["X-IOC-Computation"] = str(figures.computation)
         return response
     # Encoded (and compressed) once per computation: hundreds of screens fetch the same bytes.
-    if "json" not in figures.rendered:
+    plain = f"json.{get_language()}"
+    if plain not in figures.rendered:
         body = json.dumps({"computation": figures.computation,
                            "computed_at": vn_datetime(timezone.localtime(figures.computed_at)),
                            "html": _body(figures, kiosk=True)}, ensure_ascii=False).encode()
-        figures.rendered["json.gz"] = gzip.compress(body, 6)
-        figures.rendered["json"] = body
+        figures.rendered[plain + ".gz"] = gzip.compress(body, 6)
+        figures.rendered[plain] = body
     zipped = "gzip" in request.headers.get("Accept-Encoding", "")
-    response = HttpResponse(figures.rendered["json.gz" if zipped else "json"], content_type="application/json")
+    response = HttpResponse(figures.rendered[plain + ".gz" if zipped else plain], content_type="application/json")
     if zipped:
         response["Content-Encoding"] = "gzip"
     response["Vary"] = "Accept-Encoding"

@@ -13,7 +13,9 @@ from tinhso.core.api import ERROR_RESPONSES, MAX_OFFSET, AuditOut, Day, InputSch
 from tinhso.core.audit import history_of
 from tinhso.core.downloads import attach, stored_file
 from tinhso.core.errors import FieldError, ValidationFailed
+from tinhso.core.uploads import upload_guard
 from tinhso.programme import services, spreadsheet
+from tinhso.programme.deadlines import parse_deadline
 from tinhso.programme.models import (
     DerivedState,
     FundingSource,
@@ -140,6 +142,10 @@ class TaskIn(InputSchema):
     parent_id: int | None = None
     start_date: Day | None = None
     due_date: Day | None = None
+    deadline: str | None = Field(None, max_length=60, description="Hạn như văn bản ghi, thay cho due_date: "
+                                 "'Quý IV/2023', 'Tháng 6/2023', '6 tháng đầu năm 2023', 'Năm 2023', '2023–2025', "
+                                 "'Thường xuyên' / deadline as the plan writes it (a period means its last day)")
+    output: str | None = Field(None, max_length=20000, description="Sản phẩm đầu ra / expected result or product")
     status: Status = Status.NOT_STARTED
     progress: int = Field(0, ge=0, le=100)
     completed_on: Day | None = None
@@ -161,6 +167,10 @@ class TaskPatch(InputSchema):
     parent_id: int | None = None
     start_date: Day | None = None
     due_date: Day | None = None
+    deadline: str | None = Field(None, max_length=60, description="Hạn như văn bản ghi, thay cho due_date: "
+                                 "'Quý IV/2023', 'Tháng 6/2023', '6 tháng đầu năm 2023', 'Năm 2023', '2023–2025', "
+                                 "'Thường xuyên' / deadline as the plan writes it (a period means its last day)")
+    output: str | None = Field(None, max_length=20000, description="Sản phẩm đầu ra / expected result or product")
     status: Status | None = None
     progress: int | None = Field(None, ge=0, le=100)
     completed_on: Day | None = None
@@ -191,6 +201,10 @@ class TaskOut(Schema):
     coordinating_units: list[UnitRef]
     start_date: Day | None
     due_date: Day | None
+    due_text: str = Field(description="Hạn như văn bản ghi / deadline as written ('Quý IV/2023'), or ''")
+    recurring: bool = Field(description="Thường xuyên: không quá hạn cả nhiệm vụ / recurring, never overdue as a whole")
+    deadline_label: str = Field(description="'Quý IV/2023 (31/12/2023)'")
+    output: str
     status: str
     state: DerivedState = Field(description="Trạng thái tính toán, gồm 'overdue' / derived state incl. overdue")
     progress: int
@@ -237,7 +251,11 @@ class UpdateOut(Schema):
 class CarryOverIn(InputSchema):
     target_plan_id: int
     task_ids: list[int] | None = Field(None, max_length=10000,
-                                       description="Bỏ trống = mọi nhiệm vụ chưa hoàn thành / omit = all unfinished")
+                                       description="Đúng các nhiệm vụ được chuyển; bỏ trống = mọi nhiệm vụ chưa hoàn "
+                                                   "thành; [] bị từ chối / exactly these; omit = all unfinished")
+    replacements: dict[int, int] | None = Field(None, description="{mã số đơn vị đã kết thúc: mã số đơn vị kế thừa "
+                                                "được chọn} khi có nhiều đơn vị kế thừa / {ended unit id: chosen heir "
+                                                "id} where several units inherited one")
 
 
 class CarryOverOut(Schema):
@@ -279,7 +297,8 @@ def _task_out(task: Task, day: Day) -> dict:
     return {
         **{f: getattr(task, f) for f in ("id", "plan_id", "parent_id", "code", "title", "description", "pillar",
                                           "kind", "origin", "carried_from_id", "start_date", "due_date", "status",
-                                          "progress", "completed_on", "last_update_on", "note", "version")},
+                                          "progress", "completed_on", "last_update_on", "note", "version",
+                                          "due_text", "recurring", "deadline_label", "output")},
         "state": getattr(task, "state", None) or services.state_of(task, day),
         "lead_unit": _ref(task.lead_unit),
         "coordinating_units": [_ref(u) for u in task.coordinating_units.all()],
@@ -304,6 +323,8 @@ def _update_out(update: ProgressUpdate) -> dict:
 def _task_changes(payload: Schema, exclude: set[str]) -> dict:
     raw = payload.dict(exclude_unset=True, exclude=exclude)
     changes = {}
+    if "due_date" in raw:  # a plain date replaces a period or recurring deadline
+        changes["due_text"], changes["recurring"] = "", False
     for key, value in raw.items():
         if key == "lead_unit_id":
             if value is None:
@@ -315,6 +336,11 @@ def _task_changes(payload: Schema, exclude: set[str]) -> dict:
             changes["carried_from"] = _task_ref_field(value, key)
         elif key == "parent_id":
             changes["parent"] = _task_ref_field(value, key)
+        elif key == "deadline":
+            found = parse_deadline(value, "deadline")
+            changes.update(due_date=found.due_date, due_text=found.text, recurring=found.recurring)
+        elif key == "output":
+            changes["output"] = value or ""
         elif key == "budget":
             changes["budget"] = [services.BudgetData(b["source"], b["planned"], b["allocated"], b["disbursed"])
                                  for b in value or []]
@@ -459,6 +485,7 @@ def export_plan(request: HttpRequest, plan_id: int):
 
 @router.post(f"{PREFIX}/plans/{{plan_id}}/import", response={200: PlanImportOut, **ERROR_RESPONSES},
              summary="Nhập nhiệm vụ từ XLSX, tất cả hoặc không / Import tasks, all or nothing")
+@upload_guard(services.plan_upload_check)
 def import_plan(request: HttpRequest, plan_id: int, file: UploadedFile = File(...)):
     plan = services.get_plan(plan_id)
     services.require_manage_plan(request.user, plan)
@@ -475,7 +502,7 @@ def import_plan(request: HttpRequest, plan_id: int, file: UploadedFile = File(..
 def carry_over(request: HttpRequest, plan_id: int, payload: CarryOverIn):
     source = services.get_plan(plan_id)
     target = services.get_plan(payload.target_plan_id)
-    result = services.carry_over(request.user, source, target, payload.task_ids)
+    result = services.carry_over(request.user, source, target, payload.task_ids, payload.replacements)
     return {"created": [_task_ref(t) for t in result.created]}
 
 
@@ -538,6 +565,7 @@ def list_updates(request: HttpRequest, task_id: int):
 
 @router.post(f"{PREFIX}/tasks/{{task_id}}/updates", response={201: UpdateOut, **ERROR_RESPONSES},
              summary="Báo cáo tiến độ kèm minh chứng (multipart) / Post progress with evidence files")
+@upload_guard(services.progress_upload_check)
 def post_update(request: HttpRequest, task_id: int, text: str = Form(..., max_length=20000),
                 progress: int = Form(..., ge=0, le=100), status: Status = Form(...),
                 reported_on: Day | None = Form(None), files: list[UploadedFile] = File(default=None)):

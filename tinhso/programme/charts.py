@@ -80,9 +80,11 @@ def budget_bars(rows: Sequence[dict], width: int = 520) -> SafeString:
 
 
 def gantt(tasks: Sequence, start: dt.date, end: dt.date, day: dt.date, url: Callable[[object], str],
-          width: int = 1180) -> SafeString:
+          plan_start: dt.date | None = None, width: int = 1180) -> SafeString:
     """A Gantt-style timeline: one row per task from its start to its deadline, the done share filled,
-    coloured by derived state, with month grid lines and today's line."""
+    coloured by derived state, with month grid lines and today's line. A task without a start date is drawn
+    from the plan's start (`plan_start`) with a dashed outline and marked "chưa có ngày bắt đầu"; a recurring
+    task without a deadline runs to the end."""
     label_width, row_height, top = 330, 22, 30
     span_days = max(1, (end - start).days + 1)
     chart_width = width - label_width - 40
@@ -113,20 +115,30 @@ def gantt(tasks: Sequence, start: dt.date, end: dt.date, day: dt.date, url: Call
         y = top + index * row_height
         state = getattr(task, "state", None) or DerivedState.NOT_STARTED
         colour = STATE_COLOURS.get(state, "#94a3b8")
-        first = task.start_date or start
+        first = task.start_date or plan_start or start
         last = task.due_date or end
         x1, x2 = x_of(first), x_of(last)
         bar = max(x2 - x1, 3)
         label = f"{task.code}. {task.title}"
-        tip = (f"{label} — {task.lead_unit.name}; {vn_date(task.start_date) or '?'} → {vn_date(task.due_date) or '?'}; "
+        begins = vn_date(task.start_date) if task.start_date else "chưa có ngày bắt đầu / no start date"
+        deadline = getattr(task, "deadline_label", "") or vn_date(task.due_date) or "?"
+        tip = (f"{label} — {task.lead_unit.name}; {begins} → {deadline}; "
                f"{task.progress}%; {DerivedState(state).label if state in DerivedState.values else state}")
+
         parts.append(f'<a href="{escape(url(task))}"><text x="4" y="{y + 15}" font-size="11.5" fill="#1d4ed8">'
                      f'{escape(_short(label, 52))}<title>{escape(tip)}</title></text></a>')
+        dashed = '' if task.start_date else ' stroke-dasharray="4 3" data-no-start="1"'
         parts.append(f'<rect x="{x1:.1f}" y="{y + 4}" width="{bar:.1f}" height="14" rx="3" fill="{colour}" '
-                     f'fill-opacity="0.28" stroke="{colour}"><title>{escape(tip)}</title></rect>')
+                     f'fill-opacity="0.28" stroke="{colour}"{dashed}><title>{escape(tip)}</title></rect>')
         parts.append(f'<rect x="{x1:.1f}" y="{y + 4}" width="{bar * task.progress / 100:.1f}" height="14" rx="3" '
                      f'fill="{colour}"><title>{escape(tip)}</title></rect>')
-        parts.append(f'<text x="{x1 + bar + 4:.1f}" y="{y + 15}" font-size="10" fill="#374151">{task.progress}%</text>')
+        note = "" if task.start_date else " · chưa có ngày bắt đầu"
+        if x1 + bar + 150 > width:  # no room after the bar: write inside its end
+            parts.append(f'<text x="{x1 + bar - 4:.1f}" y="{y + 15}" font-size="10" fill="#374151" text-anchor="end">'
+                         f'{task.progress}%{note}</text>')
+        else:
+            parts.append(f'<text x="{x1 + bar + 4:.1f}" y="{y + 15}" font-size="10" fill="#374151">'
+                         f'{task.progress}%{note}</text>')
     if start <= day <= end:
         x = x_of(day)
         parts.append(f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{height}" stroke="#b91c1c" '

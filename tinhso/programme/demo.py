@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import Q
 
 from tinhso.accounts.models import User
 from tinhso.programme import services, spreadsheet
@@ -221,7 +222,9 @@ def _thai_nguyen(plan_2024: Plan) -> Plan:
         "description": "Kế hoạch của tỉnh Thái Nguyên mới (hợp nhất Bắc Kạn và Thái Nguyên từ 01/07/2025); tiếp nhận "
                        "các nhiệm vụ chưa hoàn thành của kế hoạch chuyển đổi số tỉnh Bắc Kạn năm 2024."})
     unfinished = plan_2024.tasks.filter(code__in=["2024.01", "2024.03", "2024.05", "2024.09", "2023.11"])
-    services.carry_over(None, plan_2024, plan, [t.pk for t in unfinished])
+    # exactly the ticked tasks are carried: tick the unfinished sub-tasks of these too
+    ticked = services.carry_candidates(plan_2024).filter(Q(pk__in=unfinished) | Q(parent__in=unfinished))
+    services.carry_over(None, plan_2024, plan, [t.pk for t in ticked])
     carried = {t.code: t for t in plan.tasks.all()}
     t = {}
     t[1] = _task(plan, "TN.01", "Hợp nhất Trung tâm giám sát, điều hành thông minh (IOC) của hai tỉnh",

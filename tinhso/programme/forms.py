@@ -3,7 +3,9 @@ import datetime as dt
 from django import forms
 from django.db.models import Q
 
+from tinhso.core.errors import ValidationFailed
 from tinhso.programme import services
+from tinhso.programme.deadlines import parse_deadline
 from tinhso.programme.models import DerivedState, FundingSource, Origin, Pillar, Plan, Scheme, Status, TaskKind
 from tinhso.units.models import Unit, UnitKind
 
@@ -68,6 +70,11 @@ class TaskForm(forms.Form):
     parent = forms.ModelChoiceField(label="Nhiệm vụ cha / Parent task", required=False, queryset=None)
     start_date = _date_field("Bắt đầu / Start")
     due_date = _date_field("Hạn hoàn thành / Deadline")
+    due_text = forms.CharField(label="Hạn theo văn bản / Deadline as written", max_length=60, required=False,
+                               help_text="Quý IV/2023; Tháng 6/2023; 6 tháng đầu năm 2023; Năm 2023; 2023–2025; "
+                                         "Thường xuyên. Nếu có, thay cho ngày ở trên / if given, replaces the date")
+    output = forms.CharField(label="Sản phẩm đầu ra / Expected result or product", required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
     status = forms.ChoiceField(label="Trạng thái / Status", choices=[
         c for c in Status.choices if c[0] != Status.CARRIED_OVER])
     progress = forms.IntegerField(label="Tiến độ (%) / Progress (%)", min_value=0, max_value=100, initial=0)
@@ -100,6 +107,21 @@ class TaskForm(forms.Form):
             for name in services.MANAGER_ONLY_FIELDS:
                 if name in self.fields:
                     self.fields[name].disabled = True
+
+
+    def clean(self):
+        data = super().clean()
+        text = (data.get("due_text") or "").strip()
+        data["due_text"], data["recurring"] = "", False
+        if text:
+            try:
+                found = parse_deadline(text, "due_text")
+            except ValidationFailed as exc:
+                self.add_error("due_text", exc.errors[0].vi + " / " + exc.errors[0].en)
+            else:
+                data["due_date"], data["due_text"], data["recurring"] = found.due_date, found.text, found.recurring
+        data["output"] = data.get("output") or ""
+        return data
 
 
 class BudgetForm(forms.Form):

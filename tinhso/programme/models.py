@@ -153,6 +153,11 @@ class Task(models.Model):
                                                 verbose_name="Đơn vị phối hợp / Coordinating units")
     start_date = models.DateField("Bắt đầu / Start", null=True, blank=True)
     due_date = models.DateField("Hạn hoàn thành / Deadline", null=True, blank=True)
+    # the deadline as the plan wrote it ("Quý IV/2023", "2023–2025", "Thường xuyên"), beside the date it means
+    due_text = models.CharField("Hạn theo văn bản / Deadline as written", max_length=60, blank=True)
+    recurring = models.BooleanField("Thường xuyên / Recurring", default=False,
+                                    help_text="Chạy suốt kế hoạch, báo cáo theo kỳ; không bao giờ quá hạn cả nhiệm vụ")
+    output = models.TextField("Sản phẩm đầu ra / Expected result or product", blank=True)
     status = models.CharField("Trạng thái / Status", max_length=20, choices=Status.choices,
                               default=Status.NOT_STARTED)
     progress = models.PositiveSmallIntegerField("Tiến độ (%) / Progress (%)", default=0)
@@ -176,6 +181,13 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}. {self.title}"
+
+    @property
+    def deadline_label(self) -> str:
+        """The deadline as the plan wrote it with the date it means: "Quý IV/2023 (31/12/2023)"."""
+        from tinhso.programme.deadlines import display
+
+        return display(self.due_date, self.due_text, self.recurring)
 
 
 class BudgetLine(models.Model):

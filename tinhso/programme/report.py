@@ -76,7 +76,9 @@ def _overdue_table(view: services.Overview) -> Table:
                  headers=["STT", "Mã", "Nhiệm vụ", "Đơn vị chủ trì", "Hạn hoàn thành", "Số ngày quá hạn",
                           "Tiến độ (%)"],
                  rows=rows, formats=[INTEGER, TEXT, TEXT, TEXT, DATE, INTEGER, INTEGER],
-                 note=f"Tính đến ngày {vn_date(view.day)}; gồm cả nhiệm vụ con.", key="programme.overdue")
+                 note=f"Tính đến ngày {vn_date(view.day)}; nhiệm vụ chính (nhiệm vụ con là một phần của nhiệm vụ cha"
+                      + (f"; {vn_number(view.overdue_subtasks)} nhiệm vụ con quá hạn" if view.overdue_subtasks
+                         else "") + ").", key="programme.overdue")
 
 
 def _states_table(view: services.Overview) -> Table:

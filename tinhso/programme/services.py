@@ -33,6 +33,8 @@ from tinhso.core.downloads import content_type_for
 from tinhso.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed, required, single_line_error
 from tinhso.core.formatting import vn_number, vn_percent
 from tinhso.core.text import fold, vi_sort_key
+from tinhso.core.uploads import url_id
+from tinhso.programme.deadlines import display as deadline_display
 from tinhso.programme.models import (
     OPEN_STATUSES,
     BudgetLine,
@@ -56,8 +58,8 @@ EVIDENCE_EXTENSIONS = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods",
                        ".csv", ".jpg", ".jpeg", ".png", ".gif", ".webp", ".zip", ".rar", ".7z", ".xml", ".json"}
 MANAGER_ONLY_FIELDS = ("plan", "code", "origin", "carried_from", "lead_unit", "parent", "coordinating_units")
 TASK_FIELDS = ("code", "title", "description", "pillar", "kind", "origin", "carried_from", "lead_unit",
-               "coordinating_units", "parent", "start_date", "due_date", "status", "progress", "completed_on",
-               "note", "budget")
+               "coordinating_units", "parent", "start_date", "due_date", "due_text", "recurring", "output", "status",
+               "progress", "completed_on", "note", "budget")
 
 
 def today() -> dt.date:
@@ -133,6 +135,19 @@ def require_manage_plan(user: User, plan: Plan) -> None:
     if not can_manage_plan(user, plan):
         raise Forbidden(f"Chỉ cơ quan quản lý kế hoạch ({plan.province.name}) được thực hiện thao tác này",
                         f"Only the plan's managing office ({plan.province.name}) may do this")
+
+
+def plan_upload_check(request, plan_id, **_kwargs) -> None:
+    """Upload check (core.uploads.upload_guard) of a plan import: the plan's managing office only."""
+    require_manage_plan(request.user, get_plan(url_id(plan_id)))
+
+
+def progress_upload_check(request, task_id, **_kwargs) -> None:
+    """Upload check of a progress report with evidence: the task's lead unit (or the plan's office) only."""
+    task = get_task(url_id(task_id), request.user)
+    if not can_report(request.user, task):
+        raise Forbidden("Chỉ đơn vị chủ trì được báo cáo tiến độ nhiệm vụ này",
+                        "Only the lead unit may report progress on this task")
 
 
 def managed_provinces(user: User) -> QuerySet[Unit]:
@@ -530,10 +545,40 @@ def previous_plan(plan: Plan) -> Plan | None:
     return plans.order_by("-year", "-pk").first()
 
 
+def successor_provinces(province: Unit) -> list[Unit]:
+    """The provinces that took `province` over, through every later merge (Bắc Kạn → Thái Nguyên)."""
+    from tinhso.units.models import Succession
+
+    found: list[Unit] = []
+    frontier = [province.pk]
+    while frontier:
+        later = list(Unit.objects.filter(
+            pk__in=Succession.objects.filter(predecessor_id__in=frontier).values("successor_id"),
+            kind=UnitKind.PROVINCE).exclude(pk__in=[province.pk, *(p.pk for p in found)]))
+        found += later
+        frontier = [p.pk for p in later]
+    return found
+
+
+def continues_into(source: Plan, target: Plan) -> bool:
+    """Tasks of `source` may continue in `target`: a later plan of the same province, or a plan of a province
+    that took it over, from the same year on (a province merged on 1 July 2025 carries its 2025 tasks into
+    its successor's 2025–2026 plan)."""
+    if target.pk == source.pk:
+        return False
+    if target.province_id == source.province_id:
+        return target.year > source.year
+    return target.year >= source.year and target.end_year >= source.end_year and target.province_id in {
+        p.pk for p in successor_provinces(source.province)}
+
+
 def next_plans(plan: Plan) -> QuerySet[Plan]:
-    """Plans a task of `plan` may be carried into: later plans of the same province (the merged
-    province's plans too, since tasks of a province that merged continue in its successor's plan)."""
-    return Plan.objects.filter(year__gt=plan.year).select_related("province").order_by("year", "name")
+    """Plans a task of `plan` may be carried into: later plans of the same province, and plans of the
+    provinces that took it over, from the same year on (`continues_into`)."""
+    successors = [p.pk for p in successor_provinces(plan.province)]
+    return (Plan.objects.filter(Q(province=plan.province, year__gt=plan.year) |
+                                Q(province__in=successors, year__gte=plan.year, end_year__gte=plan.end_year))
+            .exclude(pk=plan.pk).select_related("province").order_by("year", "name"))
 
 
 # ---------------------------------------------------------------- tasks
@@ -560,6 +605,9 @@ class TaskData:
     parent: Task | None = None
     start_date: dt.date | None = None
     due_date: dt.date | None = None
+    due_text: str = ""
+    recurring: bool = False
+    output: str = ""
     status: str = Status.NOT_STARTED
     progress: int = 0
     completed_on: dt.date | None = None
@@ -631,13 +679,26 @@ def validate_task(plan: Plan, data: TaskData, instance: Task | None = None, row:
     if data.completed_on and data.status != Status.DONE:
         err("completed_on", "chỉ nhiệm vụ hoàn thành mới có ngày hoàn thành", "only done tasks have a completion date")
     if data.start_date and data.due_date and data.due_date < data.start_date:
-        err("due_date", "hạn hoàn thành trước ngày bắt đầu", "the deadline is before the start")
+        err("due_date", f"hạn hoàn thành ({_deadline_words(data)}) trước ngày bắt đầu ({data.start_date:%d/%m/%Y})",
+            f"the deadline ({_deadline_words(data)}) is before the start ({data.start_date:%d/%m/%Y})")
+    elif data.due_date and data.due_date < dt.date(plan.year, 1, 1):
+        err("due_date", f"hạn hoàn thành ({_deadline_words(data)}) trước năm kế hoạch {plan.year}",
+            f"the deadline ({_deadline_words(data)}) is before the plan year {plan.year}")
+    if data.start_date and data.start_date > dt.date(plan.end_year, 12, 31):
+        err("start_date", f"ngày bắt đầu ({data.start_date:%d/%m/%Y}) sau khi kế hoạch {plan.period} kết thúc",
+            f"the start ({data.start_date:%d/%m/%Y}) is after the plan {plan.period} ends")
+    if len(data.due_text or "") > 60:
+        err("due_date", "hạn theo văn bản dài quá 60 ký tự", "the deadline text is longer than 60 characters")
+    if len(data.output or "") > 20000:
+        err("output", "nội dung quá dài", "text is too long")
 
     if data.lead_unit is None:
         errors.append(required("lead_unit", row))
     elif not _unit_valid_during(data.lead_unit, plan):
         err("lead_unit", f"'{data.lead_unit.name}' không còn hiệu lực trong thời gian kế hoạch {plan.period}",
             f"'{data.lead_unit.name}' is not a valid unit during the plan period {plan.period}")
+    elif not in_plan_province(plan, data.lead_unit):
+        err("lead_unit", _outside_vi(data.lead_unit, plan), _outside_en(data.lead_unit, plan))
     seen = set()
     for unit in data.coordinating_units:
         if data.lead_unit is not None and unit.pk == data.lead_unit.pk:
@@ -648,6 +709,8 @@ def validate_task(plan: Plan, data: TaskData, instance: Task | None = None, row:
         elif not _unit_valid_during(unit, plan):
             err("coordinating_units", f"'{unit.name}' không còn hiệu lực trong thời gian kế hoạch",
                 f"'{unit.name}' is not valid during the plan period")
+        elif not in_plan_province(plan, unit):
+            err("coordinating_units", _outside_vi(unit, plan), _outside_en(unit, plan))
         seen.add(unit.pk)
 
     if data.origin == Origin.CARRIED_OVER:
@@ -656,9 +719,10 @@ def validate_task(plan: Plan, data: TaskData, instance: Task | None = None, row:
             err("carried_from", "nhiệm vụ chuyển tiếp phải chỉ ra nhiệm vụ của kế hoạch trước",
                 "a carried-over task must name the earlier task it continues")
         else:
-            if previous.plan.year >= plan.year:
-                err("carried_from", "nhiệm vụ gốc phải thuộc kế hoạch của năm trước",
-                    "the earlier task must belong to an earlier plan")
+            if not continues_into(previous.plan, plan):
+                err("carried_from", "nhiệm vụ gốc phải thuộc kế hoạch trước của cùng tỉnh (hoặc của tỉnh đã hợp nhất "
+                    "vào tỉnh này)", "the earlier task must belong to an earlier plan of the same province (or of a "
+                    "province merged into it)")
             taken = Task.objects.filter(carried_from=previous)
             if instance is not None and instance.pk:
                 taken = taken.exclude(pk=instance.pk)
@@ -702,8 +766,22 @@ def validate_task(plan: Plan, data: TaskData, instance: Task | None = None, row:
     return errors
 
 
+def _outside_vi(unit: Unit, plan: Plan) -> str:
+    return (f"'{unit.name}' không thuộc {plan.province.name}: kế hoạch của tỉnh chỉ giao cho đơn vị của tỉnh (sở, "
+            "ngành, huyện, xã) và cơ quan trung ương, doanh nghiệp đóng trên địa bàn")
+
+
+def _outside_en(unit: Unit, plan: Plan) -> str:
+    return (f"'{unit.name}' is not part of {plan.province.name}: a province's plan is led and coordinated by its "
+            "own units and by the central agencies and enterprises based there")
+
+
+def _deadline_words(data: "TaskData") -> str:
+    return deadline_display(data.due_date, data.due_text, data.recurring)
+
+
 def _search_text(task: Task, coordinating: list[Unit]) -> str:
-    parts = [task.code, task.title, task.description[:2000], task.lead_unit.name,
+    parts = [task.code, task.title, task.description[:2000], task.output[:1000], task.lead_unit.name,
              *(u.name for u in coordinating)]
     return fold(" ".join(parts))
 
@@ -713,6 +791,8 @@ def _write_task(user: User | None, plan: Plan, data: TaskData, task: Task | None
         task = Task(plan=plan)
     else:
         _bump(task, user, reason)
+    if data.recurring:
+        data.due_date = None  # a recurring task runs through the plan: never overdue as a whole
     for name in TASK_FIELDS:
         if name not in ("coordinating_units", "budget"):
             setattr(task, name, getattr(data, name))
@@ -936,6 +1016,7 @@ def get_evidence(user: User, evidence_id: int) -> Evidence:
 @dataclass
 class CarryOverResult:
     created: list[Task] = field(default_factory=list)
+    dropped: list[tuple[str, Unit]] = field(default_factory=list)  # (task code, ended coordinating unit, no heir)
 
 
 def carry_candidates(plan: Plan) -> QuerySet[Task]:
@@ -944,46 +1025,82 @@ def carry_candidates(plan: Plan) -> QuerySet[Task]:
             .select_related("lead_unit", "parent").order_by("code"))
 
 
-def successor_in(plan: Plan, units: list[Unit]) -> dict[int, Unit | None]:
-    """For each unit, the unit that carries its tasks in `plan`: itself while it exists at the end of the
-    plan period, else the successor (largest share) in force then, following merges in the registry (a
-    task of a Bắc Kạn department thus lands with today's Thái Nguyên department), else itself if it
-    exists during part of the plan. None when it does not exist during the plan and nothing inherits it."""
+@dataclass
+class Heir:
+    """Who carries an ended unit's tasks in a plan: one unit, or several to choose from (a split), or none."""
+
+    unit: Unit | None
+    options: list[Unit] = field(default_factory=list)
+
+
+def successor_in(plan: Plan, units: list[Unit]) -> dict[int, Heir]:
+    """For each unit, who carries its tasks in `plan`. A unit in office on the plan's last day (`plan_end`:
+    31 December, or the day its province ended) keeps them. A unit that has ended hands them to the unit(s)
+    that inherited it and are in office that day, following merges in the registry (a task of Sở TT&TT Bắc
+    Kạn lands with Sở Khoa học và Công nghệ Thái Nguyên); several heirs are offered as `options` to choose
+    from. A unit that ended without an heir keeps its tasks if it exists during the plan's own span
+    (`plan_start`–`plan_end`), else it has none."""
     from tinhso.units.services import current_successors
 
-    end = dt.date(plan.end_year, 12, 31)
-    result: dict[int, Unit | None] = {}
-    ended = [u for u in units if u.valid_to is not None and u.valid_to < end]
+    day = plan_end(plan)
+    result: dict[int, Heir] = {}
+    ended = {u.pk: u for u in units if not u.is_valid_on(day)}
     for unit in units:
-        if unit not in ended:
-            result[unit.pk] = unit if _unit_valid_during(unit, plan) else None
+        if unit.pk not in ended:
+            result[unit.pk] = Heir(unit)
     if ended:
-        shares = current_successors([u.pk for u in ended], min(end, max(today(), dt.date(plan.year, 1, 1))))
+        shares = current_successors(list(ended), day)
         heirs = Unit.objects.in_bulk({pk for found in shares.values() for pk in found})
-        for unit in ended:
-            found = shares.get(unit.pk, {})
-            best = max(found, key=lambda pk: (found[pk], -pk), default=None)
-            if best is not None and best != unit.pk and _unit_valid_during(heirs[best], plan):
-                result[unit.pk] = heirs[best]
-            else:  # no successor: keep the unit while it exists during part of the plan
-                result[unit.pk] = unit if _unit_valid_during(unit, plan) else None
+        for pk in ended:
+            found = sorted((heirs[h] for h in shares.get(pk, {}) if h != pk and h in heirs),
+                           key=lambda u: (-shares[pk][u.pk], _name_key(u.name)))
+            if len(found) == 1:
+                result[pk] = Heir(found[0])
+            elif found:
+                result[pk] = Heir(None, found)
+            else:  # no heir in the registry: the unit keeps its tasks if it exists during the plan's own span
+                unit = ended[pk]
+                lives = (unit.valid_from is None or unit.valid_from <= day) and unit.valid_to >= plan_start(plan)
+                result[pk] = Heir(unit if lives else None)
     return result
 
 
-def carry_over(user: User | None, source: Plan, target: Plan, task_ids: list[int] | None = None) -> CarryOverResult:
-    """Carry unfinished tasks of `source` into `target` in one action. Each new task is marked
-    'carried over' with a link to the task it continues; the old task's status becomes 'carried over'.
-    A carried parent brings its unfinished sub-tasks along. The remaining budget (planned − disbursed)
-    moves with the task. All or nothing."""
+def carry_choices(source: Plan, target: Plan, task_ids: list[int] | None = None) -> list[tuple[Unit, list[Unit]]]:
+    """The ended units of the tasks to carry that several units inherited: the user picks one for each."""
+    tasks = [t for t in carry_candidates(source).prefetch_related("coordinating_units")
+             if task_ids is None or t.pk in task_ids]
+    units = {u.pk: u for t in tasks for u in [t.lead_unit, *t.coordinating_units.all()]}
+    heirs = successor_in(target, list(units.values()))
+    return sorted(((units[pk], heir.options) for pk, heir in heirs.items() if heir.options),
+                  key=lambda pair: _name_key(pair[0].name))
+
+
+def carry_over(user: User | None, source: Plan, target: Plan, task_ids: list[int] | None = None,
+               replacements: dict[int, int] | None = None) -> CarryOverResult:
+    """Carry unfinished tasks of `source` into `target` in one action, all or nothing.
+
+    - `task_ids`: exactly the tasks to carry (an empty list carries nothing and is refused); None carries every
+      unfinished task, a parent with its unfinished sub-tasks.
+    - `target` is a later plan of the same province, or a plan of a province that took it over (`continues_into`).
+    - Each new task is marked 'carried over' with a link to the task it continues and keeps its status (a task
+      in progress at 0 % stays in progress) and progress; the old task's status becomes 'carried over'.
+    - Ended lead and coordinating units are replaced by their heirs (`successor_in`); where several units
+      inherited one, `replacements` {ended unit id: chosen heir id} says which, else the carry-over asks. An
+      ended coordinating unit without an heir is dropped (`result.dropped`); a lead without one blocks.
+    - The remaining budget (planned − disbursed) moves with the task."""
     if user is not None:
         require_manage_plan(user, source)
         require_manage_plan(user, target)
-    if target.year <= source.year:
-        raise ValidationFailed(FieldError("target_plan", "kế hoạch nhận phải thuộc năm sau",
-                                          "the target plan must be of a later year"))
-    candidates = {t.pk: t for t in carry_candidates(source)}
+    if not continues_into(source, target):
+        raise ValidationFailed(FieldError(
+            "target_plan", f"'{target.name}' không phải kế hoạch sau của {source.province.name} hoặc của tỉnh kế thừa",
+            f"'{target.name}' is not a later plan of {source.province.name} or of a province that took it over"))
+    candidates = {t.pk: t for t in carry_candidates(source).prefetch_related("coordinating_units", "budget_lines")}
     if task_ids is None:
         chosen = set(candidates)
+    elif not task_ids:
+        raise ValidationFailed(FieldError("task_ids", "chưa chọn nhiệm vụ nào để chuyển tiếp; không có gì thay đổi",
+                                          "no task was ticked; nothing was carried over"))
     else:
         chosen = set()
         errors = []
@@ -995,7 +1112,7 @@ def carry_over(user: User | None, source: Plan, target: Plan, task_ids: list[int
             chosen.add(task_id)
         if errors:
             raise ValidationFailed(errors)
-        # a chosen parent brings its unfinished sub-tasks
+    if task_ids is None:  # everything: a carried parent brings its unfinished sub-tasks
         for task in candidates.values():
             if task.parent_id in chosen:
                 chosen.add(task.pk)
@@ -1008,23 +1125,38 @@ def carry_over(user: User | None, source: Plan, target: Plan, task_ids: list[int
                          f"the target plan already has a task coded '{t.code}'") for t in ordered if t.code in taken]
     heirs = successor_in(target, [t.lead_unit for t in ordered] +
                          [u for t in ordered for u in t.coordinating_units.all()])
+    replacements = replacements or {}
+    for pk, heir in heirs.items():
+        if heir.options:
+            picked = next((u for u in heir.options if u.pk == replacements.get(pk)), None)
+            if picked is not None:
+                heirs[pk] = Heir(picked)
+            else:
+                unit = next(u for t in ordered for u in [t.lead_unit, *t.coordinating_units.all()] if u.pk == pk)
+                names = "; ".join(u.name for u in heir.options)
+                errors.append(FieldError(f"replace_{pk}", f"'{unit.name}' đã kết thúc và có nhiều đơn vị kế thừa "
+                                         f"({names}); hãy chọn đơn vị nhận nhiệm vụ", f"'{unit.name}' has ended "
+                                         f"and several units inherited it ({names}); choose which takes the tasks"))
     errors += [FieldError("lead_unit", f"'{t.code}': đơn vị chủ trì '{t.lead_unit.name}' không còn hiệu lực trong "
                           f"kế hoạch {target.period} và không có đơn vị kế thừa; hãy giao đơn vị khác trước khi "
                           "chuyển tiếp", f"'{t.code}': lead unit '{t.lead_unit.name}' is not valid in "
                           f"{target.period} and has no successor; assign another unit first")
-               for t in ordered if heirs.get(t.lead_unit_id) is None]
+               for t in ordered if heirs[t.lead_unit_id].unit is None and not heirs[t.lead_unit_id].options]
     if errors:
         raise ValidationFailed(errors)
     result = CarryOverResult()
     reason = f"Chuyển tiếp từ kế hoạch {source.code} / Carried over from {source.code}"
     new_by_old: dict[int, Task] = {}
+    start = plan_start(target)
     with transaction.atomic():
         for old in ordered:
-            lead = heirs[old.lead_unit_id]
+            lead = heirs[old.lead_unit_id].unit
             coordinating = []
             for unit in old.coordinating_units.all():
-                heir = heirs.get(unit.pk)
-                if heir is not None and heir.pk != lead.pk and heir not in coordinating:
+                heir = heirs[unit.pk].unit
+                if heir is None:
+                    result.dropped.append((old.code, unit))
+                elif heir.pk != lead.pk and heir not in coordinating:
                     coordinating.append(heir)
             budget = []
             for line in old.budget_lines.all():
@@ -1032,14 +1164,15 @@ def carry_over(user: User | None, source: Plan, target: Plan, task_ids: list[int
                 if remaining > 0:
                     budget.append(BudgetData(line.source, planned=remaining))
             due = old.due_date
-            if due is None or due < dt.date(target.year, 1, 1):
-                due = dt.date(target.end_year, 12, 31)
+            due_text = old.due_text
+            if not old.recurring and (due is None or due < start):
+                due, due_text = dt.date(target.end_year, 12, 31), ""
             data = TaskData(
                 code=old.code, title=old.title, pillar=old.pillar, lead_unit=lead,
                 description=old.description, kind=old.kind, origin=Origin.CARRIED_OVER, carried_from=old,
                 coordinating_units=coordinating, parent=new_by_old.get(old.parent_id), start_date=old.start_date,
-                due_date=due, status=Status.IN_PROGRESS if old.progress > 0 else Status.NOT_STARTED,
-                progress=old.progress, note=old.note, budget=budget)
+                due_date=due, due_text=due_text, recurring=old.recurring, output=old.output,
+                status=old.status, progress=old.progress, note=old.note, budget=budget)
             new_by_old[old.pk] = _write_task(user, target, data, None, reason)
             result.created.append(new_by_old[old.pk])
             locked = Task.objects.select_for_update().get(pk=old.pk)
@@ -1103,6 +1236,7 @@ class Overview:
     by_lead_unit: list[dict] = field(default_factory=list)
     overdue: list[Task] = field(default_factory=list)
     overdue_count: int = 0
+    overdue_subtasks: int = 0
     budget_by_source: list[dict] = field(default_factory=list)
     budget: dict = field(default_factory=dict)
     timeline: list[Task] = field(default_factory=list)
@@ -1110,6 +1244,7 @@ class Overview:
     recent_updates: list[ProgressUpdate] = field(default_factory=list)
     carried_from_years: list[int] = field(default_factory=list)
     average_progress: float = 0.0
+    recurring: list[dict] = field(default_factory=list)
     sentences: list[str] = field(default_factory=list)
     under: Unit | None = None  # the overview is limited to tasks led within this unit's subtree
 
@@ -1159,11 +1294,13 @@ def overview(user: User, plan: Plan, day: dt.date | None = None, timeline_limit:
     pillars: dict[str, int] = defaultdict(int)
     progress_sum = progress_n = 0
     for row in groups:
-        if row["state"] == DerivedState.OVERDUE:
-            result.overdue_count += row["n"]
         if not row["top"]:
             result.subtasks += row["n"]
+            if row["state"] == DerivedState.OVERDUE:
+                result.overdue_subtasks += row["n"]
             continue
+        if row["state"] == DerivedState.OVERDUE:
+            result.overdue_count += row["n"]
         states[row["state"]] += row["n"]
         origins[row["origin"]] += row["n"]
         pillars[row["pillar"]] += row["n"]
@@ -1186,7 +1323,10 @@ def overview(user: User, plan: Plan, day: dt.date | None = None, timeline_limit:
           "percent": r["n"] * 100 / result.total if result.total else 0.0} for r in lead_rows),
         key=lambda r: (-r["count"], _name_key(r["name"])))
 
-    overdue = with_state(all_tasks.filter(overdue_on(day, historical)), day, historical).defer(*HEAVY_TEXT)
+    # one counting rule everywhere (card, list, sentence, lead units): top-level tasks; an overdue sub-task is
+    # part of its parent and is shown apart (`overdue_subtasks`), never added to the count
+    overdue = with_state(all_tasks.filter(overdue_on(day, historical), parent__isnull=True), day,
+                         historical).defer(*HEAVY_TEXT)
     result.overdue = list(overdue.select_related("lead_unit").order_by("due_date", "code")[:overdue_limit])
     for task in result.overdue:
         task.days_late = (day - task.due_date).days
@@ -1217,11 +1357,88 @@ def overview(user: User, plan: Plan, day: dt.date | None = None, timeline_limit:
     result.recent_updates = list(
         updates.select_related("task", "unit", "author").defer(*(f"task__{f}" for f in HEAVY_TEXT[:3]))
         .prefetch_related("evidence").order_by("-reported_on", "-id")[:recent_limit])
+    result.recurring = recurring_report(plan, all_tasks.filter(recurring=True), day)
     result.carried_from_years = [] if not origins.get(Origin.CARRIED_OVER) else sorted(set(
         tasks.filter(origin=Origin.CARRIED_OVER, carried_from__isnull=False).order_by()
         .values_list("carried_from__plan__year", flat=True).distinct()))
     result.sentences = summary_sentences(result)
     return result
+
+
+def province_short_name(province: Unit) -> str:
+    return province.short_name or province.name.removeprefix("Tỉnh ").removeprefix("Thành phố ")
+
+
+def plan_provinces(plan: Plan) -> list[Unit]:
+    """The plan's province, then the provinces that merged into it (their units may still appear in the plan:
+    a 2025–2026 plan of today's Thái Nguyên names units of Bắc Kạn valid until 30/06/2025)."""
+    cached = getattr(plan, "_provinces", None)
+    if cached is not None:
+        return cached
+    from tinhso.units.models import Succession
+
+    found = [plan.province]
+    frontier = [plan.province.pk]
+    while frontier:
+        earlier = list(Unit.objects.filter(
+            pk__in=Succession.objects.filter(successor_id__in=frontier).values("predecessor_id"),
+            kind=UnitKind.PROVINCE).exclude(pk__in=[p.pk for p in found]))
+        found += earlier
+        frontier = [p.pk for p in earlier]
+    plan._provinces = found
+    return found
+
+
+def in_plan_province(plan: Plan, unit: Unit) -> bool:
+    """A task's units belong to the plan's province (its departments, districts, communes, and the central
+    agencies and enterprises based there), or to a province merged into it."""
+    return any(unit.path.startswith(p.path) for p in plan_provinces(plan))
+
+
+def plan_start(plan: Plan) -> dt.date:
+    """The first day of the plan: 1 January of its year, or the day its province came into being (a plan of a
+    province formed on 1 July 2025 starts then)."""
+    start = dt.date(plan.year, 1, 1)
+    valid_from = plan.province.valid_from
+    return max(start, valid_from) if valid_from and valid_from <= dt.date(plan.end_year, 12, 31) else start
+
+
+def plan_end(plan: Plan) -> dt.date:
+    """The last day of the plan: 31 December of its last year, or its province's last day if that is sooner."""
+    end = dt.date(plan.end_year, 12, 31)
+    valid_to = plan.province.valid_to
+    return min(end, valid_to) if valid_to and valid_to >= dt.date(plan.year, 1, 1) else end
+
+
+def default_as_of(plan: Plan) -> dt.date:
+    """Today, or the last day of a plan's province that no longer exists."""
+    day = today()
+    valid_to = plan.province.valid_to
+    return valid_to if valid_to is not None and valid_to < day else day
+
+
+def recurring_report(plan: Plan, tasks: QuerySet[Task], day: dt.date, limit: int = 50) -> list[dict]:
+    """Recurring tasks ("Thường xuyên") are never overdue as a whole: each is judged period by period (by
+    quarter unless its text says monthly or yearly). For each, the periods of the plan up to `day`, whether
+    a progress report was made in each, and how many elapsed periods have none."""
+    from tinhso.programme.deadlines import recurring_kind, reporting_periods
+
+    rows = []
+    chosen = list(tasks.select_related("lead_unit").only("pk", "code", "title", "due_text", "lead_unit__name",
+                                                          "status", "progress").order_by("code")[:limit])
+    reported: dict[int, list[dt.date]] = defaultdict(list)
+    for task_id, when in ProgressUpdate.objects.filter(task__in=[t.pk for t in chosen]).values_list(
+            "task_id", "reported_on"):
+        reported[task_id].append(when)
+    last = min(plan_end(plan), day)
+    for task in chosen:
+        periods = [p for p in reporting_periods(recurring_kind(task.due_text) or "quarter", plan_start(plan),
+                                                plan_end(plan)) if p.start <= last]
+        cells = [{"label": p.label, "reported": any(p.start <= d <= p.end for d in reported[task.pk]),
+                  "current": p.start <= day <= p.end} for p in periods]
+        missing = sum(1 for c in cells if not c["reported"] and not c["current"])
+        rows.append({"task": task, "periods": cells, "missing": missing})
+    return rows
 
 
 def _money(value: Decimal) -> str:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("tasks/", views.my_tasks, name="my_tasks"),
     path("sample.xlsx", views.sample_file, name="sample"),
+    path("template.xlsx", views.template_file, name="template"),
     path("schemes/new/", views.scheme_edit, name="scheme_create"),
     path("schemes/<int:scheme_id>/edit/", views.scheme_edit, name="scheme_edit"),
     path("plans/new/", views.plan_edit, name="plan_create"),

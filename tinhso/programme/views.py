@@ -17,6 +17,7 @@ from tinhso.core.downloads import attach, stored_file
 from tinhso.core.errors import DomainError, FieldError, Forbidden, ValidationFailed
 from tinhso.core.forms import apply_errors
 from tinhso.core.text import vi_sort_key
+from tinhso.core.uploads import upload_guard
 from tinhso.programme import charts, services, spreadsheet
 from tinhso.programme.forms import (
     BudgetFormSet,
@@ -44,11 +45,13 @@ def _readable_plan(request: HttpRequest, plan_id: int) -> Plan:
     return services.get_plan(plan_id, request.user)
 
 
-def _as_of(request: HttpRequest) -> dt.date:
+def _as_of(request: HttpRequest, plan: Plan | None = None) -> dt.date:
+    """The day figures are computed for: `?as_of=`, else today — or, for a plan of a province that no longer
+    exists, its last day (a Bắc Kạn plan is read as of 30/06/2025, not as of today)."""
     try:
         return dt.date.fromisoformat(request.GET.get("as_of", ""))
     except ValueError:
-        return services.today()
+        return services.default_as_of(plan) if plan is not None else services.today()
 
 
 @login_required
@@ -139,7 +142,7 @@ def plan_edit(request: HttpRequest, plan_id: int | None = None) -> HttpResponse:
 @login_required
 def plan_overview(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _readable_plan(request, plan_id)
-    day = _as_of(request)
+    day = _as_of(request, plan)
     view = services.overview(request.user, plan, day)
     start, end = services.plan_years_span(plan, view.timeline)
     state_rows = [(r["label"].split(" / ")[0], r["count"], charts.STATE_COLOURS[r["key"]]) for r in view.by_state
@@ -156,7 +159,11 @@ def plan_overview(request: HttpRequest, plan_id: int) -> HttpResponse:
         "origin_chart": charts.bars(origin_rows, title="Theo nguồn gốc / By origin"),
         "pillar_chart": charts.bars(pillar_rows, title="Theo trụ cột / By pillar"),
         "budget_chart": charts.budget_bars(view.budget_by_source) if view.budget_by_source else "",
-        "gantt": charts.gantt(view.timeline, start, end, day, _task_url) if view.timeline else "",
+        "gantt": charts.gantt(view.timeline, start, end, day, _task_url, services.plan_start(plan))
+        if view.timeline else "",
+        "day_note": (f"Đơn vị đã kết thúc ngày {day:%d/%m/%Y}: số liệu mặc định tính đến ngày đó / the unit ended "
+                     "then: figures default to that day") if "as_of" not in request.GET and day != services.today()
+        else "",
         "can_manage": services.can_manage_plan(request.user, plan),
         "previous": services.previous_plan(plan),
     })
@@ -198,7 +205,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 @login_required
 def plan_timeline(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _readable_plan(request, plan_id)
-    day = _as_of(request)
+    day = _as_of(request, plan)
     form = _filter_form(request, plan)
     flt = form.task_filter()
     tasks = services.search_tasks(request.user, plan, flt, day).order_by("start_date", "due_date", "code")
@@ -208,7 +215,8 @@ def plan_timeline(request: HttpRequest, plan_id: int) -> HttpResponse:
     query.pop("page", None)
     return render(request, "programme/timeline.html", {
         "plan": plan, "form": form, "page": page, "query": query.urlencode(),
-        "gantt": charts.gantt(list(page), start, end, day, _task_url) if page.object_list else ""})
+        "gantt": charts.gantt(list(page), start, end, day, _task_url, services.plan_start(plan))
+        if page.object_list else ""})
 
 
 @login_required
@@ -229,7 +237,16 @@ def sample_file(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def template_file(request: HttpRequest) -> HttpResponse:
+    """The empty plan template (header and guide only); the filled example is `sample_file`."""
+    response = HttpResponse(spreadsheet.build_template(), content_type=spreadsheet.XLSX_MIME)
+    attach(response, "ke-hoach-mau-trong.xlsx")
+    return response
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
+@upload_guard(services.plan_upload_check)
 def plan_import(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = services.get_plan(plan_id)
     services.require_manage_plan(request.user, plan)
@@ -254,21 +271,33 @@ def plan_import(request: HttpRequest, plan_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_carry_over(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Carry exactly the ticked tasks (none ticked: nothing, and says so) into a later plan of the province or
+    of its successor; ended units go to their heirs, the user choosing where several inherited one."""
     plan = services.get_plan(plan_id)
     services.require_manage_plan(request.user, plan)
     form = CarryOverForm(request.POST or None, plan=plan, user=request.user)
     candidates = list(services.with_state(services.carry_candidates(plan)))
+    choices = []
+    ticked = {int(i) for i in request.POST.getlist("task") if i.isdigit()} if request.method == "POST" else None
     if request.method == "POST" and form.is_valid():
-        chosen = [int(i) for i in request.POST.getlist("task") if i.isdigit()]
+        target = form.cleaned_data["target"]
+        replacements = {int(k.removeprefix("replace_")): int(v) for k, v in request.POST.items()
+                        if k.startswith("replace_") and k.removeprefix("replace_").isdigit() and v.isdigit()}
+        choices = services.carry_choices(plan, target, sorted(ticked))
         try:
-            result = services.carry_over(request.user, plan, form.cleaned_data["target"], chosen or None)
+            result = services.carry_over(request.user, plan, target, sorted(ticked), replacements)
         except DomainError as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, f"Đã chuyển tiếp {len(result.created)} nhiệm vụ / Carried over "
                                       f"{len(result.created)} tasks")
-            return redirect("programme:plan", plan_id=form.cleaned_data["target"].pk)
-    return render(request, "programme/carry_over.html", {"plan": plan, "form": form, "candidates": candidates})
+            for code, unit in result.dropped:
+                messages.warning(request, f"{code}: bỏ đơn vị phối hợp '{unit.name}' (đã kết thúc, không có đơn vị "
+                                          f"kế thừa) / dropped ended coordinating unit")
+            return redirect("programme:plan", plan_id=target.pk)
+    return render(request, "programme/carry_over.html", {
+        "plan": plan, "form": form, "candidates": candidates, "ticked": ticked,
+        "choices": [(unit, options, request.POST.get(f"replace_{unit.pk}", "")) for unit, options in choices]})
 
 
 # ---------------------------------------------------------------- tasks
@@ -332,6 +361,7 @@ def task_edit(request: HttpRequest, task_id: int | None = None, plan_id: int | N
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@upload_guard(services.progress_upload_check)
 def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     task = services.get_task(task_id, request.user)
     can_report = services.can_report(request.user, task)

@@ -8,12 +8,13 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from tinhso.accounts.models import User
-from tinhso.accounts.services import can_edit_unit
+from tinhso.accounts.services import can_edit_unit, upload_by_writer
 from tinhso.core import downloads
 from tinhso.core.api import ERROR_RESPONSES, MAX_ID, AuditOut, Day, DbId, InputSchema
 from tinhso.core.audit import history_of
 from tinhso.core.errors import FieldError, Forbidden, ValidationFailed
 from tinhso.core.tabular import read_table
+from tinhso.core.uploads import upload_guard
 from tinhso.security import dossiers, incidents, regimes, services
 from tinhso.security.events import store as event_store
 from tinhso.security.models import (
@@ -248,6 +249,7 @@ def export_systems(request: HttpRequest, format: str = "xlsx", template: bool = 
 
 @router.post("/security/systems/import", response={200: ImportOut, **ERROR_RESPONSES},
              summary="Nhập hệ thống từ XLSX/CSV, tất cả hoặc không / Import systems, all or nothing")
+@upload_guard(upload_by_writer)
 def import_systems(request: HttpRequest, file: UploadedFile = File(...)):
     result = services.import_systems(request.user, read_table(file.read(), file.name or "", services.SYSTEM_ALIASES))
     _rejected(result)
@@ -319,6 +321,7 @@ def export_assets(request: HttpRequest, format: str = "xlsx", template: bool = F
 
 
 @router.post("/security/assets/import", response={200: ImportOut, **ERROR_RESPONSES})
+@upload_guard(upload_by_writer)
 def import_assets(request: HttpRequest, file: UploadedFile = File(...)):
     result = services.import_assets(request.user, read_table(file.read(), file.name or "", services.ASSET_ALIASES))
     _rejected(result)
@@ -505,6 +508,7 @@ def update_dossier(request: HttpRequest, payload: DossierPatch, dossier_id: int 
 
 @router.post("/security/dossiers/{dossier_id}/documents", response={201: DocumentOut, **ERROR_RESPONSES},
              summary="Đính kèm thành phần hồ sơ / Attach a document")
+@upload_guard(upload_by_writer)
 def attach_document(request: HttpRequest, kind: str = Form(..., max_length=40), file: UploadedFile = File(...),
                     dossier_id: int = DOSSIER_ID):
     document = dossiers.attach_document(request.user, dossier_id, kind, file)

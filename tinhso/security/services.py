@@ -11,6 +11,7 @@ import ipaddress
 import re
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -154,6 +155,43 @@ def attribute_many(hosts: list[str]) -> dict[str, Attribution | None]:
 
 
 # ---------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class SystemRef:
+    """What another app may know of an inventory system (plain data, no model): sharing links a data
+    service to the system that provides it by the system's code."""
+
+    id: int
+    code: str
+    name: str
+    owner_id: int
+    owner_name: str
+    operator_id: int | None
+    status: str
+
+    @property
+    def unit_ids(self) -> set[int]:
+        """The owner and the operating unit: the units that may say "this system is ours"."""
+        return {self.owner_id} | ({self.operator_id} if self.operator_id else set())
+
+
+def system_refs(codes: Iterable[str]) -> dict[str, SystemRef]:
+    """Inventory systems by code (codes not in the inventory are absent from the answer)."""
+    wanted = {c.strip() for c in codes if c and c.strip()}
+    if not wanted:
+        return {}
+    return {s.code: SystemRef(s.pk, s.code, s.name, s.owner_id, s.owner.name, s.operator_id, s.status)
+            for s in InformationSystem.objects.select_related("owner").filter(code__in=wanted)}
+
+
+def systems_of_units(unit_ids: Iterable[int]) -> list[SystemRef]:
+    """The systems a unit owns or operates, for choosing one (e.g. a data service's provider system)."""
+    ids = list(unit_ids)
+    found = InformationSystem.objects.select_related("owner").filter(
+        Q(owner_id__in=ids) | Q(operator_id__in=ids)).order_by("code")
+    return [SystemRef(s.pk, s.code, s.name, s.owner_id, s.owner.name, s.operator_id, s.status) for s in found]
+
 
 def can_view_addresses(user: User, system: InformationSystem) -> bool:
     return can_edit_unit(user, system.owner)

@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from tinhso.accounts.models import Role, User
-from tinhso.accounts.services import can_edit_unit, is_system_admin, require_edit_unit
+from tinhso.accounts.services import can_edit_unit, is_system_admin, require_edit_unit, upload_by_writer
 from tinhso.core import downloads
 from tinhso.core.audit import history_of
 from tinhso.core.errors import DomainError, Forbidden, ValidationFailed, required
 from tinhso.core.forms import apply_errors
 from tinhso.core.tabular import read_table
+from tinhso.core.uploads import upload_guard
 from tinhso.security import charts, dossiers, incidents, regimes, services
 from tinhso.security.forms import AssetForm, ImportForm, SystemForm
 from tinhso.security.models import (
@@ -206,6 +207,7 @@ def asset_history(request: HttpRequest, asset_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@upload_guard(upload_by_writer)
 def import_file(request: HttpRequest, what: str) -> HttpResponse:
     if what not in ("systems", "assets"):
         raise Http404
@@ -333,6 +335,7 @@ def dossier_detail(request: HttpRequest, dossier_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["POST"])
+@upload_guard(upload_by_writer)
 def dossier_action(request: HttpRequest, dossier_id: int, action: str) -> HttpResponse:
     """One step of the workflow from the dossier page; errors come back as messages on the page."""
     user, post = request.user, request.POST

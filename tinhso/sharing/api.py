@@ -10,6 +10,7 @@ from pydantic import Field
 
 from tinhso.accounts.auth import TokenAuth
 from tinhso.core.api import ERROR_RESPONSES, AuditOut, DbId
+from tinhso.core.uploads import upload_guard
 from tinhso.sharing import imports, services
 from tinhso.sharing.models import Access, ApiKey, Service
 
@@ -18,7 +19,9 @@ router = Router(tags=["sharing"], auth=[TokenAuth(), SessionAuth()])
 
 class ServiceIn(Schema):
     provider_unit: str = Field(description="Mã định danh điện tử của đơn vị cung cấp (QCVN 102)", max_length=13)
-    provider_system: str = Field(max_length=120)
+    provider_system: str = Field("", max_length=120, description="Tên hệ thống; lấy từ danh mục khi để trống và có mã")
+    provider_system_code: str = Field("", max_length=40, description="Mã hệ thống trong danh mục hệ thống thông tin "
+                                      "(không bắt buộc; do đơn vị cung cấp làm chủ quản hoặc vận hành)")
     code: str = Field(max_length=80)
     service_version: str = Field("v1", max_length=20)
     name: str = Field(max_length=300)
@@ -39,6 +42,7 @@ class ServiceIn(Schema):
 class ServicePatch(Schema):
     version: int = Field(ge=1, description="Phiên bản bản ghi đang sửa (kiểm soát sửa đồng thời)")
     provider_system: str | None = Field(None, max_length=120)
+    provider_system_code: str | None = Field(None, max_length=40, description="\"\" bỏ liên kết / removes the link")
     service_version: str | None = Field(None, max_length=20)
     name: str | None = Field(None, max_length=300)
     kind: str | None = None
@@ -60,6 +64,8 @@ class ServiceOut(Schema):
     provider_unit: str
     provider_unit_name: str
     provider_system: str
+    provider_system_code: str
+    provider_system_id: int | None = Field(description="Hệ thống trong danh mục (khi có liên kết)")
     code: str
     service_version: str
     name: str
@@ -78,9 +84,12 @@ class ServiceOut(Schema):
     version: int
 
 
-def _service_out(user, s: Service) -> dict:
+def _service_out(user, s: Service, systems: dict | None = None) -> dict:
+    systems = services.provider_systems([s]) if systems is None else systems
+    linked = systems.get(s.provider_system_code)
     return {"id": s.pk, "provider_unit": s.provider_unit.code or "", "provider_unit_name": s.provider_unit.name,
-            "provider_system": s.provider_system, "code": s.code, "service_version": s.service_version,
+            "provider_system": s.provider_system, "provider_system_code": s.provider_system_code,
+            "provider_system_id": linked.id if linked else None, "code": s.code, "service_version": s.service_version,
             "name": s.name, "kind": s.kind, "data_category": s.data_category, "personal_data": s.personal_data,
             "legal_basis": s.legal_basis.code if s.legal_basis else None, "legal_basis_text": s.legal_basis_text,
             "status": s.status, "documentation_url": s.documentation_url, "documentation": s.documentation,
@@ -94,8 +103,9 @@ def _service_out(user, s: Service) -> dict:
 def list_services(request: HttpRequest, q: str = Query("", max_length=200), status: str = Query("", max_length=12),
                   category: str = Query("", max_length=20), provider: str = Query("", max_length=13)):
     """Tìm không dấu / diacritic-free search over code, name, system, provider and documentation."""
-    return [_service_out(request.user, s) for s in
-            services.search_services(request.user, q, status, category, provider)]
+    found = services.search_services(request.user, q, status, category, provider)
+    systems = services.provider_systems(found)
+    return [_service_out(request.user, s, systems) for s in found]
 
 
 @router.post("/sharing/services", response={201: ServiceOut, **ERROR_RESPONSES}, summary="Đăng ký dịch vụ / Register")
@@ -345,6 +355,7 @@ class SharingImportOut(Schema):
 
 @router.post("/sharing/imports", response={200: SharingImportOut, **ERROR_RESPONSES},
              summary="Nhập nhật ký giao dịch / Import a transaction log")
+@upload_guard(services.log_upload_check)
 def import_log(request: HttpRequest, file: UploadedFile = File(...), mapping: str = Form(..., max_length=40),
                side: str = Form("", max_length=10)):
     """Tệp CSV/XLSX của LGSP, NDXP hoặc JSON lines của Kong/APISIX; dòng lỗi được báo, dòng tốt được giữ;

@@ -23,7 +23,9 @@ import pyarrow as pa
 
 from tinhso.accounts.models import User
 from tinhso.core.errors import FieldError, Forbidden, ValidationFailed
+from tinhso.core.tabular import MAX_COLUMNS, check_xlsx_expansion
 from tinhso.core.text import fold
+from tinhso.core.uploads import limited_rows, max_import_rows, too_many_rows
 from tinhso.sharing import ledger
 from tinhso.sharing.models import ImportBatch, Service
 from tinhso.sharing.services import is_dx_office
@@ -85,14 +87,17 @@ class ImportReport:
 
 # ---------------------------------------------------------------- reading the source as text columns
 
-def _read_table_csv(path: Path, con) -> tuple[str, list[dict]]:
+def _read_table_csv(path: Path, con, max_rows: int | None = None) -> tuple[str, list[dict]]:
     """Register `src` (every column VARCHAR, plus __line) from a CSV; rows DuckDB cannot split are
     returned as malformed (line numbers as the user sees them, header = line 1)."""
     quoted = str(path).replace("'", "''")
+    limit = f"LIMIT {int(max_rows) + 1}" if max_rows is not None else ""  # DuckDB stops reading there
     _run(con, f"""CREATE OR REPLACE TEMP TABLE src AS
-        SELECT *, (row_number() OVER ())::BIGINT + 1 AS __line FROM read_csv('{quoted}', all_varchar = true,
-        header = true, store_rejects = true, rejects_table = 'rej', rejects_scan = 'rej_scan',
-        auto_detect = true, sample_size = 20480, encoding = 'utf-8')""")
+        SELECT *, (row_number() OVER ())::BIGINT + 1 AS __line FROM (SELECT * FROM read_csv('{quoted}',
+        all_varchar = true, header = true, store_rejects = true, rejects_table = 'rej', rejects_scan = 'rej_scan',
+        auto_detect = true, sample_size = 20480, encoding = 'utf-8') {limit})""")
+    if max_rows is not None and con.execute("SELECT count(*) FROM src").fetchall()[0][0] > max_rows:
+        raise too_many_rows(max_rows)
     try:
         rejected = con.execute("SELECT DISTINCT line FROM rej ORDER BY line").fetchall()
     except Exception:  # noqa: BLE001 - no rejects table when nothing was rejected
@@ -134,17 +139,20 @@ def _text(value) -> str:
     return str(value)
 
 
-def _read_xlsx(content: bytes, con) -> list[dict]:
+def _read_xlsx(content: bytes, con, max_rows: int | None = None) -> list[dict]:
     import openpyxl
 
+    check_xlsx_expansion(content)
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # a corrupt file is bad input
         raise ValidationFailed(FieldError("file", f"không đọc được tệp XLSX: {exc}",
                                           f"the XLSX file could not be read: {exc}")) from exc
     sheet = book.worksheets[0]
-    iterator = sheet.iter_rows(values_only=True)
+    iterator = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
     header = list(next(iterator, []) or [])
+    if max_rows is not None:
+        iterator = limited_rows(iterator, max_rows)
     rows, lines = [], []
     width = len(header)
     for line, values in enumerate(iterator, start=2):
@@ -165,12 +173,15 @@ def _flatten(obj, prefix: str, out: dict) -> None:
             out[name] = value
 
 
-def _read_jsonl(content: bytes, con, wanted: set[str]) -> list[dict]:
+def _read_jsonl(content: bytes, con, wanted: set[str], max_rows: int | None = None) -> list[dict]:
     malformed = []
     rows: list[list] = []
     lines: list[int] = []
     header = sorted(wanted)
-    for line_no, raw in enumerate(content.splitlines(), start=1):
+    lines_read = content.splitlines()
+    if max_rows is not None:
+        lines_read = limited_rows(lines_read, max_rows)
+    for line_no, raw in enumerate(lines_read, start=1):
         if not raw.strip():
             continue
         try:
@@ -285,7 +296,9 @@ def _select_sql(mapping: dict, available: dict[str, str], side: str) -> str:
 # ---------------------------------------------------------------- the import
 
 def import_file(user: User | None, content: bytes, file_name: str, mapping_code: str, side: str = "") -> ImportReport:
-    """Import one exported file; `user` None is the system (command line). Returns what happened."""
+    """Import one exported file; `user` None is the system (command line, no row limit). Returns what happened.
+    A user's file is refused once it holds more than TINHSO_MAX_IMPORT_ROWS rows, without reading further."""
+    max_rows = None if user is None else max_import_rows()
     if user is not None and not is_dx_office(user):
         raise Forbidden("Chỉ cơ quan chuyên trách chuyển đổi số được nhập nhật ký giao dịch",
                         "Only the DX office may import transaction logs")
@@ -312,15 +325,17 @@ def import_file(user: User | None, content: bytes, file_name: str, mapping_code:
         if mapping["format"] == "jsonl":
             wanted = {n for names in mapping["fields"].values()
                       for n in (names if isinstance(names, list) else [names])}
-            malformed = _read_jsonl(content, con, wanted)
+            malformed = _read_jsonl(content, con, wanted, max_rows)
         elif lower.endswith(".xlsx"):
-            malformed = _read_xlsx(content, con)
+            malformed = _read_xlsx(content, con, max_rows)
         elif lower.endswith(".csv") or lower.endswith(".txt"):
             fd, tmp = tempfile.mkstemp(suffix=".csv")
             with os.fdopen(fd, "wb") as handle:
                 handle.write(content)
             try:
-                _, malformed = _read_table_csv(Path(tmp), con)
+                _, malformed = _read_table_csv(Path(tmp), con, max_rows)
+            except ValidationFailed:
+                raise
             except Exception as exc:  # noqa: BLE001 - an unreadable file is bad input
                 raise ValidationFailed(FieldError("file", f"không đọc được tệp CSV: {exc}",
                                                   f"the CSV file could not be read: {exc}")) from exc

@@ -7,10 +7,12 @@ Layout under settings.DATA_DIR / "sharing":
     daily/day=2025-10-01/<batch>.parquet    the same batch counted per client, provider, service and side
     spool/<process>.jsonl                   gateway rows not yet in Parquet (one line per call)
 
-Every file is written under a temporary name and renamed into place, so a reader never sees half a file.
-The daily counts are written with the rows, so a monthly roll-up reads a few thousand small rows instead
-of a hundred million. Gateway calls are appended to a per-process spool (one short write per call, no
-database round trip) and turned into Parquet every few seconds or thousand rows; readers see the spool too.
+The store is a `tinhso.core.columnar.DayStore` (like the position and security event stores): a batch's
+row files and count files are staged, fsynced and committed together through the core's journal, so a
+reader never sees half a file, nor rows without their counts. The daily counts are written with the rows,
+so a monthly roll-up reads a few thousand small rows instead of a hundred million. Gateway calls are
+appended to a per-process spool (one short write per call, no database round trip) and turned into
+Parquet every few seconds or thousand rows; readers see the spool too.
 Nothing here holds a payload: only metadata.
 """
 
@@ -29,11 +31,11 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from django.conf import settings
 
+from tinhso.core import columnar
+
 TZ = "Asia/Ho_Chi_Minh"
 LOCAL_OFFSET = dt.timedelta(hours=7)  # Vietnam keeps UTC+7 all year
-LOCAL_US = 7 * 3600 * 1_000_000
-DAY_US = 86_400 * 1_000_000
-EPOCH_DAY = dt.date(1970, 1, 1)
+EPOCH_DAY = columnar.EPOCH_DAY
 
 SCHEMA = pa.schema([
     ("message_id", pa.string()),
@@ -72,38 +74,21 @@ def _dir(kind: str) -> Path:
     return root() / kind
 
 
-# ---------------------------------------------------------------- DuckDB
+# ---------------------------------------------------------------- the store
 
-_db_lock = threading.Lock()
-_db: duckdb.DuckDBPyConnection | None = None
-_db_root: Path | None = None
+STORE = columnar.DayStore(root, memory_limit="2GB", tz=TZ)
 
 
 def connect() -> duckdb.DuckDBPyConnection:
     """A cursor on one shared in-memory DuckDB in local time (Parquet metadata cache shared)."""
-    global _db, _db_root
-    with _db_lock:
-        if _db is None or _db_root != root():
-            _db = duckdb.connect()
-            _db.execute(f"SET TimeZone = '{TZ}'")
-            _db.execute("SET parquet_metadata_cache = true")
-            _db.execute("SET memory_limit = '2GB'")
-            _db_root = root()
-        return _db.cursor()
+    return STORE.connect()
 
 
 def local_day(ts: dt.datetime) -> dt.date:
-    return (ts.astimezone(dt.UTC) + LOCAL_OFFSET).date()
+    return columnar.local_day(ts)
 
 
 # ---------------------------------------------------------------- writing
-
-def _atomic_parquet(table: pa.Table, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    pq.write_table(table, tmp, compression="zstd", row_group_size=262_144)
-    os.replace(tmp, target)
-
 
 def conform(table: pa.Table) -> pa.Table:
     """Columns in SCHEMA order and types; missing ones empty."""
@@ -125,14 +110,12 @@ _COUNT_SELECT = f"""{', '.join(GROUP_KEYS)}, count(*)::BIGINT AS calls,
     sum(request_bytes)::BIGINT AS request_bytes, sum(response_bytes)::BIGINT AS response_bytes"""
 
 
-def _copy(con: duckdb.DuckDBPyConnection, select_sql: str, params: list, target: Path) -> None:
-    """DuckDB's own (parallel) Parquet writer, into a temporary name renamed into place."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    quoted = str(tmp).replace("'", "''")
+def _copy(con: duckdb.DuckDBPyConnection, select_sql: str, params: list, path: Path) -> None:
+    """DuckDB's own (parallel) Parquet writer, into a batch's staged file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    quoted = str(path).replace("'", "''")
     sql = f"COPY ({select_sql}) TO '{quoted}' (FORMAT PARQUET, COMPRESSION ZSTD, ROW_GROUP_SIZE 262144)"
     (con.execute(sql, params) if params else con.execute(sql)).fetchall()
-    os.replace(tmp, target)
 
 
 def write(table: pa.Table, batch: str | None = None) -> list[dt.date]:
@@ -153,20 +136,20 @@ def write_relation(con: duckdb.DuckDBPyConnection, relation: str, batch: str | N
     the import path, which never round-trips through Python objects."""
     batch = batch or uuid.uuid4().hex
     # the local day by arithmetic (UTC+7, no DST) rather than a time-zone conversion per row
-    day_expr = f"((epoch_us(request_at) + {LOCAL_US}) // {DAY_US})"
+    day_expr = columnar.day_number_sql("request_at")
     numbers = [r[0] for r in con.execute(f"SELECT DISTINCT {day_expr} FROM {relation} ORDER BY 1").fetchall()]
     name = f"{batch}.parquet"
     days = []
-    for number in numbers:
-        day = EPOCH_DAY + dt.timedelta(days=int(number))
-        days.append(day)
-        where = f"FROM {relation} WHERE {day_expr} = {int(number)}"
-        # rows first, counts second: a crash in between leaves rows without counts, which `rebuild_counts`
-        # repairs; the opposite would count calls that do not exist
-        _copy(con, f"SELECT {_ROW_SELECT} {where} ORDER BY service_code, request_at", [],
-              _dir("ledger") / f"day={day}" / name)
-        _copy(con, f"SELECT DATE '{day}' AS day, {_COUNT_SELECT} {where} GROUP BY ALL", [],
-              _dir("daily") / f"day={day}" / name)
+    # rows and counts of every day are committed together (the core's journal): never rows without counts
+    with STORE.batch(batch) as staged:
+        for number in numbers:
+            day = EPOCH_DAY + dt.timedelta(days=int(number))
+            days.append(day)
+            where = f"FROM {relation} WHERE {day_expr} = {int(number)}"
+            _copy(con, f"SELECT {_ROW_SELECT} {where} ORDER BY service_code, request_at", [],
+                  staged.path(f"ledger/day={day}/{name}"))
+            _copy(con, f"SELECT DATE '{day}' AS day, {_COUNT_SELECT} {where} GROUP BY ALL", [],
+                  staged.path(f"daily/day={day}/{name}"))
     return days
 
 
@@ -270,25 +253,8 @@ def flush() -> int:
 
 # ---------------------------------------------------------------- reading
 
-def _day_dirs(kind: str, start: dt.date | None, end: dt.date | None) -> list[Path]:
-    base = _dir(kind)
-    if not base.is_dir():
-        return []
-    out = []
-    for entry in base.iterdir():
-        if not entry.name.startswith("day="):
-            continue
-        try:
-            day = dt.date.fromisoformat(entry.name[4:])
-        except ValueError:
-            continue
-        if (start is None or day >= start) and (end is None or day <= end):
-            out.append(entry)
-    return sorted(out)
-
-
 def files(kind: str, start: dt.date | None = None, end: dt.date | None = None) -> list[str]:
-    return [str(p) for d in _day_dirs(kind, start, end) for p in sorted(d.glob("*.parquet"))]
+    return [str(p) for p in STORE.files_between(start, end, kind)]
 
 
 def spool_table(start: dt.date | None = None, end: dt.date | None = None) -> pa.Table:
@@ -356,24 +322,21 @@ def query(sql: str, params: list | None = None, start: dt.date | None = None, en
 
 
 def rebuild_counts(day: dt.date) -> None:
-    """Recompute a day's daily counts from its rows (after a crash between the two writes)."""
+    """Recompute a day's daily counts from its rows (e.g. after a file was removed by hand)."""
     paths = files("ledger", day, day)
-    target_dir = _dir("daily") / f"day={day}"
+    if not paths:
+        return
     con = connect()
     try:
-        if not paths:
-            return
-        listed = ", ".join("'" + p.replace("'", "''") + "'" for p in paths)
         counts = con.sql(f"""
-            SELECT CAST(? AS DATE) AS day, {', '.join(GROUP_KEYS)}, count(*)::BIGINT AS calls,
-                   count(*) FILTER (WHERE NOT coalesce(succeeded, false))::BIGINT AS failed,
-                   sum(duration_ms)::DOUBLE AS duration_ms, sum(request_bytes)::BIGINT AS request_bytes,
-                   sum(response_bytes)::BIGINT AS response_bytes
-            FROM read_parquet([{listed}]) GROUP BY ALL""", params=[day]).to_arrow_table()
+            SELECT CAST(? AS DATE) AS day, {_COUNT_SELECT}
+            FROM read_parquet({columnar.sql_list(paths)}) GROUP BY ALL""", params=[day]).to_arrow_table()
     finally:
         con.close()
-    old = list(target_dir.glob("*.parquet")) if target_dir.is_dir() else []
-    _atomic_parquet(counts, target_dir / f"rebuilt-{uuid.uuid4().hex}.parquet")
+    old = STORE.day_files(day, "daily")
+    name = f"rebuilt-{uuid.uuid4().hex}"
+    with STORE.batch(name) as staged:
+        pq.write_table(counts, staged.path(f"daily/day={day}/{name}.parquet"), compression="zstd")
     for path in old:
         path.unlink(missing_ok=True)
 

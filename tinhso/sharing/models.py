@@ -72,7 +72,11 @@ class Service(models.Model):
                                       verbose_name="Đơn vị cung cấp / Provider unit")
     provider_system = models.CharField(
         "Hệ thống cung cấp / Provider system", max_length=120,
-        help_text="Tên hoặc mã hệ thống thông tin (tham chiếu danh mục hệ thống khi có)")
+        help_text="Tên hệ thống thông tin cung cấp dịch vụ")
+    provider_system_code = models.CharField(
+        "Mã hệ thống trong danh mục / Inventory system code", max_length=40, blank=True, default="",
+        help_text="Mã hệ thống trong danh mục hệ thống thông tin của tỉnh (không bắt buộc); hệ thống phải do "
+                  "đơn vị cung cấp làm chủ quản hoặc vận hành")
     code = models.SlugField("Mã dịch vụ / Service code", max_length=80)
     service_version = models.CharField("Phiên bản dịch vụ / Service version", max_length=20, default="v1")
     name = models.CharField("Tên dịch vụ / Name", max_length=300)

@@ -25,6 +25,7 @@ from tinhso.accounts.services import can_edit_unit, is_system_admin
 from tinhso.core.audit import AuditEntry, history_of
 from tinhso.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed, required
 from tinhso.core.text import fold
+from tinhso.security.services import SystemRef, system_refs
 from tinhso.sharing import ledger
 from tinhso.sharing.models import (
     Access,
@@ -49,6 +50,13 @@ def is_dx_office(user: User) -> bool:
         return False
     return is_system_admin(user) or (user.role == Role.ADMIN and user.unit is not None
                                      and user.unit.kind == UnitKind.PROVINCE)
+
+
+def log_upload_check(request, **_kwargs) -> None:
+    """Upload check (core.uploads.upload_guard) of a transaction-log import: the DX office only."""
+    if not is_dx_office(request.user):
+        raise Forbidden("Chỉ cơ quan chuyên trách chuyển đổi số được nhập nhật ký giao dịch",
+                        "Only the DX office may import transaction logs")
 
 
 def is_operator(user: User) -> bool:
@@ -96,9 +104,10 @@ def traffic_scope(user: User) -> list[str] | None:
 
 # ---------------------------------------------------------------- catalogue
 
-SERVICE_FIELDS = ("provider_unit", "provider_system", "code", "service_version", "name", "kind", "data_category",
-                  "personal_data", "legal_basis", "legal_basis_text", "status", "documentation_url", "documentation",
-                  "endpoint_url", "timeout_seconds", "rate_limit_per_minute", "daily_quota")
+SERVICE_FIELDS = ("provider_unit", "provider_system", "provider_system_code", "code", "service_version", "name",
+                  "kind", "data_category", "personal_data", "legal_basis", "legal_basis_text", "status",
+                  "documentation_url", "documentation", "endpoint_url", "timeout_seconds", "rate_limit_per_minute",
+                  "daily_quota")
 
 
 def unit_by_code(code: str, field: str = "provider_unit") -> Unit:
@@ -113,9 +122,41 @@ def unit_by_code(code: str, field: str = "provider_unit") -> Unit:
 
 
 def _service_search_text(service: Service) -> str:
-    return fold(" ".join([service.code, service.name, service.provider_system, service.provider_unit.name,
+    return fold(" ".join([service.code, service.name, service.provider_system, service.provider_system_code,
+                          service.provider_unit.name,
                           service.provider_unit.code or "", service.get_data_category_display(),
                           service.documentation[:500]]))
+
+
+def provider_systems(services: list[Service]) -> dict[str, SystemRef]:
+    """The inventory systems the services name (by code), read through the security app's services."""
+    return system_refs(s.provider_system_code for s in services if s.provider_system_code)
+
+
+def _link_system(clean: dict, instance: Service | None) -> list[FieldError]:
+    """The optional link to the information-system inventory: the code must name a system that the
+    provider unit owns or operates; the provider system's name is taken from it when none is given."""
+    code = clean.get("provider_system_code", getattr(instance, "provider_system_code", "") if instance else "")
+    code = (code or "").strip()
+    if "provider_system_code" in clean:
+        clean["provider_system_code"] = code
+    if not code or not ({"provider_system_code", "provider_unit"} & clean.keys()):
+        return []
+    if len(code) > Service._meta.get_field("provider_system_code").max_length:
+        return [FieldError("provider_system_code", "quá dài", "too long")]
+    ref = system_refs([code]).get(code)
+    if ref is None:
+        return [FieldError("provider_system_code", f"không có hệ thống mã {code} trong danh mục hệ thống thông tin",
+                           f"no system with code {code} in the information-system inventory")]
+    unit = clean.get("provider_unit", getattr(instance, "provider_unit", None) if instance else None)
+    if isinstance(unit, Unit) and unit.pk not in ref.unit_ids:
+        return [FieldError(
+            "provider_system_code",
+            f"hệ thống {code} thuộc {ref.owner_name}, không do đơn vị cung cấp làm chủ quản hoặc vận hành",
+            f"system {code} belongs to {ref.owner_name}; the provider unit neither owns nor operates it")]
+    if not clean.get("provider_system", getattr(instance, "provider_system", "") if instance else ""):
+        clean["provider_system"] = ref.name[:Service._meta.get_field("provider_system").max_length]
+    return []
 
 
 def _clean_service(data: dict, instance: Service | None) -> tuple[dict, list[FieldError]]:
@@ -142,6 +183,7 @@ def _clean_service(data: dict, instance: Service | None) -> tuple[dict, list[Fie
             errors.append(FieldError("provider_unit", "đơn vị cung cấp phải có mã định danh điện tử",
                                      "the provider unit needs an electronic code"))
         clean["provider_unit"] = unit
+    errors += _link_system(clean, instance)
     for name in ("provider_system", "code", "name"):
         if (name in clean or instance is None) and not clean.get(name, getattr(instance, name, "")):
             errors.append(required(name))

@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from tinhso.core.audit import history_of
 from tinhso.core.errors import DomainError, FieldError
+from tinhso.core.uploads import upload_guard
 from tinhso.sharing import gateway as gw
 from tinhso.sharing import ledger, services
 from tinhso.sharing.models import AccessStatus, DataCategory, ServiceStatus
@@ -32,8 +33,10 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     category = request.GET.get("category", "") if request.GET.get("category", "") in DataCategory.values else ""
     found = services.search_services(request.user, q, status, category)
     today = ledger.local_day(dt.datetime.now(dt.UTC))
+    systems = services.provider_systems(found)
     return render(request, "sharing/catalogue.html", {
-        "services": found, "q": q, "status": status, "category": category, "statuses": ServiceStatus.choices,
+        "services": found, "rows": [(s, systems.get(s.provider_system_code)) for s in found], "q": q,
+        "status": status, "category": category, "statuses": ServiceStatus.choices,
         "categories": DataCategory.choices, "legal": services.legal_basis_on(today),
         "pending": [a for a in services.list_accesses(request.user, AccessStatus.PENDING)
                     if services.can_manage_provider(request.user, a.service.provider_unit)],
@@ -57,7 +60,8 @@ def service_detail(request: HttpRequest, service_id: int) -> HttpResponse:
     if request.user.unit is not None and services.can_act_for_consumer(request.user, request.user.unit):
         units = [request.user.unit]
     return render(request, "sharing/service.html", {
-        "service": service, "manage": manage, "consumer_units": units,
+        "service": service, "system": services.provider_systems([service]).get(service.provider_system_code),
+        "manage": manage, "consumer_units": units,
         "accesses": services.list_accesses(request.user, service_id=service.pk),
         "history": history_of(service) if manage else [],
     })
@@ -185,6 +189,7 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@upload_guard(services.log_upload_check)
 def imports_page(request: HttpRequest) -> HttpResponse:
     from tinhso.sharing import imports
     from tinhso.sharing.models import ImportBatch

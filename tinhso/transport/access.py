@@ -20,6 +20,16 @@ def require_ingest(user) -> None:
                         "This account may not push journey-monitoring data")
 
 
+def ingest_upload_check(request, **_kwargs) -> None:
+    """Upload check (core.uploads.upload_guard) of a GPS file: accounts allowed to push journey data."""
+    require_ingest(request.user)
+
+
+def manage_upload_check(request, **_kwargs) -> None:
+    """Upload check of the fleet and contract imports: inspectors who manage the registry."""
+    require_manage_rules(request.user)
+
+
 def can_manage(user) -> bool:
     return can_view(user) and (user.is_superuser or user.role in ("admin", "focal"))
 

@@ -14,8 +14,10 @@ Definitions (all durations in seconds; the limits come from `Rule` rows, see doc
 * a *rest* is a stretch of at least `rest_min_minutes` between two moving points (parked, or no data);
   a rest, a change of logged-in driver or a new vehicle ends a trip. A trip is therefore one driver's
   continuous driving, and "continuous driving over 4 h" is a trip whose driving time is over 4 h;
-* a *stop* is a stationary stretch inside a trip of at least STOP_MIN_S (short stop), or a rest
-  between trips (parking);
+* a *stop* is a stationary stretch inside a trip of at least STOP_MIN_S (short stop) — or of any
+  length when the door opened during it (a roadside pick-up of 20–50 s leaves one or two readings at
+  30-second reporting: without the door a traffic light looks the same, so only the door makes it a
+  stop) —, or a rest between trips (parking);
 * *speeding*: consecutive moving points above the vehicle kind's limit, reported when the readings
   span at least `min_duration_s`;
 * *data gap*: an interval longer than the reporting interval required for the state of its first
@@ -31,8 +33,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tinhso.core.columnar import LOCAL_OFFSET
 from tinhso.transport import store
-from tinhso.transport.columnar import LOCAL_OFFSET
 
 MOVING_KMH = 5.0
 STOP_MIN_S = 60
@@ -131,7 +133,7 @@ def load_points(start_day: dt.date, end_day: dt.date, vehicle_ids: list[int] | N
         return pa.table({"vehicle_id": pa.array([], pa.int32()), "t": pa.array([], pa.int64()),
                          "lat": pa.array([], pa.float32()), "lon": pa.array([], pa.float32()),
                          "speed": pa.array([], pa.float32()), "ignition": pa.array([], pa.bool_()),
-                         "driver": pa.array([], pa.string())})
+                         "door": pa.array([], pa.bool_()), "driver": pa.array([], pa.string())})
     where = "true"
     if vehicle_ids is not None:
         where = f"vehicle_id IN ({', '.join(str(int(v)) for v in vehicle_ids) or 'NULL'})"
@@ -140,7 +142,7 @@ def load_points(start_day: dt.date, end_day: dt.date, vehicle_ids: list[int] | N
     con = store.connect()
     try:
         # Duplicates (same vehicle and time, e.g. a batch sent twice) are dropped after sorting.
-        return con.sql(f"""SELECT vehicle_id, epoch(ts)::BIGINT AS t, lat, lon, speed, ignition, driver
+        return con.sql(f"""SELECT vehicle_id, epoch(ts)::BIGINT AS t, lat, lon, speed, ignition, door, driver
                                FROM read_parquet({store._list_sql(files)}, hive_partitioning = false) WHERE {where}
                                ORDER BY vehicle_id, ts""").to_arrow_table()
     finally:
@@ -166,7 +168,7 @@ def analyse_points(table: pa.Table, rules: RuleSet, kinds: dict[int, str], start
 
     def col(name, dtype=None):
         arr = table[name]
-        if name == "ignition":
+        if name in ("ignition", "door"):
             arr = pc.fill_null(arr, False)
         out = arr.to_numpy(zero_copy_only=False)
         out = out if sel is None else out[sel]
@@ -176,6 +178,7 @@ def analyse_points(table: pa.Table, rules: RuleSet, kinds: dict[int, str], start
         v, t = v[sel], t[sel]
     lat, lon = col("lat", np.float64), col("lon", np.float64)
     speed, ign = col("speed", np.float64), col("ignition", bool)
+    door = col("door", bool) if "door" in table.column_names else np.zeros(len(t), bool)
     driver_arr = table["driver"] if sel is None else table["driver"].take(pa.array(sel))
     if isinstance(driver_arr, pa.ChunkedArray):
         driver_arr = driver_arr.combine_chunks()
@@ -272,8 +275,10 @@ def analyse_points(table: pa.Table, rules: RuleSet, kinds: dict[int, str], start
         tstart_m = np.flatnonzero(brk)
         tend_m = np.r_[tstart_m[1:], len(m)] - 1
         max_speed = np.maximum.reduceat(speed[m], tstart_m)
-        # short stops inside trips, parkings between them
-        inner = (~brk[1:]) & (nxt < m[1:]) & (rest_len >= STOP_MIN_S)
+        # short stops inside trips (long enough, or the door opened: a pick-up), parkings between them
+        doors = np.r_[0, np.cumsum(door)]
+        opened = doors[m[1:]] - doors[nxt] > 0  # a door reading among the stationary points of the stretch
+        inner = (~brk[1:]) & (nxt < m[1:]) & ((rest_len >= STOP_MIN_S) | opened)
         trip_stops = np.bincount(trip_of_m[1:][inner], minlength=n_trips)
         for k in np.flatnonzero(inner):
             a = nxt[k]

@@ -15,7 +15,9 @@ from tinhso.core.api import ERROR_RESPONSES, Day, DbId, InputSchema
 from tinhso.core.downloads import attach
 from tinhso.core.errors import NotFound, ValidationFailed
 from tinhso.core.tabular import read_table
+from tinhso.core.uploads import upload_guard
 from tinhso.transport import fleet, services
+from tinhso.transport.access import ingest_upload_check, manage_upload_check
 from tinhso.transport.models import Business, Contract, Device, Driver, LicenceKind, RuleKind, Vehicle
 
 # The bearer token is tried before the session: with the project-wide order (session first) a device
@@ -248,6 +250,7 @@ def ingest_stream(request: HttpRequest, payload: StreamIn):
 
 @router.post("/transport/ingest/file", response={200: IngestOut, **ERROR_RESPONSES},
              summary="Nhập tệp CSV, JSON lines, Parquet / Ingest a CSV, JSON lines or Parquet file")
+@upload_guard(ingest_upload_check)
 def ingest_file(request: HttpRequest, file: UploadedFile = File(...), format: str = ""):
     return services.ingest_upload(request.user, file.read(), file.name or "", format,
                                   request.headers.get("Idempotency-Key")).as_dict()
@@ -554,6 +557,7 @@ def patch_device(request: HttpRequest, device_id: DbId, payload: DevicePatch):
 
 @router.post("/transport/fleet/import", response={200: FleetImportOut, **ERROR_RESPONSES},
              summary="Nhập đội xe từ XLSX/CSV (tất cả hoặc không) / Import the fleet from XLSX/CSV, all or nothing")
+@upload_guard(manage_upload_check)
 def import_fleet(request: HttpRequest, file: UploadedFile = File(...)):
     fleet.require_manage_rules(request.user)
     result = fleet.import_fleet(request.user, fleet.read_fleet(file.read(), file.name or ""))
@@ -574,6 +578,7 @@ def export_fleet(request: HttpRequest, format: str = "xlsx"):
 
 @router.post("/transport/contracts/import", response={200: FleetImportOut, **ERROR_RESPONSES},
              summary="Nhập hợp đồng vận tải đã khai báo / Import declared transport contracts")
+@upload_guard(manage_upload_check)
 def import_contracts(request: HttpRequest, file: UploadedFile = File(...)):
     fleet.require_manage_rules(request.user)
     rows = read_table(file.read(), file.name or "", fleet.CONTRACT_ALIASES)

@@ -27,7 +27,7 @@ class TransportConfig(AppConfig):
         from tinhso.transport import store
         from tinhso.transport.services import batch_recorded
 
-        store.BATCH_RECORDED = batch_recorded  # recovery asks the database whether a prepared batch committed
+        store.STORE.recorded = batch_recorded  # recovery asks the database whether a prepared batch committed
 
     @staticmethod
     def nav_visible(user) -> bool:

@@ -28,7 +28,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from tinhso.transport.columnar import LOCAL_OFFSET
+from tinhso.core.columnar import LOCAL_OFFSET
 
 MIN_TRIP_KM = 15
 # several terminals of one town (a coach drops passengers at two or three stations) are one place

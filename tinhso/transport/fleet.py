@@ -647,3 +647,48 @@ def search_businesses(user, q: str = "") -> list[Business]:
     for word in fold(q).split():
         qs = qs.filter(Q(search_text__contains=word))
     return list(qs.order_by("name")[:500])
+
+
+# ---------------------------------------------------------------- one record for an edit page
+
+def get_business(user, business_id: int) -> Business:
+    require_view(user)
+    business = Business.objects.filter(pk=business_id).first()
+    if business is None:
+        raise NotFound("Đơn vị kinh doanh vận tải", "Transport business")
+    return business
+
+
+def get_driver(user, driver_id: int) -> Driver:
+    require_view(user)
+    driver = Driver.objects.select_related("business").filter(pk=driver_id).first()
+    if driver is None:
+        raise NotFound("Lái xe", "Driver")
+    return driver
+
+
+def get_device(user, device_id: int) -> Device:
+    require_view(user)
+    device = Device.objects.select_related("vehicle").filter(pk=device_id).first()
+    if device is None:
+        raise NotFound("Thiết bị", "Device")
+    return device
+
+
+def vehicle_by_plate(plate: str, field_name: str = "vehicle") -> Vehicle:
+    """The registered vehicle with this plate, however it is written; a field error naming it otherwise."""
+    vehicle = Vehicle.objects.filter(plate_key=plate_key(plate)).first() if plate_key(plate) else None
+    if vehicle is None:
+        raise ValidationFailed(FieldError(field_name, f"không có xe biển số '{plate}' trong danh sách đăng ký",
+                                          f"no registered vehicle has plate '{plate}'"))
+    return vehicle
+
+
+def list_drivers(user, limit: int = 500) -> list[Driver]:
+    require_view(user)
+    return list(Driver.objects.select_related("business").order_by("full_name", "id")[:limit])
+
+
+def list_devices(user, limit: int = 500) -> list[Device]:
+    require_view(user)
+    return list(Device.objects.select_related("vehicle").order_by("serial")[:limit])

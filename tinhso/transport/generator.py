@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
-from tinhso.transport.columnar import LOCAL_OFFSET
+from tinhso.core.columnar import LOCAL_OFFSET
 
 TOWNS: dict[str, tuple[str, float, float]] = {
     # key: (name, lat, lon)

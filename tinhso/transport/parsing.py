@@ -13,7 +13,6 @@ import csv
 import io
 import json
 import re
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from tinhso.transport.columnar import LOCAL_OFFSET
+from tinhso.core.columnar import LOCAL_OFFSET
 
 COLUMNS = ("plate", "time", "lat", "lon", "speed", "heading", "ignition", "door", "driver")
 REQUIRED = ("plate", "time", "lat", "lon", "speed", "ignition")
@@ -294,25 +293,54 @@ def _read_csv(path: Path) -> tuple[pa.Table, dict]:
     return table, typed
 
 
+LOCATE_WINDOW = 8 << 20  # bytes around the last find searched first: Arrow reports rows block by block
+
+
+def _whole_line(data: bytes, i: int, end: int, offset: int) -> bool:
+    return (i == offset or data[i - 1] == 10) and (end == len(data) or data[end] in (10, 13))
+
+
+def _find_line(data: bytes, needle: bytes, start: int, stop: int, offset: int, used: set[int],
+               backwards: bool = False) -> int:
+    """Where `needle` stands as a whole line within data[start:stop], not at a position already used; -1."""
+    while start < stop:
+        i = data.rfind(needle, start, stop) if backwards else data.find(needle, start, stop)
+        if i < 0:
+            return -1
+        if i not in used and _whole_line(data, i, i + len(needle), offset):
+            return i
+        if backwards:
+            stop = i + len(needle) - 1
+        else:
+            start = i + 1
+    return -1
+
+
 def _locate(path: Path, texts: list[str]) -> list[tuple[int, str]]:
     """(data row number, text) of rows Arrow skipped. Arrow's parallel reader does not know their line
-    numbers; each text is found in the file (whole lines only) and its newlines counted once, in order."""
+    numbers; each text is found in the file as a whole line, searched first near the previous one (Arrow
+    reports them nearly in file order, block by block), so a few hundred broken rows of a large file cost
+    about one pass over it, not one pass each; the newlines before them are counted once."""
     data = path.read_bytes()
     offset = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    size = len(data)
     found: list[tuple[int, str]] = []
-    for text, count in Counter(texts).items():
+    used: set[int] = set()
+    near = offset
+    for text in texts:
         needle = text.encode()
-        start, hits = offset, 0
-        while hits < count:
-            i = data.find(needle, start)
-            if i < 0:
-                break
-            end = i + len(needle)
-            if (i == offset or data[i - 1] == 10) and (end == len(data) or data[end] in (10, 13)):
-                found.append((i, text))
-                hits += 1
-            start = i + 1
-        found += [(-1, text)] * (count - hits)
+        i = _find_line(data, needle, near, min(size, near + LOCATE_WINDOW), offset, used)
+        if i < 0:
+            i = _find_line(data, needle, max(offset, near - LOCATE_WINDOW), min(size, near + len(needle)), offset,
+                           used, backwards=True)
+        if i < 0:
+            i = _find_line(data, needle, offset, size, offset, used)
+        if i < 0:
+            found.append((-1, text))
+            continue
+        used.add(i)
+        found.append((i, text))
+        near = i + len(needle)
     found.sort()
     rows, line, previous = [], 0, offset
     for position, text in found:

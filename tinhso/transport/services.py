@@ -256,7 +256,7 @@ def stored_batch(key: str) -> store.IngestReport | None:
 
 def _recorder(user, key: str, source: str, filename: str = ""):
     """The commit point of a batch: its IngestBatch row, written in the same step that makes its files
-    visible (see store._commit). A concurrent retry with the same key fails here on the unique key, so
+    visible (see tinhso.core.columnar.commit). A concurrent retry with the same key fails here on the unique key, so
     its points are discarded instead of stored twice."""
     def record(report: store.IngestReport) -> None:
         report.key = key

@@ -19,10 +19,7 @@ reads only the row groups whose min/max statistics contain it.
 import datetime as dt
 import fcntl
 import functools
-import json
 import os
-import shutil
-import tempfile
 import threading
 import time
 import uuid
@@ -38,8 +35,9 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from django.conf import settings
 
+from tinhso.core import columnar
+from tinhso.core.columnar import LOCAL_OFFSET, UNITS_PER_S, column_array, thread_pool
 from tinhso.transport import textout
-from tinhso.transport.columnar import LOCAL_OFFSET, UNITS_PER_S, column_array, thread_pool
 from tinhso.transport.parsing import (  # noqa: F401 - re-exported: callers read them from the store
     ALIASES,
     COLUMNS,
@@ -87,24 +85,17 @@ def positions_dir() -> Path:
     return root() / "positions"
 
 
-# ---------------------------------------------------------------- DuckDB
+# ---------------------------------------------------------------- the store (tinhso.core.columnar)
 
-_db_lock = threading.Lock()
-_db: duckdb.DuckDBPyConnection | None = None
+# one shared in-memory DuckDB, bounded so a month of a whole fleet is analysed within a few GiB (DuckDB
+# spills to disk beyond); the commit protocol (staging, fsync, journal, recovery) is the core's
+STORE = columnar.DayStore(positions_dir, memory_limit=MEMORY_LIMIT, tz=TZ,
+                          temp_directory=lambda: root() / "tmp" / "duckdb")
 
 
 def connect() -> duckdb.DuckDBPyConnection:
     """A cursor on one shared in-memory DuckDB (so the Parquet metadata cache is shared), in local time."""
-    global _db
-    with _db_lock:
-        if _db is None:
-            _db = duckdb.connect()
-            _db.execute(f"SET TimeZone = '{TZ}'")
-            _db.execute("SET parquet_metadata_cache = true")
-            # bounded, so a month of a whole fleet is analysed within a few GiB (DuckDB spills to disk beyond)
-            _db.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-            _db.execute(f"SET temp_directory = '{root() / 'tmp' / 'duckdb'}'")
-        return _db.cursor()
+    return STORE.connect()
 
 
 def _run(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> list[tuple]:
@@ -112,142 +103,12 @@ def _run(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> list[tuple]:
     return con.execute(sql, params).fetchall() if params else con.execute(sql).fetchall()
 
 
-# ---------------------------------------------------------------- commit and recovery
-
-# Set by the app (apps.ready): batch id → whether its ingest-batch record is committed in the database.
-# A journal written with "confirm" is only a prepared batch until that record exists: the database row is
-# the commit point, so the data and its log entry are committed together or not at all.
-BATCH_RECORDED: Callable[[str], bool] | None = None
-
-
 def recover() -> None:
-    """Finish committed batches whose renames were interrupted; drop staging left by killed processes.
-    A batch being written holds an exclusive lock on `_staging/<batch>.lock`, taken before its directory
-    exists, so a live batch is never mistaken for an orphan."""
-    base = positions_dir()
-    journal_dir = base / "_journal"
-    staging = base / "_staging"
-    if journal_dir.is_dir():
-        for journal in journal_dir.glob("*.json"):
-            try:
-                entry = json.loads(journal.read_text())
-                moves = entry["moves"]
-            except (OSError, ValueError, KeyError):
-                continue
-            if entry.get("confirm"):
-                batch = journal.stem
-                if not _unlocked(staging / f"{batch}.lock") or BATCH_RECORDED is None:
-                    continue  # being written by a live process, or no way to ask the database here
-                if not BATCH_RECORDED(batch):
-                    # prepared but its record never committed: the batch did not happen
-                    journal.unlink(missing_ok=True)
-                    shutil.rmtree(staging / batch, ignore_errors=True)
-                    continue
-            _apply_moves(base, moves)
-            journal.unlink(missing_ok=True)
-    if not staging.is_dir():
-        return
-    for entry in staging.iterdir():
-        name = entry.name[:-5] if entry.name.endswith(".lock") else entry.name
-        if (journal_dir / f"{name}.json").exists():
-            continue
-        lock = staging / f"{name}.lock"
-        if not _unlocked(lock):
-            continue
-        if entry.is_dir():
-            shutil.rmtree(entry, ignore_errors=True)
-        lock.unlink(missing_ok=True)
-
-
-def _unlocked(lock: Path) -> bool:
-    if not lock.exists():
-        return True
-    try:
-        handle = open(lock, "a")  # noqa: SIM115
-    except OSError:
-        return True
-    with handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            return False
-        fcntl.flock(handle, fcntl.LOCK_UN)
-    return True
-
-
-def _apply_moves(base: Path, moves: list[list[str]]) -> None:
-    targets = set()
-    for source, target in moves:
-        src, dst = base / source, base / target
-        if src.exists():
-            created = not dst.parent.exists()
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(src, dst)
-            targets.add(dst.parent)
-            if created:
-                targets.add(base)
-    # the renames must be on disk before the journal that could redo them is removed
-    for directory in sorted(targets, key=str):
-        _fsync_dir(directory)
-    for source, _ in moves:
-        parent = (base / source).parent
-        if parent.name != "_staging" and parent.exists():
-            shutil.rmtree(parent, ignore_errors=True)
-
-
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _write_journal(batch_id: str, entry: dict) -> Path:
-    """Write a journal entry atomically and durably: temporary file fsynced, renamed, directory fsynced."""
-    journal_dir = positions_dir() / "_journal"
-    journal_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=journal_dir, suffix=".tmp")
-    with os.fdopen(fd, "w") as handle:
-        json.dump(entry, handle)
-        handle.flush()
-        os.fsync(handle.fileno())
-    path = journal_dir / f"{batch_id}.json"
-    os.replace(tmp, path)
-    _fsync_dir(journal_dir)
-    return path
-
-
-def _commit(batch_id: str, moves: list[list[str]], on_commit: Callable[[], None] | None = None) -> None:
-    """Commit staged files (already fsynced, with their directory). Without `on_commit` the journal's rename
-    is the commit point, and a batch of one file needs no journal (its rename is the commit). With it, the
-    journal only prepares the batch and `on_commit` (which writes the batch's record in the database) is the
-    commit point: `recover()` completes a prepared batch whose record exists and drops one whose record does
-    not. If `on_commit` raises, nothing of the batch remains."""
-    base = positions_dir()
-    if len(moves) == 1 and on_commit is None:
-        _apply_moves(base, moves)
-        return
-    journal = _write_journal(batch_id, {"batch": batch_id, "moves": moves, "confirm": on_commit is not None})
-    if on_commit is not None:
-        try:
-            on_commit()
-        except BaseException:
-            journal.unlink(missing_ok=True)
-            raise
-    _apply_moves(base, moves)
-    journal.unlink(missing_ok=True)
+    """Finish committed batches whose renames were interrupted; drop staging left by killed processes
+    (see tinhso.core.columnar). The app sets `STORE.recorded`: batch id → whether its ingest-batch record
+    is committed in the database, so a journal written with "confirm" is only a prepared batch until that
+    record exists (the data and its log entry are committed together or not at all)."""
+    STORE.recover()
 
 
 # ---------------------------------------------------------------- ingest
@@ -488,64 +349,23 @@ def write_positions(table: pa.Table, path: Path | str, compression: str = "lz4")
 
 def _write_batch(batch_id: str, parts: list[tuple[dt.date, pa.Table]],
                  on_commit: Callable[[], None] | None = None) -> None:
-    base = positions_dir()
-    staging_root = base / "_staging"
-    staging_root.mkdir(parents=True, exist_ok=True)
-    lock = open(staging_root / f"{batch_id}.lock", "w")  # noqa: SIM115 - held until the batch is committed
-    fcntl.flock(lock, fcntl.LOCK_EX)
-    staging = staging_root / batch_id
-    staging.mkdir()
-    try:
-        moves = []
+    with STORE.batch(batch_id, on_commit) as batch:
         for day, part in parts:
-            name = f"{day.isoformat()}.parquet"
-            write_positions(part, staging / name)
-            _fsync_file(staging / name)  # a power loss after the commit must not leave a truncated file
-            moves.append([f"_staging/{batch_id}/{name}", f"day={day.isoformat()}/b-{batch_id}.parquet"])
-        _fsync_dir(staging)
-        _commit(batch_id, moves, on_commit)
-    finally:
-        if not (base / "_journal" / f"{batch_id}.json").exists():
-            # not committed (or fully applied): nothing of the batch may remain in staging
-            shutil.rmtree(staging, ignore_errors=True)
-        (staging_root / f"{batch_id}.lock").unlink(missing_ok=True)
-        fcntl.flock(lock, fcntl.LOCK_UN)
-        lock.close()
+            write_positions(part, batch.path(f"day={day.isoformat()}/b-{batch_id}.parquet"))
 
 
 # ---------------------------------------------------------------- compaction
 
 def day_files(day: dt.date) -> list[Path]:
-    directory = positions_dir() / f"day={day.isoformat()}"
-    try:
-        names = os.listdir(directory)
-    except FileNotFoundError:
-        return []
-    return sorted(directory / n for n in names if n.endswith(".parquet") and not n.startswith("."))
+    return STORE.day_files(day)
 
 
 def files_between(start: dt.date, end: dt.date) -> list[Path]:
-    recover()
-    files: list[Path] = []
-    day = start
-    while day <= end:
-        files += day_files(day)
-        day += dt.timedelta(days=1)
-    return files
+    return STORE.files_between(start, end)
 
 
 def all_days() -> list[dt.date]:
-    base = positions_dir()
-    if not base.is_dir():
-        return []
-    days = []
-    for entry in base.iterdir():
-        if entry.name.startswith("day="):
-            try:
-                days.append(dt.date.fromisoformat(entry.name[4:]))
-            except ValueError:
-                continue
-    return sorted(days)
+    return STORE.all_days()
 
 
 def _write_streamed(reader: pa.RecordBatchReader, path: Path) -> None:
@@ -590,10 +410,10 @@ def compact_day(day: dt.date, min_files: int = 2) -> int:
                                    FROM read_parquet([{listing}], hive_partitioning = false))
                                  WHERE rk = 1 ORDER BY vehicle_id, ts""").to_arrow_reader(1_000_000)
             _write_streamed(reader, tmp)
-            _fsync_file(tmp)
+            columnar.fsync_file(tmp)
             final = directory / f"c-{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8]}.parquet"
             os.replace(tmp, final)
-            _fsync_dir(directory)  # the merged file is durable before the files it replaces are removed
+            columnar.fsync_dir(directory)  # the merged file is durable before the files it replaces are removed
         finally:
             con.close()
             Path(tmp).unlink(missing_ok=True)
@@ -612,7 +432,7 @@ def maybe_compact(days: list[str]) -> None:
 # ---------------------------------------------------------------- reading
 
 def _list_sql(files: list[Path]) -> str:
-    return "[" + ", ".join(f"'{f}'" for f in files) + "]"
+    return columnar.sql_list(files)
 
 
 def points_relation_sql(files: list[Path], where: str) -> str:

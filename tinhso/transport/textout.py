@@ -13,8 +13,8 @@ import json
 import numpy as np
 import pyarrow as pa
 
+from tinhso.core.columnar import LOCAL_OFFSET, UNITS_PER_S, WORKERS, column_array, thread_pool
 from tinhso.core.tabular import csv_safe
-from tinhso.transport.columnar import LOCAL_OFFSET, UNITS_PER_S, WORKERS, column_array, thread_pool
 
 COORD_DECIMALS = 7  # enough to read back any float32 from 1 to 128 exactly (9 significant digits)
 SPEED_DECIMALS = 1

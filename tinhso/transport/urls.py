@@ -17,6 +17,8 @@ urlpatterns = [
     path("fleet/", views.fleet_page, name="fleet"),
     path("fleet/export/", views.fleet_export, name="fleet_export"),
     path("vehicles/<int:vehicle_id>/edit/", views.vehicle_edit, name="vehicle_edit"),
+    path("fleet/businesses/<int:business_id>/edit/", views.business_edit, name="business_edit"),
+    path("fleet/drivers/<int:driver_id>/edit/", views.driver_edit, name="driver_edit"),
+    path("fleet/devices/<int:device_id>/edit/", views.device_edit, name="device_edit"),
     path("basemap.geojson", views.basemap, name="basemap"),
-    path("assets/leaflet/<path:path>", views.leaflet_asset, name="leaflet"),
 ]

@@ -2,22 +2,21 @@
 transport-inspector permission (services raise Forbidden → 403 page)."""
 
 import datetime as dt
-import mimetypes
-from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.cache import cache_control
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tinhso.core import jobs
 from tinhso.core.downloads import attach
 from tinhso.core.errors import DomainError, FieldError
 from tinhso.core.formatting import vn_date, vn_duration, vn_number
+from tinhso.core.uploads import upload_guard
 from tinhso.transport import generator, services
-from tinhso.transport.access import can_manage
+from tinhso.transport.access import can_manage, manage_upload_check
 from tinhso.transport.models import Business, LicenceKind, RuleKind
 
 
@@ -224,24 +223,10 @@ def basemap(request: HttpRequest) -> JsonResponse:
     return JsonResponse(generator.basemap_geojson(as_of))
 
 
-LEAFLET_FILES = {"leaflet.js", "leaflet.css", "images/layers.png", "images/layers-2x.png", "images/marker-icon.png",
-                 "images/marker-icon-2x.png", "images/marker-shadow.png"}
-
-
-@cache_control(max_age=86400, public=True)
-def leaflet_asset(request: HttpRequest, path: str) -> FileResponse:
-    """Leaflet from the installed xstatic-leaflet package: no CDN, nothing fetched at run time."""
-    import xstatic.pkg.leaflet as leaflet
-
-    if path not in LEAFLET_FILES:
-        raise Http404
-    file = Path(leaflet.BASE_DIR) / path
-    return FileResponse(open(file, "rb"), content_type=mimetypes.guess_type(str(file))[0])
-
-
 # ---------------------------------------------------------------- the fleet registry
 
 @login_required
+@upload_guard(manage_upload_check)
 def fleet_page(request: HttpRequest) -> HttpResponse:
     """Counts, imports of the fleet and of declared contracts (all or nothing, errors per row), exports."""
     from django.db.models import Count
@@ -276,6 +261,7 @@ def fleet_page(request: HttpRequest) -> HttpResponse:
                          "businesses": Business.objects.count(), "drivers": Driver.objects.count(),
                          "devices": Device.objects.count(), "contracts": Contract.objects.count()}
     context["businesses"] = Business.objects.annotate(vehicle_count=Count("vehicles")).order_by("name")[:500]
+    context["drivers"], context["devices"] = fleet.list_drivers(request.user), fleet.list_devices(request.user)
     return render(request, "transport/fleet.html", context, status=status)
 
 
@@ -323,3 +309,85 @@ def vehicle_edit(request: HttpRequest, vehicle_id: int) -> HttpResponse:
             context["error"] = exc
             return render(request, "transport/vehicle_form.html", context, status=exc.status)
     return render(request, "transport/vehicle_form.html", context)
+
+
+# ---------------------------------------------------------------- edit pages of businesses, drivers, devices
+
+def _fleet_form(request: HttpRequest, form, obj, title: str, save, back: str) -> HttpResponse:
+    """One edit page: the form at the version it was read, the service's errors on their fields (a stale
+    version as a conflict at the top), the record's audit history below."""
+    from tinhso.core.audit import history_of
+    from tinhso.core.forms import apply_errors
+
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                save(form.cleaned_data)
+            except DomainError as exc:
+                apply_errors(form, exc, {"vehicle": "plate"})
+                status = exc.status
+            else:
+                messages.success(request, f"Đã lưu / Saved: {title}")
+                return redirect(back)
+        else:
+            status = 400
+    return render(request, "transport/fleet_form.html", {
+        "form": form, "title": title, "back": back, "history": history_of(obj, limit=50)}, status=status)
+
+
+@login_required
+def business_edit(request: HttpRequest, business_id: int) -> HttpResponse:
+    from tinhso.transport import fleet
+    from tinhso.transport.forms import BusinessForm
+
+    fleet.require_manage_rules(request.user)
+    business = fleet.get_business(request.user, business_id)
+    initial = {f: getattr(business, f) for f in fleet.BUSINESS_FIELDS} | {"version": business.version}
+    form = BusinessForm(request.POST or None, initial=initial)
+
+    def save(data: dict) -> None:
+        fleet.update_business(request.user, business.pk, {f: data[f] for f in fleet.BUSINESS_FIELDS},
+                              data["version"])
+
+    return _fleet_form(request, form, business, f"{business.name} ({business.licence_number})", save,
+                       reverse("transport:fleet"))
+
+
+@login_required
+def driver_edit(request: HttpRequest, driver_id: int) -> HttpResponse:
+    from tinhso.transport import fleet
+    from tinhso.transport.forms import DriverForm
+
+    fleet.require_manage_rules(request.user)
+    driver = fleet.get_driver(request.user, driver_id)
+    initial = {"full_name": driver.full_name, "business": driver.business_id, "active": driver.active,
+               "version": driver.version}
+    form = DriverForm(request.POST or None, initial=initial)
+
+    def save(data: dict) -> None:
+        fleet.update_driver(request.user, driver.pk, {f: data[f] for f in ("full_name", "business", "active")},
+                            data["version"])
+
+    return _fleet_form(request, form, driver, f"{driver.full_name} — GPLX {driver.licence_number}", save,
+                       reverse("transport:fleet") + "#drivers")
+
+
+@login_required
+def device_edit(request: HttpRequest, device_id: int) -> HttpResponse:
+    from tinhso.transport import fleet
+    from tinhso.transport.forms import DeviceForm
+
+    fleet.require_manage_rules(request.user)
+    device = fleet.get_device(request.user, device_id)
+    initial = {"provider": device.provider, "plate": device.vehicle.plate if device.vehicle else "",
+               "active": device.active, "version": device.version}
+    form = DeviceForm(request.POST or None, initial=initial)
+
+    def save(data: dict) -> None:
+        vehicle = fleet.vehicle_by_plate(data["plate"], "plate") if data["plate"].strip() else None
+        fleet.update_device(request.user, device.pk, {"provider": data["provider"], "vehicle": vehicle,
+                                                      "active": data["active"]}, data["version"])
+
+    return _fleet_form(request, form, device, f"Thiết bị / Device {device.serial}", save,
+                       reverse("transport:fleet") + "#devices")

@@ -75,8 +75,34 @@ def legacy_province(short_name: str) -> AdminUnit:
             districts[district_code] = AdminUnit(district_name, district_code, key(district_name))
             province.children.append(districts[district_code])
         district = districts[district_code]
+        if ward is None:  # an island district without communes (Bạch Long Vĩ, Cồn Cỏ, Hoàng Sa, Trường Sa…)
+            continue
         district.children.append(AdminUnit(ward, ward_code, f"{province.key}_{district.key}_{key(ward)}"))
     return province
+
+
+def legacy_province_names() -> list[tuple[str, str]]:
+    """The 63 pre-2025 provinces: (full name, short name)."""
+    with _dataset() as db:
+        return db.execute("SELECT DISTINCT province, provinceShort FROM admin_units_legacy ORDER BY provinceCode"
+                          ).fetchall()
+
+
+def successor_province_keys(old_province_key: str) -> list[str]:
+    """The key(s) of today's province(s) an old province went into (one for every province in 2025)."""
+    return [new for new, olds in _converter()["DICT_PROVINCE"].items() if old_province_key in olds]
+
+
+def district_successors(new_province_key: str) -> dict[str, str]:
+    """old district key ("province_district") → new commune key, for districts that had no communes and
+    became one commune-level unit (Bạch Long Vĩ district → Đặc khu Bạch Long Vĩ)."""
+    found = {}
+    for new_key, old_keys in _converter()["DICT_PROVINCE_WARD_NO_DIVIDED"].get(new_province_key, {}).items():
+        for old_key in old_keys:
+            parts = old_key.split("_")
+            if len(parts) == 3 and not parts[2]:
+                found[_normal_key("_".join(parts[:2]))] = _normal_key(new_key)
+    return found
 
 
 @cache

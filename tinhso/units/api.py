@@ -8,10 +8,12 @@ from ninja import File, Path, Query, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from tinhso.core.api import ERROR_RESPONSES, MAX_ID, AuditOut, Day, DbId, InputSchema
+from tinhso.accounts.services import upload_by_writer
+from tinhso.core.api import ERROR_RESPONSES, MAX_ID, MAX_OFFSET, AuditOut, Day, DbId, InputSchema
 from tinhso.core.downloads import attach
 from tinhso.core.errors import FieldError, ValidationFailed
 from tinhso.core.tabular import read_table
+from tinhso.core.uploads import upload_guard
 from tinhso.units import services
 from tinhso.units.models import EventKind, Unit, UnitKind
 
@@ -36,8 +38,22 @@ class UnitOut(Schema):
     valid_from: Day | None
     valid_to: Day | None
     note: str
+    aliases: str = Field(description="Tên gọi khác, viết tắt, mỗi dòng một tên / other names, one a line")
     depth: int
     version: int
+
+
+class ChildOut(UnitOut):
+    child_count: int = Field(description="số đơn vị trực thuộc cùng ngày / its own children that day")
+
+
+class LevelOut(Schema):
+    """One step of one level of the tree (`GET /units/children`): open a branch by asking for its children."""
+
+    total: int
+    offset: int
+    next_offset: int | None
+    items: list[ChildOut]
 
 
 class SuccessionOut(Schema):
@@ -65,6 +81,8 @@ class UnitIn(InputSchema):
     valid_from: Day | None = None
     valid_to: Day | None = None
     note: str = Field("", max_length=5000)
+    aliases: str = Field("", max_length=5000, description="Tên gọi khác, viết tắt, mỗi dòng một tên / other "
+                         "names and abbreviations, one a line ('Sở TT&TT')")
 
 
 class UnitPatch(InputSchema):
@@ -78,6 +96,7 @@ class UnitPatch(InputSchema):
     valid_from: Day | None = None
     valid_to: Day | None = None
     note: str | None = Field(None, max_length=5000)
+    aliases: str | None = Field(None, max_length=5000)
 
 
 class TreeOut(Schema):
@@ -134,10 +153,26 @@ def _detail(unit: Unit) -> dict:
 
 
 @router.get("/units", response=list[UnitOut], summary="Tìm đơn vị / Search units")
-def list_units(request: HttpRequest, q: str = "", as_of: Day | None = None, kind: UnitKind | None = None,
-               under: int | None = Query(None, ge=1, le=MAX_ID), limit: int = Query(200, ge=1, le=5000)):
-    """`q` ignores diacritics ("bac kan" finds "Bắc Kạn"); `as_of` returns units valid on that date."""
-    return services.search_units(q, as_of=as_of, kind=kind, under=services.unit_for_field(under, "under"), limit=limit)
+def list_units(request: HttpRequest, response: HttpResponse, q: str = "", as_of: Day | None = None,
+               kind: UnitKind | None = None, under: int | None = Query(None, ge=1, le=MAX_ID),
+               limit: int = Query(200, ge=1, le=5000), offset: int = Query(0, ge=0, le=MAX_OFFSET)):
+    """`q` ignores diacritics ("bac kan" finds "Bắc Kạn"); `as_of` returns units valid on that date. Results in
+    level then Vietnamese order, `limit` of them from `offset` (the header `X-Total-Count` gives how many)."""
+    units, total = services.search_page(q, as_of=as_of, kind=kind, under=services.unit_for_field(under, "under"),
+                                        offset=offset, limit=limit)
+    response["X-Total-Count"] = str(total)
+    return units
+
+
+@router.get("/units/children", response={200: LevelOut, **ERROR_RESPONSES},
+            summary="Một cấp của cây đơn vị / One level of the unit tree")
+def unit_children(request: HttpRequest, parent: int | None = Query(None, ge=1, le=MAX_ID), as_of: Day | None = None,
+                  offset: int = Query(0, ge=0, le=MAX_OFFSET), limit: int = Query(200, ge=1, le=1000)):
+    """The units directly under `parent` (the top level without it) valid on `as_of` (today), each with its
+    number of children: a client opens the tree one branch at a time instead of loading every unit."""
+    level = services.children_as_of(as_of or dt.date.today(), services.unit_for_field(parent, "parent"),
+                                    offset, limit)
+    return {"total": level.total, "offset": level.offset, "next_offset": level.next_offset, "items": level.units}
 
 
 @router.get("/units/tree", response=list[TreeOut], summary="Cây đơn vị theo ngày / Unit tree as of a date")
@@ -162,6 +197,7 @@ def export_units(request: HttpRequest, format: str = "xlsx", as_of: Day | None =
 
 @router.post("/units/import", response={200: UnitImportOut, **ERROR_RESPONSES},
              summary="Nhập đơn vị từ CSV/XLSX, tất cả hoặc không / Import units, all or nothing")
+@upload_guard(upload_by_writer)
 def import_units(request: HttpRequest, file: UploadedFile = File(...)):
     rows = read_table(file.read(), file.name or "", services.HEADER_ALIASES)
     result = services.import_units(request.user, rows)
@@ -215,7 +251,7 @@ def update_unit(request: HttpRequest, payload: UnitPatch, unit_id: int = UNIT_ID
     changes = payload.dict(exclude_unset=True, exclude={"version"})
     if "parent_id" in changes:
         changes["parent"] = services.unit_for_field(changes.pop("parent_id"), "parent_id")
-    for text_field in ("name", "short_name", "stats_code", "note"):
+    for text_field in ("name", "short_name", "stats_code", "note", "aliases"):
         if changes.get(text_field, "") is None:
             raise ValidationFailed(FieldError(text_field, "không được để null", "must not be null"))
     return services.update_unit(request.user, unit_id, changes, payload.version)

@@ -17,6 +17,9 @@ class UnitForm(forms.Form):
     valid_to = forms.DateField(label="Hiệu lực đến / Valid to", required=False,
                                input_formats=["%d/%m/%Y", "%Y-%m-%d"], widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label="Ghi chú / Note", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    aliases = forms.CharField(label="Tên gọi khác, viết tắt / Other names, abbreviations", required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
+                              help_text="Mỗi dòng một tên, ví dụ: Sở TT&TT / one a line")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user=None, **kwargs):

@@ -18,9 +18,17 @@ class UnitKind(models.TextChoices):
     PUBLIC_SERVICE = "public_service", "Đơn vị sự nghiệp / Public service unit"
     DISTRICT = "district", "UBND huyện (trước 01/07/2025) / District People's Committee (historic)"
     COMMUNE = "commune", "UBND xã, phường, đặc khu / Commune or ward People's Committee"
+    # Outside the administrative tree: not subordinate to the People's Committee, but based in the province
+    # (their parent is the province they serve) and linkable as lead or coordinating units of its plans.
+    CENTRAL_AGENCY = "central_agency", ("Cơ quan trung ương đóng trên địa bàn (công an, thuế, thống kê, BHXH…) / "
+                                        "Central agency based in the province")
+    ENTERPRISE = "enterprise", ("Doanh nghiệp nhà nước, doanh nghiệp viễn thông (VNPT, Viettel, Bưu điện…) / "
+                                "State-owned or telecom enterprise")
 
 
 TERRITORIAL_KINDS = {UnitKind.PROVINCE, UnitKind.DISTRICT, UnitKind.COMMUNE}
+# based in a province without belonging to its administration
+OUTSIDE_ADMIN_KINDS = {UnitKind.CENTRAL_AGENCY, UnitKind.ENTERPRISE}
 
 
 class UnitQuerySet(models.QuerySet):
@@ -57,6 +65,10 @@ class Unit(models.Model):
     valid_from = models.DateField("Hiệu lực từ / Valid from", null=True, blank=True)
     valid_to = models.DateField("Hiệu lực đến / Valid to", null=True, blank=True)
     note = models.TextField("Ghi chú / Note", blank=True)
+    aliases = models.TextField(
+        "Tên gọi khác, viết tắt / Other names, abbreviations", blank=True,
+        help_text="Mỗi dòng một tên như văn bản hay ghi, ví dụ 'Sở TT&TT', 'VNPT Bắc Kạn'. Các viết tắt thông dụng "
+                  "(Sở TT&TT, VP UBND tỉnh, UBND huyện …) được nhận tự động.")
 
     # Maintained by services: materialised path of ids ("/1/7/42/") for subtree queries,
     # and a diacritic-free text for search.

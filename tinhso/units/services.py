@@ -7,12 +7,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import CharField, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from simple_history.utils import bulk_create_with_history
 
 from tinhso.accounts.models import User
-from tinhso.accounts.services import AccountsPolicy, follow_unit_event, is_system_admin, require_edit_unit
+from tinhso.accounts.services import (
+    AccountsPolicy,
+    can_edit_unit,
+    follow_unit_event,
+    is_system_admin,
+    require_edit_unit,
+)
 from tinhso.core.audit import AuditEntry, history_of
 from tinhso.core.errors import Conflict, DomainError, FieldError, NotFound, ValidationFailed, required
 from tinhso.core.tabular import numbered, parse_date, to_csv, to_xlsx
@@ -22,13 +28,17 @@ from tinhso.units.models import TERRITORIAL_KINDS, EventKind, Succession, Unit, 
 
 # Since 1 July 2025 districts are gone and the merged provinces and communes operate.
 REFORM_2025 = dt.date(2025, 7, 1)
-EDITABLE_FIELDS = ("code", "name", "short_name", "kind", "parent", "stats_code", "valid_from", "valid_to", "note")
+EDITABLE_FIELDS = ("code", "name", "short_name", "kind", "parent", "stats_code", "valid_from", "valid_to", "note",
+                   "aliases")
 ALLOWED_PARENT_KINDS: dict[str, set[str | None]] = {
     UnitKind.PROVINCE: {None},
     UnitKind.DISTRICT: {UnitKind.PROVINCE},
     UnitKind.COMMUNE: {UnitKind.PROVINCE, UnitKind.DISTRICT},
     UnitKind.DEPARTMENT: {UnitKind.PROVINCE, UnitKind.DEPARTMENT, UnitKind.DISTRICT, UnitKind.COMMUNE},
     UnitKind.PUBLIC_SERVICE: {UnitKind.PROVINCE, UnitKind.DEPARTMENT, UnitKind.DISTRICT, UnitKind.COMMUNE},
+    # based in the province, outside its administration (see OUTSIDE_ADMIN_KINDS)
+    UnitKind.CENTRAL_AGENCY: {UnitKind.PROVINCE},
+    UnitKind.ENTERPRISE: {UnitKind.PROVINCE},
 }
 
 
@@ -84,6 +94,7 @@ class UnitData:
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
     note: str = ""
+    aliases: str = ""
 
     @classmethod
     def of(cls, unit: Unit) -> "UnitData":
@@ -108,6 +119,10 @@ def validate(data: UnitData, instance: Unit | None = None, row: int | None = Non
         err("name", "dài quá 255 ký tự", "is longer than 255 characters")
     if len(data.short_name) > 120:
         err("short_name", "dài quá 120 ký tự", "is longer than 120 characters")
+    if len(data.aliases or "") > 5000:
+        err("aliases", "dài quá 5.000 ký tự", "is longer than 5,000 characters")
+    elif any(len(line) > 255 for line in (data.aliases or "").splitlines()):
+        err("aliases", "mỗi tên gọi khác tối đa 255 ký tự", "each other name holds at most 255 characters")
     if data.kind not in UnitKind.values:
         err("kind", f"loại đơn vị '{data.kind}' không hợp lệ; chọn một trong {', '.join(UnitKind.values)}",
             f"unknown kind '{data.kind}'; use one of {', '.join(UnitKind.values)}")
@@ -209,7 +224,8 @@ def _events_still_fit(instance: Unit, data: UnitData, row: int | None) -> list[F
 
 def _refresh_derived(unit: Unit) -> None:
     unit.search_text = " ".join(
-        fold(part) for part in (unit.name, unit.short_name, unit.code or "", unit.stats_code) if part)
+        fold(part) for part in (unit.name, unit.short_name, unit.code or "", unit.stats_code,
+                                " ".join(unit.aliases.split())) if part)
 
 
 def _save_tree_position(unit: Unit) -> None:
@@ -378,7 +394,12 @@ def record_event(user: User, kind: str, date: dt.date, predecessors: list[Unit],
 def search_units(query: str = "", as_of: dt.date | None = None, kind: str | None = None,
                  under: Unit | None = None, limit: int = 200) -> list[Unit]:
     """Diacritic-insensitive search ("bac kan" finds "Bắc Kạn"), results in Vietnamese order."""
-    units = Unit.objects.select_related("parent")
+    units = _search_queryset(query, as_of, kind, under).select_related("parent")
+    return sorted(units[: limit * 5], key=lambda u: (u.depth, vi_sort_key(u.name)))[:limit]
+
+
+def _search_queryset(query: str, as_of: dt.date | None, kind: str | None, under: Unit | None):
+    units = Unit.objects.all()
     if as_of:
         units = units.as_of(as_of)
     if kind:
@@ -387,7 +408,7 @@ def search_units(query: str = "", as_of: dt.date | None = None, kind: str | None
         units = units.below(under)
     for word in fold(query.replace("\x00", "")).split():
         units = units.filter(search_text__contains=word)
-    return sorted(units[: limit * 5], key=lambda u: (u.depth, vi_sort_key(u.name)))[:limit]
+    return units
 
 
 @dataclass
@@ -419,6 +440,54 @@ def tree_as_of(day: dt.date, root: Unit | None = None) -> list[TreeNode]:
 
     order(roots)
     return roots
+
+
+TREE_PAGE = 200  # children shown per step of the lazily loaded tree
+SEARCH_PAGE = 100  # search results per page
+
+
+@dataclass
+class Level:
+    """One step of one level of the tree as of a day: units with `child_count` set, and how many there are."""
+
+    units: list[Unit]
+    total: int
+    offset: int
+    limit: int
+
+    @property
+    def next_offset(self) -> int | None:
+        return self.offset + self.limit if self.offset + self.limit < self.total else None
+
+
+def children_as_of(day: dt.date, parent: Unit | None = None, offset: int = 0, limit: int = TREE_PAGE) -> Level:
+    """The units directly under `parent` (the top level when None) as they stood on `day`, in kind then
+    Vietnamese order, `limit` of them from `offset`, each with the number of its own children that day — what
+    the unit tree page loads when a branch is opened, instead of the whole registry at once (#15, finding 12)."""
+    units = Unit.objects.as_of(day)
+    units = units.filter(parent=parent) if parent is not None else units.filter(parent__isnull=True)
+    kind_order = {k: i for i, k in enumerate(UnitKind.values)}
+    keys = sorted(units.values_list("pk", "kind", "name"),
+                  key=lambda row: (kind_order.get(row[1], 9), vi_sort_key(row[2])))
+    offset = max(0, min(offset, len(keys)))
+    ids = [pk for pk, _, _ in keys[offset:offset + limit]]
+    chosen = {u.pk: u for u in Unit.objects.filter(pk__in=ids)}
+    counts = dict(Unit.objects.as_of(day).filter(parent_id__in=ids).values("parent_id")
+                  .annotate(n=Count("pk")).values_list("parent_id", "n"))
+    page = [chosen[pk] for pk in ids]
+    for unit in page:
+        unit.child_count = counts.get(unit.pk, 0)
+    return Level(page, len(keys), offset, limit)
+
+
+def search_page(query: str = "", as_of: dt.date | None = None, kind: str | None = None, under: Unit | None = None,
+                offset: int = 0, limit: int = SEARCH_PAGE) -> tuple[list[Unit], int]:
+    """One page of `search_units`' results (all of them counted, in the same order) and the total."""
+    units = _search_queryset(query, as_of, kind, under)
+    keys = sorted(units.values_list("pk", "depth", "name"), key=lambda row: (row[1], vi_sort_key(row[2])))
+    ids = [pk for pk, _, _ in keys[max(0, offset):max(0, offset) + limit]]
+    chosen = {u.pk: u for u in Unit.objects.select_related("parent").filter(pk__in=ids)}
+    return [chosen[pk] for pk in ids], len(keys)
 
 
 def ancestors(unit: Unit) -> list[Unit]:
@@ -498,12 +567,34 @@ class ImportResult:
     errors: list[FieldError] = field(default_factory=list)
 
 
-def _resolve_parent(reference: str, data: UnitData, row: int) -> tuple[Unit | None, FieldError | None]:
-    """The parent named by code (or statistics code) whose validity covers the row's period; rows
-    created earlier in the same file are found too, since they are already saved in the transaction."""
+class _Registry:
+    """The registered units a file names (by electronic or statistics code), read in a few queries up front
+    instead of several per row."""
+
+    def __init__(self, rows: list[dict]):
+        references = {str(row.get(key) or "").strip().upper() if key == "code" else str(row.get(key) or "").strip()
+                      for row in rows for key in ("code", "parent_code", "stats_code")} - {""}
+        self.by_ref: dict[str, list[Unit]] = defaultdict(list)
+        listed = sorted(references)
+        for start in range(0, len(listed), 500):
+            chunk = listed[start:start + 500]
+            for unit in Unit.objects.filter(Q(code__in=chunk) | Q(stats_code__in=chunk)):
+                for reference in {unit.code, unit.stats_code} & set(chunk):
+                    self.by_ref[reference].append(unit)
+
+    def named(self, reference: str) -> list[Unit]:
+        return sorted(self.by_ref.get(reference, []), key=lambda u: u.valid_from or dt.date.min, reverse=True)
+
+
+def _resolve_parent(reference: str, data: UnitData, row: int, planned: dict[str, list[Unit]] | None = None,
+                    registry: _Registry | None = None) -> tuple[Unit | None, FieldError | None]:
+    """The parent named by code (or statistics code) whose validity covers the row's period; units planned
+    by earlier rows of the same file (`planned`, not yet saved) are found too."""
     if not reference:
         return None, None
-    candidates = list(Unit.objects.filter(Q(code=reference) | Q(stats_code=reference)).order_by("-valid_from"))
+    candidates = registry.named(reference) if registry is not None else list(
+        Unit.objects.filter(Q(code=reference) | Q(stats_code=reference)).order_by("-valid_from"))
+    candidates += (planned or {}).get(reference, [])
     if not candidates:
         return None, FieldError("parent_code", f"không tìm thấy đơn vị cấp trên '{reference}'",
                                 f"parent '{reference}' not found", row)
@@ -529,43 +620,131 @@ def _matching_unit(data: UnitData) -> Unit | None:
     return candidates.order_by("-valid_from").first()
 
 
+def _matching_in(registry: _Registry, data: UnitData) -> Unit | None:
+    """`_matching_unit` over the units read up front."""
+    if data.code:
+        candidates = [u for u in registry.by_ref.get(data.code, []) if u.code == data.code]
+    elif data.stats_code:
+        candidates = [u for u in registry.by_ref.get(data.stats_code, [])
+                      if u.stats_code == data.stats_code and u.kind == data.kind]
+    else:
+        return None
+    candidates = [u for u in candidates if (not data.valid_to or u.valid_from is None or u.valid_from <= data.valid_to)
+                  and (not data.valid_from or u.valid_to is None or u.valid_to >= data.valid_from)]
+    return max(candidates, key=lambda u: u.valid_from or dt.date.min, default=None)
+
+
+def _clash_in(registry: _Registry, unit: Unit, number: int) -> FieldError | None:
+    for other in registry.by_ref.get(unit.code or "", []):
+        if other.code == unit.code and other.pk != unit.pk and _periods_overlap(unit, other):
+            return FieldError("code", f"mã {unit.code} đang được dùng bởi '{other.name}' trong cùng thời gian hiệu lực",
+                              f"code {unit.code} is already used by '{other.name}' over the same period", number)
+    return None
+
+
+def _row_data(row: dict, number: int) -> UnitData:
+    return UnitData(
+        name=str(row.get("name") or ""), kind=str(row.get("kind") or "").strip().lower(),
+        code=str(row.get("code") or "").strip().upper() or None,
+        short_name=str(row.get("short_name") or ""), stats_code=str(row.get("stats_code") or ""),
+        valid_from=parse_date(row.get("valid_from"), "valid_from", number),
+        valid_to=parse_date(row.get("valid_to"), "valid_to", number),
+        note=str(row.get("note") or ""),
+    )
+
+
+def _may_place(user: User, parent: Unit | None) -> bool:
+    """May `user` put a unit under `parent`? A parent planned earlier in the same file was itself checked."""
+    if parent is not None and parent.pk is None:
+        return True
+    return is_system_admin(user) if parent is None else can_edit_unit(user, parent)
+
+
+def _place_error(parent: Unit | None, number: int) -> FieldError:
+    name = parent.name if parent else "cấp cao nhất"
+    return FieldError("parent_code", f"bạn không có quyền sửa dữ liệu của {name}",
+                      f"you may not change data of {parent.name if parent else 'the top level'}", number)
+
+
 def import_units(user: User, rows: list[dict]) -> ImportResult:
     """Create or update units from rows, all or nothing. A row matches an existing unit by its
     electronic code, else by its statistics code. Every rejected row is reported; nothing is kept
-    unless the whole file is valid."""
+    unless the whole file is valid.
+
+    Two phases, so a long file does not hold the database's write lock while it is checked (#15, finding 3):
+    every row is first checked with reads only — parsing, parent, permission, every rule of `validate`, code
+    clashes with the registry and within the file; only a valid file is then written, in one short
+    transaction (new units in bulk, level by level, with their history; changed units one by one)."""
     result = ImportResult()
+    planned: list[Unit] = []
+    planned_by_ref: dict[str, list[Unit]] = defaultdict(list)
+    line_of: dict[int, int] = {}
+    updates: list[tuple[Unit, dict, int]] = []
+    registry = _Registry(rows)
+    for number, row in numbered(rows):  # line numbers as the user sees them in Excel
+        try:
+            data = _row_data(row, number)
+        except ValidationFailed as exc:
+            result.errors += exc.errors
+            continue
+        parent, problem = _resolve_parent(str(row.get("parent_code") or "").strip(), data, number, planned_by_ref,
+                                          registry)
+        if problem:
+            result.errors.append(problem)
+            continue
+        data.parent = parent
+        existing = _matching_in(registry, data)
+        if existing is not None:
+            changes = {n: getattr(data, n) for n in EDITABLE_FIELDS if getattr(existing, n) != getattr(data, n)}
+            if not changes:
+                continue
+            if not can_edit_unit(user, existing) or ("parent" in changes and not _may_place(user, data.parent)):
+                result.errors.append(_place_error(data.parent if "parent" in changes else existing, number))
+                continue
+            errors = validate(data, instance=existing, row=number)
+            if errors:
+                result.errors += errors
+                continue
+            updates.append((existing, changes, number))
+            continue
+        if not _may_place(user, parent):
+            result.errors.append(_place_error(parent, number))
+            continue
+        errors = validate(data, row=number, check_code_clash=False)
+        unit = Unit(**{name: getattr(data, name) for name in EDITABLE_FIELDS})
+        if unit.code and ElectronicCode.parse(unit.code) and (clash := _clash_in(registry, unit, number)):
+            errors.append(clash)
+        elif unit.code:
+            for other in planned_by_ref.get(unit.code, []):
+                if other.code == unit.code and _periods_overlap(unit, other):
+                    errors.append(FieldError(
+                        "code", f"mã {unit.code} trùng với dòng {line_of[id(other)]} trong cùng thời gian hiệu lực",
+                        f"code {unit.code} repeats line {line_of[id(other)]} over the same period", number))
+                    break
+        if errors:
+            result.errors += errors
+            continue
+        planned.append(unit)
+        line_of[id(unit)] = number
+        for reference in {unit.code, unit.stats_code} - {None, ""}:
+            planned_by_ref[reference].append(unit)
+    if result.errors:
+        return result
+    reason = "Nhập tệp / Import"
     with transaction.atomic():
-        for number, row in numbered(rows):  # line numbers as the user sees them in Excel
+        if planned:
+            bulk_create_units(user, planned, reason)
+            result.created = len(planned)
+        for existing, changes, number in updates:
+            if "parent" in changes and changes["parent"] is not None and changes["parent"].pk is None:
+                raise ValidationFailed(FieldError("parent_code", "đơn vị cấp trên chưa được tạo",
+                                                  "the parent was not created", number))
             try:
-                data = UnitData(
-                    name=str(row.get("name") or ""), kind=str(row.get("kind") or "").strip().lower(),
-                    code=str(row.get("code") or "").strip().upper() or None,
-                    short_name=str(row.get("short_name") or ""), stats_code=str(row.get("stats_code") or ""),
-                    valid_from=parse_date(row.get("valid_from"), "valid_from", number),
-                    valid_to=parse_date(row.get("valid_to"), "valid_to", number),
-                    note=str(row.get("note") or ""),
-                )
-            except ValidationFailed as exc:
-                result.errors += exc.errors
-                continue
-            parent, problem = _resolve_parent(str(row.get("parent_code") or "").strip(), data, number)
-            if problem:
-                result.errors.append(problem)
-                continue
-            data.parent = parent
-            existing = _matching_unit(data)
-            try:
-                if existing:
-                    changes = {n: getattr(data, n) for n in EDITABLE_FIELDS if getattr(existing, n) != getattr(data, n)}
-                    if changes:
-                        update_unit(user, existing.pk, changes, existing.version, "Nhập tệp / Import")
-                        result.updated += 1
-                else:
-                    create_unit(user, data, "Nhập tệp / Import")
-                    result.created += 1
-            except DomainError as exc:  # validation, permission or conflict: all name the row
+                update_unit(user, existing.pk, changes, existing.version, reason)
+            except DomainError as exc:  # changed meanwhile by someone else: all name the row
                 result.errors += [FieldError(e.field, e.vi, e.en, number) for e in exc.errors] or [
                     FieldError("row", exc.vi, exc.en, number)]
+        result.updated = len(updates)
         if result.errors:
             transaction.set_rollback(True)
             result.created = result.updated = 0

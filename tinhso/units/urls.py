@@ -5,6 +5,7 @@ from tinhso.units import views
 app_name = "units"
 urlpatterns = [
     path("", views.unit_tree, name="tree"),
+    path("children/", views.unit_children, name="children"),
     path("new/", views.unit_create, name="create"),
     path("import/", views.unit_import, name="import"),
     path("export/", views.unit_export, name="export"),

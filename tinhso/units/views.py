@@ -8,12 +8,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from tinhso.accounts.services import can_edit_unit, home_province, is_system_admin, require_edit_unit
+from tinhso.accounts.services import can_edit_unit, home_province, is_system_admin, require_edit_unit, upload_by_writer
 from tinhso.core.downloads import attach
 from tinhso.core.errors import DomainError, ValidationFailed
 from tinhso.core.forms import apply_errors
 from tinhso.core.tabular import read_table
 from tinhso.core.text import vi_sort_key
+from tinhso.core.uploads import upload_guard
 from tinhso.units import services
 from tinhso.units.forms import ImportForm, UnitForm
 from tinhso.units.models import Unit, UnitKind
@@ -26,8 +27,15 @@ def _as_of(request: HttpRequest, default: dt.date | None = None) -> dt.date | No
         return default
 
 
+def _int(value, default: int = 0) -> int:
+    text = str(value or "")
+    return min(int(text), 10**9) if text.isdigit() else default
+
+
 @login_required
 def unit_tree(request: HttpRequest) -> HttpResponse:
+    """The registry: its top level as of a day, each branch loaded when opened (`unit_children`), or one page
+    of search results — never the whole registry in one page (#15, finding 12)."""
     chosen_day = _as_of(request)  # a search without a date looks through every period
     as_of = chosen_day or dt.date.today()
     query = request.GET.get("q", "").strip()
@@ -35,15 +43,34 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
     context = {"as_of": as_of, "chosen_day": chosen_day, "q": query, "kind": kind, "kinds": UnitKind.choices,
                "can_create": can_edit_unit(request.user, request.user.unit) or request.user.is_superuser}
     if query or kind:
-        results = services.search_units(query, as_of=chosen_day, kind=kind)
-        paths = {u.pk: services.ancestors(u) for u in results[:100]}
-        context["results"] = [(u, paths.get(u.pk, [])) for u in results]
+        page_number = max(1, _int(request.GET.get("page"), 1))
+        results, total = services.search_page(query, as_of=chosen_day, kind=kind,
+                                              offset=(page_number - 1) * services.SEARCH_PAGE)
+        context["results"] = [(u, services.ancestors(u)) for u in results]
+        pages = max(1, -(-total // services.SEARCH_PAGE))
+        params = request.GET.copy()
+        params.pop("page", None)
+        context["paging"] = {"total": total, "page": page_number, "pages": pages, "query": params.urlencode(),
+                             "previous": page_number - 1 if page_number > 1 else None,
+                             "next": page_number + 1 if page_number < pages else None}
     else:
-        tree = services.tree_as_of(as_of)
-        # the home province first: the one the platform serves, not whichever the alphabet puts first
+        level = services.children_as_of(as_of, None)
+        # the home province first and open: the one the platform serves, not whichever the alphabet puts first
         home = home_province(request.user, as_of)
-        context["tree"] = sorted(tree, key=lambda node: home is None or node.unit.pk != home.pk)
+        context["level"] = level
+        context["roots"] = sorted(level.units, key=lambda unit: home is None or unit.pk != home.pk)
+        if context["roots"] and home is not None and context["roots"][0].pk == home.pk:
+            context["home_children"] = services.children_as_of(as_of, home)
     return render(request, "units/tree.html", context)
+
+
+@login_required
+def unit_children(request: HttpRequest) -> HttpResponse:
+    """One step of one branch of the tree, as list items the tree page inserts when a branch is opened."""
+    as_of = _as_of(request, dt.date.today())
+    parent = Unit.objects.filter(pk=_int(request.GET.get("parent"))).first() if request.GET.get("parent") else None
+    level = services.children_as_of(as_of, parent, _int(request.GET.get("offset")))
+    return render(request, "units/_level.html", {"level": level, "parent": parent, "as_of": as_of})
 
 
 @login_required
@@ -117,6 +144,7 @@ def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@upload_guard(upload_by_writer)
 def unit_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     errors = []

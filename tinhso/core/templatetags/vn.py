@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django import template
 from django.contrib.staticfiles import finders
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -50,7 +50,7 @@ def vnvalue(value):
     if isinstance(value, dt.date):
         return formatting.vn_date(value)
     if isinstance(value, bool):
-        return "Có / Yes" if value else "Không / No"
+        return translation.gettext("Có") if value else translation.gettext("Không")
     return value
 
 
@@ -93,3 +93,17 @@ def icon(name: str, label: str = "") -> str:
     svg = _icon_svg(name).replace("<svg ", '<svg class="icon" aria-hidden="true" ' if not label else
                                    f'<svg class="icon" role="img" aria-label="{escape(label)}" ', 1)
     return mark_safe(svg)  # noqa: S308 — a file of the application, the label escaped
+
+
+@register.filter
+def in_language(message, language: str = ""):
+    """The active language's text of a bilingual message: a {vi, en} dict or an object with .vi/.en (service
+    errors, whose API bodies stay bilingual). A page shows one language; Vietnamese when English is missing."""
+    if message is None or isinstance(message, str):
+        return message or ""
+    language = (language or translation.get_language() or "vi")[:2]
+
+    def part(key):
+        return message.get(key) if isinstance(message, dict) else getattr(message, key, None)
+
+    return (part("en") if language == "en" else None) or part("vi") or part("en") or ""

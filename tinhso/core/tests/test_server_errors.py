@@ -33,7 +33,7 @@ def broken_endpoint(monkeypatch):
     def boom(*args, **kwargs):
         raise ZeroDivisionError("a bug")
 
-    monkeypatch.setattr(services, "search_units", boom)
+    monkeypatch.setattr(services, "search_page", boom)
 
 
 def test_a_bug_is_a_500_with_a_reference_in_the_body_and_the_log(db, root_admin, api_as, broken_endpoint, caplog):

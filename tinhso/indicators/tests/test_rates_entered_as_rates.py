@@ -8,6 +8,7 @@ import pytest
 
 from tinhso.core.errors import ValidationFailed
 from tinhso.indicators import services
+from tinhso.indicators.models import Indicator
 from tinhso.indicators.tests.conftest import monthly_values
 
 
@@ -70,3 +71,19 @@ def test_a_form_collects_a_rate_only_where_the_catalogue_says_so(catalogue, root
         services.save_form(root_admin, {"code": "BM-X", "name": "X", "period_type": "month", "unit_kinds": ["commune"],
                                         "indicators": ["TL_KHONG_NHAP"]})
     assert "rate_entry" in failure.value.errors[0].en
+
+
+def test_the_analytics_page_says_how_each_rate_is_aggregated(catalogue, client, root_admin, province):
+    """#17 leftover: the note said "rates are ratios of sums" for every indicator, untrue of rates entered as
+    rates (weighted by another indicator) and of averaged ones."""
+    client.force_login(root_admin)
+
+    def note(code: str) -> str:
+        page = client.get(f"/indicators/analytics/?indicator={code}&parent={province.pk}&year=2024").content.decode()
+        return page.split('id="how-aggregated">', 1)[1].split("</p>", 1)[0]
+
+    weighted = note("TL_HS_TT_CONG_QG")
+    assert "trọng số HS_TONG" in weighted and "Tỷ lệ của tổng" not in weighted and "ratios of sums" not in weighted
+    ratio = next(i.code for i in Indicator.objects.filter(aggregation="ratio", active=True))
+    assert "Tỷ lệ của tổng" in note(ratio)
+    assert "tổng số liệu của các đơn vị cấp dưới" in note("HS_TONG")

@@ -100,22 +100,25 @@ def test_lead_unit_ended_before_the_target_plan_blocks_carry_over(db, plan_2023,
     assert failure.value.errors[0].field == "lead_unit"
 
 
-def test_tasks_of_a_merged_department_land_with_its_successor(db, plan_2024, department, tnmt, make_task,
+def test_tasks_of_a_merged_department_land_with_its_successor(db, plan_2024, province, department, tnmt, make_task,
                                                                make_unit, root_admin):
     from tinhso.units.models import EventKind, UnitEvent, UnitKind
     from tinhso.units.services import link_successions
 
     new_province = make_unit("Tỉnh Thái Nguyên", UnitKind.PROVINCE, code="000.00.00.H55",
-                             valid_from=dt.date(2025, 3, 1))
+                             valid_from=dt.date(2025, 7, 1))
     heir = make_unit("Sở Khoa học và Công nghệ Thái Nguyên", UnitKind.DEPARTMENT, new_province, "000.00.14.H55",
-                     valid_from=dt.date(2025, 3, 1))
-    event = UnitEvent.objects.create(kind=EventKind.MERGE, date=dt.date(2025, 3, 1))
-    link_successions(event, [(department, heir, Decimal(1))])
+                     valid_from=dt.date(2025, 7, 1))
+    department.valid_to = dt.date(2025, 6, 30)
+    department.save()
+    event = UnitEvent.objects.create(kind=EventKind.MERGE, date=dt.date(2025, 7, 1))
+    link_successions(event, [(province, new_province, Decimal(1)), (department, heir, Decimal(1))])
     plan_2526 = services.create_plan(None, {"code": "KH-TN-2526", "name": "Kế hoạch CĐS Thái Nguyên 2025–2026",
                                             "province": new_province, "year": 2025, "end_year": 2026})
     old = make_task(plan_2024, "CDS", department, status=Status.IN_PROGRESS, progress=65, coordinating=[tnmt])
-    services.carry_over(root_admin, plan_2024, plan_2526)
+    result = services.carry_over(root_admin, plan_2024, plan_2526)
     new = Task.objects.get(plan=plan_2526, code="CDS")
     assert new.lead_unit == heir and new.carried_from == old
-    # Sở TN&MT has no successor in this registry: it stays, since it exists during part of 2025
-    assert list(new.coordinating_units.all()) == [tnmt]
+    # Sở TN&MT ended (28/02/2025) without a successor in this registry: it is dropped, and the result says so
+    assert list(new.coordinating_units.all()) == []
+    assert result.dropped == [("CDS", tnmt)]

@@ -72,8 +72,9 @@ def test_import_page_shows_every_rows_errors_and_writes_nothing(db, departments,
                                     {"file": SimpleUploadedFile("kh.xlsx", buffer.getvalue())})
     html = page.content.decode()
     assert page.status_code == 200 and "Tệp bị từ chối" in html
-    assert '<td class="num">2</td><td class="code">pillar</td>' in html
-    assert '<td class="num">3</td><td class="code">lead_unit</td>' in html
+    # each error names its column by letter and heading, as the user sees the sheet
+    assert '<td class="num">2</td><td class="code">Cột E — Trụ cột, lĩnh vực</td>' in html
+    assert '<td class="num">3</td><td class="code">Cột I — Đơn vị chủ trì</td>' in html
     assert not Task.objects.exists()
 
 

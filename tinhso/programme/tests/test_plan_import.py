@@ -79,7 +79,7 @@ def test_api_import_rejects_whole_file_and_names_rows(db, departments, plan_2024
                         {"file": SimpleUploadedFile("kh.xlsx", content)}, content_type=MP)
     assert response.status_code == 400
     assert response.json()["errors"][0] == {"field": "title", "message": {"vi": "bắt buộc nhập", "en": "is required"},
-                                            "row": 2}
+                                            "row": 2, "column": "C — Tên nhiệm vụ, dự án"}
     response = api.post(f"/programme/plans/{plan_2024.pk}/import",
                         {"file": SimpleUploadedFile("kh.xlsx", b"not a workbook")}, content_type=MP)
     assert response.status_code == 400 and response.json()["errors"][0]["field"] == "file"

@@ -1,6 +1,8 @@
 """Only transport inspectors (the permission transport.view_journeys, given by the group "Thanh tra giao
 thông") see journey monitoring: pages, API and the menu."""
 
+from pathlib import Path
+
 import pytest
 from django.test import Client
 
@@ -66,10 +68,18 @@ def test_the_docs_say_who_sees_it_as_the_rule_does():
     assert "system administrator `admin`" in doc and "superuser" in doc
 
 
-def test_leaflet_is_served_from_the_installed_package(client):
-    response = client.get("/transport/assets/leaflet/leaflet.js")
+def test_leaflet_is_the_cores_one_copy(client):
+    """Journey maps load the Leaflet the core serves from the installed package (one copy for every app)."""
+    response = client.get("/assets/leaflet/leaflet.js")
     assert response.status_code == 200 and b"Leaflet" in b"".join(response.streaming_content)[:2000]
-    assert client.get("/transport/assets/leaflet/../../etc/passwd").status_code == 404
+    assert client.get("/transport/assets/leaflet/leaflet.js").status_code == 404
+    root = Path(__file__).resolve().parents[1]
+    assert not list(root.rglob("leaflet*.js")), "transport ships no Leaflet of its own"
+    for name in ("_map_head.html", "coach.html", "vehicle.html"):
+        text = (root / "templates" / "transport" / name).read_text(encoding="utf-8")
+        assert "transport:leaflet" not in text
+    assert "{% url 'leaflet' 'leaflet.js' %}" in (root / "templates" / "transport" / "vehicle.html").read_text(
+        encoding="utf-8")
 
 
 def test_demo_loader_creates_the_inspector(db, settings):

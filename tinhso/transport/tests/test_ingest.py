@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 from django.conf import settings
 
+from tinhso.core import columnar
 from tinhso.core.errors import ValidationFailed
 from tinhso.transport import analysis, services, store
 
@@ -131,14 +132,14 @@ def test_a_failure_before_the_commit_leaves_no_trace(inspector, fleet, monkeypat
 
 
 def test_a_failure_after_the_commit_is_completed_by_recovery(inspector, fleet, monkeypatch):
-    real = store._apply_moves
-    monkeypatch.setattr(store, "_apply_moves", lambda base, moves: (_ for _ in ()).throw(OSError("killed")))
+    real = columnar.apply_moves
+    monkeypatch.setattr(columnar, "apply_moves", lambda base, moves: (_ for _ in ()).throw(OSError("killed")))
     t0 = int(dt.datetime(2025, 3, 3, 16, 59, tzinfo=dt.UTC).timestamp())
     points = [{"plate": "20B01234", "time": t0 + 30 * i, "lat": 21.6, "lon": 105.8, "speed": 30, "ignition": 1}
               for i in range(4)]
     with pytest.raises(OSError):
         services.ingest_stream(inspector, points)
-    monkeypatch.setattr(store, "_apply_moves", real)
+    monkeypatch.setattr(columnar, "apply_moves", real)
     assert len(_stored(fleet["20B-012.34"].pk)) == 4  # reading recovers first: the committed batch is whole
     assert not any((store.positions_dir() / "_journal").glob("*.json"))
 
@@ -148,18 +149,19 @@ KILLED_INGEST = textwrap.dedent("""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tinhso.settings")
     django.setup()
     import pyarrow as pa
+    from tinhso.core import columnar
     from tinhso.transport import store
     stage = sys.argv[1]
     if stage == "before":
-        real = store._commit
-        def slow_commit(batch_id, moves, on_commit=None):
-            print("STAGED", flush=True); time.sleep(60); real(batch_id, moves, on_commit)
-        store._commit = slow_commit
+        real = columnar.commit
+        def slow_commit(base, batch_id, moves, on_commit=None):
+            print("STAGED", flush=True); time.sleep(60); real(base, batch_id, moves, on_commit)
+        columnar.commit = slow_commit
     else:
-        real = store._apply_moves
+        real = columnar.apply_moves
         def slow_moves(base, moves):
             print("STAGED", flush=True); time.sleep(60); real(base, moves)
-        store._apply_moves = slow_moves
+        columnar.apply_moves = slow_moves
     t0 = 1741021140  # 2025-03-03 23:59 local
     n = 2000
     table = pa.table({"plate": ["20B01234"] * n, "time": [t0 + 30 * i for i in range(n)], "lat": [21.6] * n,

@@ -7,6 +7,7 @@ import os
 
 import pytest
 
+from tinhso.core import columnar
 from tinhso.transport import analysis, services, store
 from tinhso.transport.models import IngestBatch
 
@@ -54,11 +55,11 @@ def test_a_file_sent_twice_is_stored_once(inspector, fleet, tmp_path):
 
 
 def test_killed_after_the_record_the_batch_is_completed_and_a_retry_not_stored_again(inspector, fleet, monkeypatch):
-    real = store._apply_moves
-    monkeypatch.setattr(store, "_apply_moves", lambda base, moves: (_ for _ in ()).throw(Killed()))
+    real = columnar.apply_moves
+    monkeypatch.setattr(columnar, "apply_moves", lambda base, moves: (_ for _ in ()).throw(Killed()))
     with pytest.raises(Killed):
         services.ingest_stream(inspector, _points())
-    monkeypatch.setattr(store, "_apply_moves", real)
+    monkeypatch.setattr(columnar, "apply_moves", real)
     assert IngestBatch.objects.count() == 1  # the record was committed with the batch …
     retry = services.ingest_stream(inspector, _points())
     assert retry.already_stored  # … so the client's retry stores nothing twice
@@ -67,16 +68,16 @@ def test_killed_after_the_record_the_batch_is_completed_and_a_retry_not_stored_a
 
 
 def test_killed_before_the_record_the_batch_never_happened(inspector, fleet, monkeypatch):
-    real = store._write_journal
+    real = columnar.write_journal
 
-    def write_then_die(batch_id, entry):
-        real(batch_id, entry)
+    def write_then_die(base, batch_id, entry):
+        real(base, batch_id, entry)
         raise Killed()
 
-    monkeypatch.setattr(store, "_write_journal", write_then_die)
+    monkeypatch.setattr(columnar, "write_journal", write_then_die)
     with pytest.raises(Killed):
         services.ingest_stream(inspector, _points())
-    monkeypatch.setattr(store, "_write_journal", real)
+    monkeypatch.setattr(columnar, "write_journal", real)
     assert list((store.positions_dir() / "_journal").glob("*.json"))  # prepared, not committed
     store.recover()
     assert IngestBatch.objects.count() == 0 and _stored(fleet["20B-012.34"].pk) == 0
@@ -103,14 +104,14 @@ def test_files_and_directories_are_synced_before_the_journal(inspector, fleet, m
     def rel(path) -> str:
         return os.path.relpath(path, base)
 
-    for name in ("_fsync_file", "_fsync_dir"):
-        real = getattr(store, name)
-        monkeypatch.setattr(store, name, lambda path, real=real, name=name: (events.append((name, rel(path))),
-                                                                            real(path))[1])
-    real_journal, real_replace = store._write_journal, os.replace
-    monkeypatch.setattr(store, "_write_journal", lambda batch_id, entry: (
-        events.append(("journal", batch_id)), real_journal(batch_id, entry))[1])
-    monkeypatch.setattr(store.os, "replace", lambda a, b: (events.append(("rename", rel(b))), real_replace(a, b))[1])
+    for name in ("fsync_file", "fsync_dir"):
+        real = getattr(columnar, name)
+        monkeypatch.setattr(columnar, name, lambda path, real=real, name=name: (events.append((name, rel(path))),
+                                                                               real(path))[1])
+    real_journal, real_replace = columnar.write_journal, os.replace
+    monkeypatch.setattr(columnar, "write_journal", lambda base, batch_id, entry: (
+        events.append(("journal", batch_id)), real_journal(base, batch_id, entry))[1])
+    monkeypatch.setattr(columnar.os, "replace", lambda a, b: (events.append(("rename", rel(b))), real_replace(a, b))[1])
     real_create = IngestBatch.objects.create
     monkeypatch.setattr(IngestBatch.objects, "create", lambda **kw: (events.append(("record", kw["batch_id"])),
                                                                       real_create(**kw))[1])
@@ -118,11 +119,11 @@ def test_files_and_directories_are_synced_before_the_journal(inspector, fleet, m
     report = services.ingest_stream(inspector, _points())
     kinds = [e[0] for e in events]
     journal = kinds.index("journal")
-    staged = [i for i, e in enumerate(events) if e[0] == "_fsync_file" and e[1].startswith("_staging")]
+    staged = [i for i, e in enumerate(events) if e[0] == "fsync_file" and e[1].startswith("_staging")]
     assert len(staged) == 2 and max(staged) < journal  # both day files flushed …
-    assert ("_fsync_dir", f"_staging/{report.batch_id}") in events[:journal]  # … and their directory
+    assert ("fsync_dir", f"_staging/{report.batch_id}") in events[:journal]  # … and their directory
     record = kinds.index("record")
     moves = [i for i, e in enumerate(events) if e[0] == "rename" and e[1].startswith("day=")]
     assert journal < record < min(moves)  # the record is the commit point, before anything is visible
-    synced_days = [i for i, e in enumerate(events) if e[0] == "_fsync_dir" and e[1].startswith("day=")]
+    synced_days = [i for i, e in enumerate(events) if e[0] == "fsync_dir" and e[1].startswith("day=")]
     assert len(synced_days) == 2 and min(synced_days) > max(moves)

@@ -5,7 +5,9 @@
 def test_tree_search_and_detail_in_vietnamese(db, client, viewer_user, commune, other_commune):
     client.force_login(viewer_user)
     page = client.get("/units/?as_of=2023-06-30").content.decode()
-    assert "Danh mục đơn vị" in page and "Thị trấn Chợ Rã" in page and "30/06/2023" in page
+    assert "Danh mục đơn vị" in page and "Huyện Ba Bể" in page and "30/06/2023" in page
+    branch = client.get("/units/children/", {"parent": commune.parent_id, "as_of": "2023-06-30"}).content.decode()
+    assert "Thị trấn Chợ Rã" in branch  # loaded when the district is opened
     assert client.get("/units/").content.decode().count("Thị trấn Chợ Rã") == 0  # ended 30/06/2025
     found = client.get("/units/", {"q": "cho ra", "as_of": "2023-06-30"}).content.decode()
     assert "Thị trấn Chợ Rã" in found and "Xã Nam Mẫu" not in found
