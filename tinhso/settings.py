@@ -98,7 +98,7 @@ INSTALLED_APPS = [
 ]
 # Domain apps beside the registry; each brings models, services, api.router and urls.
 TINHSO_DOMAIN_APPS: list[str] = ["programme", "indicators", "dti", "transport", "ioc", "identity", "security",
-                                   "sharing"]
+                                   "sharing", "documents"]
 INSTALLED_APPS += [f"tinhso.{label}" for label in TINHSO_DOMAIN_APPS]
 # After the apps, so tinhso's own consent and logout pages override the toolkit's templates.
 INSTALLED_APPS += ["oauth2_provider"]

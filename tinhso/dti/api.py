@@ -286,7 +286,7 @@ def unit_scorecard(request: HttpRequest, round_id: int, unit_id: int):
 @router.get("/dti/rounds/{round_id}/export", response={200: None, **ERROR_RESPONSES},
             summary="Xuất kết quả đã công bố (xlsx, pdf) / Export published results")
 def export(request: HttpRequest, round_id: int, format: str = "xlsx"):
-    content, filename, mime = exports.export(round_id, format)
+    content, filename, mime = exports.export(round_id, format, request.user)
     response = HttpResponse(content, content_type=mime)
     attach(response, filename)
     return response

@@ -7,6 +7,7 @@ import openpyxl
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from tinhso.accounts.services import can_read_unit
 from tinhso.core.errors import FieldError, Forbidden, ValidationFailed
 from tinhso.core.formatting import MINUS, vn_date, vn_number, vn_signed
 from tinhso.core.tabular import append_row
@@ -168,10 +169,26 @@ def export_pdf(round_id: int) -> tuple[bytes, str, str]:
     return bytes(pdf.output()), f"dti-{round_.year}-{round_.pk}.pdf", "application/pdf"
 
 
-def export(round_id: int, fmt: str) -> tuple[bytes, str, str]:
-    """The published results of a round as (content, file name, MIME type) in `fmt`: xlsx or pdf."""
+def export_document(round_id: int, user) -> tuple[bytes, str, str]:
+    """The published results as an administrative document in the Decree 30/2020/NĐ-CP layout (report with
+    the ranking appendix), drafted by the documents app from this app's report module."""
+    from tinhso.documents import services as documents
+    from tinhso.documents.compose import Options
+
+    round_ = _published(round_id)
+    doc, _, pdf = documents.draft_files(user, "dti_results", round_.scope_id, str(round_.year),
+                                        Options(reference=str(round_.pk)))
+    return pdf, f"dti-{round_.year}-{round_.pk}.pdf", "application/pdf"
+
+
+def export(round_id: int, fmt: str, user=None) -> tuple[bytes, str, str]:
+    """The published results of a round as (content, file name, MIME type) in `fmt`: xlsx or pdf (the
+    Decree 30 document for readers of the round's scope, the plain table for other signed-in users)."""
     if fmt == "xlsx":
         return export_xlsx(round_id)
     if fmt == "pdf":
+        if user is not None and can_read_unit(user, _published(round_id).scope):
+            return export_document(round_id, user)
+        # published results are open to every signed-in user; the scope's document needs its readers
         return export_pdf(round_id)
     raise ValidationFailed(FieldError("format", "chỉ hỗ trợ xlsx hoặc pdf", "only xlsx or pdf are supported"))

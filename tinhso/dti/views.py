@@ -282,7 +282,7 @@ def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
 @login_required
 def export(request: HttpRequest, round_id: int, fmt: str) -> HttpResponse:
     try:
-        content, filename, mime = exports.export(round_id, fmt)
+        content, filename, mime = exports.export(round_id, fmt, request.user)
     except DomainError as exc:
         return render(request, "core/error.html", {"error": exc}, status=exc.status)
     response = HttpResponse(content, content_type=mime)

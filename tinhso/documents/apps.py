@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class DocumentsConfig(AppConfig):
+    name = "tinhso.documents"
+    label = "documents"
+    verbose_name = "Văn bản / Official documents"
+    default_auto_field = "django.db.models.BigAutoField"
+    demo_loader = "tinhso.documents.demo.load"
+    demo_order = 95  # after every module whose figures the reports carry
+    nav_entry = {"url_name": "documents:home", "title": "Văn bản",
+                 "description": "Soạn báo cáo, kế hoạch, kết quả DTI, tin bài đúng thể thức Nghị định 30/2020/NĐ-CP; "
+                                "sổ đăng ký văn bản đi; kiểm tra thể thức một tệp DOCX", "order": 80}
