@@ -34,7 +34,7 @@ def test_a_failed_issue_gives_its_number_back(department):
     assert _issue(department, 2024).number == 2
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # a plain flush breaks later serialized tests
 def test_allocation_outside_a_transaction_is_refused(department):
     with pytest.raises(RuntimeError):
         register.allocate(department, 2024)
@@ -51,7 +51,7 @@ def test_issued_documents_cannot_be_changed_or_deleted(department):
     assert IssuedDocument.objects.get(pk=issued.pk).summary == "Thử"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # a plain flush breaks later serialized tests
 def test_concurrent_issuers_get_distinct_consecutive_numbers(department):
     """Eight threads issue five documents each at once: 40 numbers, 1–40, none twice. PostgreSQL locks the
     counter row (SELECT … FOR UPDATE); SQLite queues writers at BEGIN IMMEDIATE (its shared-cache test
