@@ -1,5 +1,7 @@
 """Bridges between Django forms and service errors, so every page shows the same bilingual messages."""
 
+import re
+
 from django import forms
 from django.utils.translation import get_language
 
@@ -21,3 +23,25 @@ def apply_errors(form: forms.Form, exc: DomainError, field_map: dict[str, str] |
         # A hidden field (such as `version`) shows no errors of its own: its message goes to the top.
         visible = name in form.fields and not form.fields[name].widget.is_hidden
         form.add_error(name if visible else None, message(error))
+
+
+class FigureField(forms.DecimalField):
+    """A decimal typed the way the reader's language writes it: "1.250,5" in Vietnamese, "1,250.5" in English.
+
+    Django strips thousand separators from input only when USE_THOUSAND_SEPARATOR is on, which tinhso
+    keeps off (its figures are formatted by core.formatting); this field reads them in either case.
+    """
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("localize", True)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            text = value.strip().replace(" ", "").replace("\u00a0", "")
+            if (get_language() or "vi").startswith("en"):
+                text = text.replace(",", "")
+            elif "," in text or re.fullmatch(r"-?\d{1,3}(\.\d{3})+", text):
+                text = text.replace(".", "").replace(",", ".")
+            value = text
+        return super().to_python(value)

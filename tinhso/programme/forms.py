@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Q
 
 from tinhso.core.errors import ValidationFailed
+from tinhso.core.forms import FigureField
 from tinhso.programme import services
 from tinhso.programme.deadlines import parse_deadline
 from tinhso.programme.models import DerivedState, FundingSource, Origin, Pillar, Plan, Scheme, Status, TaskKind
@@ -127,12 +128,12 @@ class TaskForm(forms.Form):
 class BudgetForm(forms.Form):
     source = forms.ChoiceField(label="Nguồn vốn / Source", choices=[("", "—")] + FundingSource.choices,
                                required=False)
-    planned = forms.DecimalField(label="Kế hoạch / Planned", min_value=0, max_digits=14, decimal_places=3,
-                                 required=False, localize=True)
-    allocated = forms.DecimalField(label="Được giao / Allocated", min_value=0, max_digits=14, decimal_places=3,
-                                   required=False, localize=True)
-    disbursed = forms.DecimalField(label="Đã giải ngân / Disbursed", min_value=0, max_digits=14, decimal_places=3,
-                                   required=False, localize=True)
+    planned = FigureField(label="Kế hoạch / Planned", min_value=0, max_digits=14, decimal_places=3,
+                                 required=False)
+    allocated = FigureField(label="Được giao / Allocated", min_value=0, max_digits=14, decimal_places=3,
+                                   required=False)
+    disbursed = FigureField(label="Đã giải ngân / Disbursed", min_value=0, max_digits=14, decimal_places=3,
+                                   required=False)
 
 
 BudgetFormSet = forms.formset_factory(BudgetForm, extra=2, max_num=len(FundingSource.values))

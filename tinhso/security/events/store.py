@@ -109,7 +109,9 @@ def _string_bytes(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
         values = pa.concat_arrays([values])  # a slice: copied so its buffers start at its first row
     offsets = np.frombuffer(values.buffers()[1], np.int32)[:len(values) + 1]
     data = values.buffers()[2]
-    return offsets, np.frombuffer(data, np.uint8) if data is not None else np.zeros(1, np.uint8)
+    data = np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
+    # the readers look up to three bytes from a string's start: a batch of empty or tiny strings gets padding
+    return offsets, data if len(data) >= 3 else np.concatenate([data, np.zeros(3, np.uint8)])
 
 
 def _digits(data: np.ndarray, at: np.ndarray) -> np.ndarray:
