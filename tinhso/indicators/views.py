@@ -16,6 +16,7 @@ from pygal.style import Style
 
 from tinhso.accounts.services import can_edit_unit, can_read_unit, home_province, require_read_unit, upload_by_writer
 from tinhso.core.audit import history_of
+from tinhso.core.charts import inline_svg
 from tinhso.core.downloads import attach
 from tinhso.core.errors import DomainError, NotFound, ValidationFailed
 from tinhso.core.formatting import round_half_up, vn_number
@@ -398,9 +399,7 @@ BAR_ENDS = 15  # a ranking of more units shows the highest and the lowest this m
 
 
 def _chart_svg(chart) -> str:
-    chart.config.js = []  # no external script: the SVG is static and works offline
-    chart.config.disable_xml_declaration = True
-    return chart.render(is_unicode=True)
+    return inline_svg(chart)
 
 
 @login_required

@@ -9,6 +9,7 @@ from html import escape
 import pygal
 from pygal.style import Style
 
+from tinhso.core.charts import inline_svg, without_scripts
 from tinhso.core.formatting import vn_number
 from tinhso.core.text import vi_sort_key
 from tinhso.ioc.contract import BAD, GOOD, NEUTRAL, WARN, Chart, Tile
@@ -25,9 +26,7 @@ STYLE = Style(background="transparent", plot_background="transparent", foregroun
 
 
 def _static(chart) -> str:
-    chart.config.js = []  # no script: the SVG is static and works offline
-    chart.config.disable_xml_declaration = True
-    return chart.render(is_unicode=True)
+    return inline_svg(chart)
 
 
 def svg(chart: Chart) -> str:
@@ -68,7 +67,7 @@ def sparkline(values: list[float | None], colour: str = "#1d4ed8") -> str:
     plot.add("", [None if v is None else float(v) for v in values])
     plot.config.js = []
     plot.config.disable_xml_declaration = True
-    return plot.render_sparkline(width=180, height=40, interpolate=None)
+    return without_scripts(plot.render_sparkline(width=180, height=40, interpolate=None))
 
 
 def tile_grid(tile: Tile, cell: int = 92) -> str:
