@@ -12,12 +12,20 @@ from pydantic import Field
 from tinhso.core.api import ERROR_RESPONSES, Day, DbId, InputSchema
 from tinhso.core.downloads import attach
 from tinhso.core.errors import FieldError, ValidationFailed
+from tinhso.core.uploads import upload_guard
 from tinhso.documents import services
 from tinhso.documents.kinds import KINDS
 from tinhso.documents.layout import number_symbol, place_date
 from tinhso.documents.models import DocumentTemplate
 
 router = Router(tags=["documents"])
+
+
+def _template_uploader(request: HttpRequest, **_) -> None:
+    services.require_template_uploader(request.user)
+
+
+UPLOAD_MB = services.MAX_UPLOAD / (1024 * 1024)
 
 
 class KindOut(Schema):
@@ -169,6 +177,7 @@ def issued_file(request: HttpRequest, issued_id: DbId, format: str = "pdf"):
 
 @router.post("/documents/check", response={200: list[FindingOut], **ERROR_RESPONSES},
              summary="Kiểm tra thể thức một tệp DOCX theo Nghị định 30/2020 / Check a DOCX against Decree 30")
+@upload_guard(max_mb=UPLOAD_MB)
 def check(request: HttpRequest, file: UploadedFile = File(...)):
     content = file.read(services.MAX_UPLOAD + 1)
     return [f.as_dict() for f in services.check_upload(request.user, content)]
@@ -183,6 +192,7 @@ def templates(request: HttpRequest):
 
 @router.post("/documents/templates", response={201: TemplateOut, **ERROR_RESPONSES},
              summary="Nạp phiên bản mẫu mới / Upload a new template version")
+@upload_guard(_template_uploader, max_mb=UPLOAD_MB)
 def upload_template(request: HttpRequest, kind: Form[str], name: Form[str], file: UploadedFile = File(...)):
     row = services.upload_template(request.user, kind, name, file.read(services.MAX_UPLOAD + 1))
     return 201, {"id": row.pk, "kind": row.kind, "version": row.version, "name": row.name, "active": row.active,

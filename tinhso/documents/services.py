@@ -183,6 +183,12 @@ def issue_draft(user, kind: str, unit_id: int, period: str, options=None, templa
                  template=active_template(kind, template_version))
 
 
+def require_template_uploader(user) -> None:
+    """Templates are uploaded by administrators (checked again before an upload is read)."""
+    if not (is_system_admin(user) or getattr(user, "role", "") == "admin"):
+        raise Forbidden("Chỉ quản trị viên được nạp mẫu văn bản", "Only administrators upload templates")
+
+
 def upload_template(user, kind: str, name: str, content: bytes, note: str = ""):
     """Store a new version of `kind`'s template after checking it fills and renders (DX office administrators)."""
     import hashlib
@@ -191,8 +197,7 @@ def upload_template(user, kind: str, name: str, content: bytes, note: str = ""):
     from tinhso.documents.kinds import KINDS
     from tinhso.documents.models import DocumentTemplate
 
-    if not (is_system_admin(user) or getattr(user, "role", "") == "admin"):
-        raise Forbidden("Chỉ quản trị viên được nạp mẫu văn bản", "Only administrators upload templates")
+    require_template_uploader(user)
     if kind not in KINDS:
         raise ValidationFailed(FieldError("kind", "loại văn bản không có", "unknown document kind"))
     if not name.strip():

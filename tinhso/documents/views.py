@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tinhso.accounts.services import home_province, readable_units_filter
 from tinhso.core.downloads import download
 from tinhso.core.errors import DomainError, FieldError, ValidationFailed
+from tinhso.core.uploads import upload_guard
 from tinhso.documents import services
 from tinhso.documents.kinds import KINDS
 from tinhso.documents.layout import rules
@@ -26,6 +27,13 @@ from tinhso.units.models import Unit, UnitKind
 
 FORM_FIELDS = ("kind", "unit_id", "period", "date", "authority", "signer_name", "recipients", "reference",
                "template_version")
+
+
+def _template_uploader(request: HttpRequest, **_) -> None:
+    services.require_template_uploader(request.user)
+
+
+UPLOAD_MB = services.MAX_UPLOAD / (1024 * 1024)
 
 
 def _int(value, default: int | None = None) -> int | None:
@@ -42,6 +50,7 @@ def _error(request: HttpRequest, exc: DomainError) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@upload_guard(max_mb=UPLOAD_MB)
 def check(request: HttpRequest) -> HttpResponse:
     findings, checked = None, ""
     if request.method == "POST":
@@ -176,6 +185,7 @@ def issue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@upload_guard(_template_uploader, max_mb=UPLOAD_MB)
 def templates_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         upload = request.FILES.get("file")

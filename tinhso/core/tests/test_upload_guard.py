@@ -109,6 +109,8 @@ def test_the_guarded_list_covers_every_import():
 def test_a_read_only_account_is_refused_before_the_upload_is_read(db, viewer_user, no_parsing, url):
     if url.startswith("/ioc/import"):
         pytest.skip("any account with access imports its own dashboards")
+    if url.rstrip("/").endswith("documents/check"):
+        pytest.skip("the Decree 30 format checker serves every signed-in office and stores nothing")
     client = Client()
     client.force_login(viewer_user)
     response = client.post(url, {"file": SimpleUploadedFile("x.csv", CSV)})
