@@ -1,7 +1,10 @@
 """Vietnamese number, percent and date formatting: 1.562 · 97,4% · 25/11/2026."""
 
 import datetime as dt
+import re
 from decimal import ROUND_HALF_UP, Decimal
+
+_VN_GROUPED = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 
 
 def round_half_up(value: float | int | Decimal | None, decimals: int = 0) -> Decimal | None:
@@ -103,3 +106,14 @@ def vn_hm(seconds: float | int | Decimal | None) -> str:
     sign = MINUS if minutes < 0 else ""
     hours, rest = divmod(abs(minutes), 60)
     return f"{sign}{vn_number(hours)}:{rest:02d}"
+
+
+def vn_decimal_text(text: str) -> str:
+    """A number typed the Vietnamese way, as Python reads it: "1.234,5" → "1234.5", "1.562" → "1562",
+    "97,4" → "97.4"; spaces dropped, anything else unchanged."""
+    text = text.strip().replace(" ", "").replace("\u00a0", "")
+    if "," in text:
+        return text.replace(".", "").replace(",", ".")
+    if _VN_GROUPED.match(text):
+        return text.replace(".", "")
+    return text

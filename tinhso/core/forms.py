@@ -1,11 +1,10 @@
 """Bridges between Django forms and service errors, so every page shows the same bilingual messages."""
 
-import re
-
 from django import forms
 from django.utils.translation import get_language
 
 from tinhso.core.errors import DomainError, FieldError
+from tinhso.core.formatting import vn_decimal_text
 
 
 def message(error: FieldError) -> str:
@@ -38,10 +37,6 @@ class FigureField(forms.DecimalField):
 
     def to_python(self, value):
         if isinstance(value, str):
-            text = value.strip().replace(" ", "").replace("\u00a0", "")
-            if (get_language() or "vi").startswith("en"):
-                text = text.replace(",", "")
-            elif "," in text or re.fullmatch(r"-?\d{1,3}(\.\d{3})+", text):
-                text = text.replace(".", "").replace(",", ".")
-            value = text
+            english = (get_language() or "vi").startswith("en")
+            value = value.strip().replace(" ", "").replace(",", "") if english else vn_decimal_text(value)
         return super().to_python(value)

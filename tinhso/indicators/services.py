@@ -29,7 +29,7 @@ from tinhso.accounts.services import (
 )
 from tinhso.core.audit import Part, history_of, record_baseline
 from tinhso.core.errors import Conflict, DomainError, FieldError, Forbidden, NotFound, ValidationFailed
-from tinhso.core.formatting import round_half_up, vn_number
+from tinhso.core.formatting import round_half_up, vn_decimal_text, vn_number
 from tinhso.core.tabular import numbered
 from tinhso.core.text import fold
 from tinhso.core.uploads import url_id
@@ -579,7 +579,6 @@ def derived_value(indicator: Indicator | dict, values: dict[str, Decimal | None]
 
 # ---------------------------------------------------------------- data entry and validation
 
-_VN_GROUPED = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 _TRUE = {"1", "true", "co", "x", "yes", "dung", "da", "đã", "có"}
 _FALSE = {"0", "false", "khong", "no", "sai", "chua", "không", "chưa"}
 
@@ -597,12 +596,7 @@ def parse_number(raw) -> Decimal:
         return Decimal(raw)
     if isinstance(raw, float):
         return Decimal(str(raw))
-    text = str(raw).strip().replace(" ", "").replace("\u00a0", "").rstrip("%")
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    elif _VN_GROUPED.match(text):
-        text = text.replace(".", "")
-    value = Decimal(text)
+    value = Decimal(vn_decimal_text(str(raw).strip().replace(" ", "").replace("\u00a0", "").rstrip("%")))
     if not value.is_finite():
         raise InvalidOperation
     return value
