@@ -6,6 +6,7 @@ The scripts are run from anywhere as `python bench/bench_x.py`; Python puts benc
 
 import os
 import resource
+import socket
 import sys
 import tempfile
 import time
@@ -69,3 +70,17 @@ class Timer:
     def __exit__(self, *exc):
         self.seconds = time.perf_counter() - self.start
         self.cpu_seconds = time.process_time() - self.cpu_start
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on at 127.0.0.1, for a server the benchmark starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def pg_reachable() -> bool:
+    """Whether PostgreSQL answers at 127.0.0.1:5432 (the benchmark then runs against it)."""
+    with socket.socket() as probe:
+        probe.settimeout(2)
+        return probe.connect_ex(("127.0.0.1", 5432)) == 0

@@ -18,7 +18,6 @@ import http.client
 import os
 import random
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -44,21 +43,6 @@ MIX = [  # (weight, path): what a reporting deadline looks like
     (1, "/healthz"),
 ]
 USERS = ["quantri.thainguyen", "daumoi.sokhcn", "daumoi.backan", "lanhdao"]
-
-
-def _pg_reachable() -> bool:
-    sock = socket.socket()
-    sock.settimeout(2)
-    try:
-        return sock.connect_ex(("127.0.0.1", 5432)) == 0
-    finally:
-        sock.close()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Session:
@@ -152,7 +136,7 @@ def main() -> int:
     parser.add_argument("--sqlite", action="store_true", help="SQLite even when PostgreSQL is reachable")
     args = parser.parse_args()
     database_url, admin_conn = None, None
-    if not args.sqlite and _pg_reachable():
+    if not args.sqlite and _harness.pg_reachable():
         try:
             import psycopg
 
@@ -186,7 +170,7 @@ def run(args, database_url: str | None) -> int:
     connections.close_all()
     store = "PostgreSQL" if database_url else "SQLite"
     print(f"Dữ liệu mẫu / demo data ({', '.join(wanted)}) trên / on {store}: {_harness.fmt(loading.seconds, 1)} s")
-    port = _free_port()
+    port = _harness.free_port()
     command = [sys.executable, "-m", "tinhso.cli", "serve", "--port", str(port), "--server", args.server]
     if args.workers:
         command += ["--workers", str(args.workers)]

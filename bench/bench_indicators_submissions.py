@@ -14,7 +14,6 @@ import argparse
 import json
 import os
 import random
-import socket
 import statistics
 import sys
 import threading
@@ -29,21 +28,12 @@ BASE_URL = os.environ.get("TINHSO_BENCH_PG_URL", "postgresql://postgres@127.0.0.
 DB_NAME = f"bench_indicators_{os.getpid()}"
 
 
-def _pg_reachable() -> bool:
-    sock = socket.socket()
-    sock.settimeout(2)
-    try:
-        return sock.connect_ex(("127.0.0.1", 5432)) == 0
-    finally:
-        sock.close()
-
-
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--small", action="store_true")
     args = parser.parse_args()
     count = 100 if args.small else 2000
-    if not _pg_reachable():
+    if not _harness.pg_reachable():
         print("PostgreSQL không truy cập được tại 127.0.0.1:5432: bỏ qua / not reachable: skipped")
         return 0
     import psycopg

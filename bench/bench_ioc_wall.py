@@ -57,7 +57,7 @@ def main() -> int:
             {"widget": "indicators.ranking", "params": {"indicator": "B001"}, "page": 3}]}, shared=True)
     _, token = services.issue_kiosk_link(data["admin"], board.pk, "Tường", days=1)
 
-    port = _free_port()
+    port = _harness.free_port()
     env = {**os.environ, "TINHSO_DATA_DIR": str(root), "PYTHONPATH": str(_harness.REPO)}
     server = subprocess.Popen([sys.executable, "-m", "tinhso.cli", "serve", "--host", "127.0.0.1", "--port",
                                str(port)], env=env, cwd=_harness.REPO, stdout=subprocess.DEVNULL,
@@ -68,14 +68,6 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=20)
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait_for(port: int) -> None:

@@ -94,14 +94,8 @@ def main() -> int:
     return 0
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 async def _listener_run(listener, rate: int, seconds: float):
-    port = _free_port()
+    port = _harness.free_port()
     ready = asyncio.Event()
     task = asyncio.create_task(listener.serve("127.0.0.1", port, port, seconds=seconds + 1.5, report_every=0,
                                               report=None, ready=ready))

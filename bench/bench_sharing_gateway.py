@@ -11,7 +11,6 @@ import argparse
 import http.client
 import http.server
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -45,12 +44,6 @@ class _Server(http.server.ThreadingHTTPServer):
 
 def serve_upstream(port: int) -> None:
     _Server(("127.0.0.1", port), _Upstream).serve_forever()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait(port: int, path: str) -> None:
@@ -154,7 +147,7 @@ def main() -> int:
     from tinhso.units.models import UnitKind
     from tinhso.units.services import UnitData, create_unit
 
-    up_port, gw_port = _free_port(), _free_port()
+    up_port, gw_port = _harness.free_port(), _harness.free_port()
     admin = User.objects.create_user("bench", role=Role.ADMIN, is_superuser=True)
     province = create_unit(admin, UnitData(name="Tỉnh Thái Nguyên", kind=UnitKind.PROVINCE, code="000.00.00.H55"))
     provider = create_unit(admin, UnitData(name="Sở Tư pháp", kind=UnitKind.DEPARTMENT, parent=province,

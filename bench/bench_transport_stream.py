@@ -12,7 +12,6 @@ import http.client
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -22,12 +21,6 @@ from pathlib import Path
 
 import _harness
 import _transport
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def main() -> int:
@@ -56,7 +49,7 @@ def main() -> int:
         bodies.append(json.dumps({"points": batch}).encode())
     del rows, table
 
-    port = _free_port()
+    port = _harness.free_port()
     env = {**os.environ, "TINHSO_DATA_DIR": str(root)}
     server = subprocess.Popen([str(Path(sys.executable).parent / "tinhso"), "serve", "--host", "127.0.0.1", "--port",
                                str(port), "--threads", "4"], env=env, stdout=subprocess.DEVNULL,
