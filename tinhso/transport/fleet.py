@@ -651,28 +651,24 @@ def search_businesses(user, q: str = "") -> list[Business]:
 
 # ---------------------------------------------------------------- one record for an edit page
 
-def get_business(user, business_id: int) -> Business:
+def _one(user, rows, pk: int, what_vi: str, what_en: str):
     require_view(user)
-    business = Business.objects.filter(pk=business_id).first()
-    if business is None:
-        raise NotFound("Đơn vị kinh doanh vận tải", "Transport business")
-    return business
+    found = rows.filter(pk=pk).first()
+    if found is None:
+        raise NotFound(what_vi, what_en)
+    return found
+
+
+def get_business(user, business_id: int) -> Business:
+    return _one(user, Business.objects, business_id, "Đơn vị kinh doanh vận tải", "Transport business")
 
 
 def get_driver(user, driver_id: int) -> Driver:
-    require_view(user)
-    driver = Driver.objects.select_related("business").filter(pk=driver_id).first()
-    if driver is None:
-        raise NotFound("Lái xe", "Driver")
-    return driver
+    return _one(user, Driver.objects.select_related("business"), driver_id, "Lái xe", "Driver")
 
 
 def get_device(user, device_id: int) -> Device:
-    require_view(user)
-    device = Device.objects.select_related("vehicle").filter(pk=device_id).first()
-    if device is None:
-        raise NotFound("Thiết bị", "Device")
-    return device
+    return _one(user, Device.objects.select_related("vehicle"), device_id, "Thiết bị", "Device")
 
 
 def vehicle_by_plate(plate: str, field_name: str = "vehicle") -> Vehicle:
