@@ -9,8 +9,8 @@ so a malformed line becomes one empty row instead of failing the file. Nothing r
 in Python because of one bad line.
 """
 
+import codecs
 import csv
-import io
 import json
 import re
 from pathlib import Path
@@ -22,6 +22,8 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from tinhso.core.columnar import LOCAL_OFFSET
+from tinhso.core.errors import FieldError, ValidationFailed
+from tinhso.core.tabular import decode_text
 
 COLUMNS = ("plate", "time", "lat", "lon", "speed", "heading", "ignition", "door", "driver")
 REQUIRED = ("plate", "time", "lat", "lon", "speed", "ignition")
@@ -55,8 +57,6 @@ def canonical(table: pa.Table) -> pa.Table:
     table = table.rename_columns([canonical_name(n) for n in table.column_names])
     missing = [c for c in REQUIRED if c not in table.column_names]
     if missing:
-        from tinhso.core.errors import FieldError, ValidationFailed
-
         raise ValidationFailed([FieldError(c, "thiếu cột bắt buộc", "a required column is missing") for c in missing],
                                vi="Dữ liệu thiếu cột bắt buộc", en="Required columns are missing")
     return table
@@ -239,8 +239,6 @@ def read_source(source: str | Path | pa.Table, fmt: str) -> tuple[pa.Table, dict
             strings = [c for c in names if canonical_name(c) in ("plate", "driver")]
             table = canonical(pq.read_table(source, read_dictionary=strings))
         except (pa.ArrowInvalid, OSError) as exc:
-            from tinhso.core.errors import FieldError, ValidationFailed
-
             raise ValidationFailed(FieldError("file", f"không đọc được tệp Parquet: {exc}",
                                               f"the Parquet file could not be read: {exc}")) from exc
         return table, typed_columns(table)
@@ -248,10 +246,42 @@ def read_source(source: str | Path | pa.Table, fmt: str) -> tuple[pa.Table, dict
         return _read_csv(Path(source))
     if fmt == "jsonl":
         return _read_jsonl(Path(source))
-    from tinhso.core.errors import FieldError, ValidationFailed
-
     raise ValidationFailed(FieldError("format", "định dạng phải là csv, jsonl hoặc parquet",
                                       "the format must be csv, jsonl or parquet"))
+
+
+def device_lines(data: bytes) -> list[str | None]:
+    """The lines of a device file as text, never with replacement characters. Devices write UTF-8; a file
+    with a UTF-16 BOM, or one that is Windows-1258 throughout (a CSV re-saved by Vietnamese Excel), is read
+    as such (core's reader); otherwise a line that is not valid UTF-8 is None, to be reported as a
+    malformed row: a corrupted byte must not turn a driver's name into "Nguy\ufffdn" in the store."""
+    lines: list[str | None] = []
+    failed = utf8_non_ascii = 0
+    for raw in data.removeprefix(codecs.BOM_UTF8).split(b"\n"):
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            failed += 1
+            lines.append(None)
+            continue
+        utf8_non_ascii += not text.isascii()
+        lines.append(text)
+    if failed and not utf8_non_ascii:  # no line is UTF-8 beyond ASCII: UTF-16 or the Excel code page
+        try:
+            return decode_text(data).split("\n")
+        except ValidationFailed:
+            pass
+    return lines
+
+
+def _utf8_header(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        head = handle.readline().removeprefix(codecs.BOM_UTF8)
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
 
 
 def csv_header(path: Path) -> tuple[list[str], str]:
@@ -266,6 +296,8 @@ def csv_header(path: Path) -> tuple[list[str], str]:
 
 
 def _read_csv(path: Path) -> tuple[pa.Table, dict]:
+    if not _utf8_header(path):  # UTF-16 or the Excel code page: Arrow reads UTF-8 only
+        return _python_csv(path)
     names, delimiter = csv_header(path)
     # every column as text (one parse, no type inference, no re-read when a value is bad), plates and
     # driver licences dictionary-encoded: they repeat
@@ -281,8 +313,7 @@ def _read_csv(path: Path) -> tuple[pa.Table, dict]:
         table = pacsv.read_csv(path, parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=skip),
                                convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=True))
     except pa.ArrowInvalid:  # not UTF-8, unbalanced quotes …: the Python reader copes with anything
-        table = strings_table(*_csv_rows(path))
-        return table, typed_columns(table, table.column("__malformed").to_numpy(zero_copy_only=False))
+        return _python_csv(path)
     table = canonical(table)
     if not broken:
         return table, typed_columns(table)
@@ -396,7 +427,15 @@ def _read_jsonl(path: Path) -> tuple[pa.Table, dict]:
             for name in table.column_names:
                 empty &= table[name].is_null().to_numpy(zero_copy_only=False)
             return table, typed_columns(table, empty if empty.any() else None)
-    table = strings_table(*_jsonl_rows(path))
+    return _python_table(_jsonl_rows(path))
+
+
+def _python_csv(path: Path) -> tuple[pa.Table, dict]:
+    return _python_table(_csv_rows(path))
+
+
+def _python_table(rows_and_bad: tuple[list[dict], list[bool]]) -> tuple[pa.Table, dict]:
+    table = strings_table(*rows_and_bad)
     return table, typed_columns(table, table.column("__malformed").to_numpy(zero_copy_only=False))
 
 
@@ -409,13 +448,19 @@ def strings_table(rows: list[dict], malformed: list[bool]) -> pa.Table:
 
 
 def _csv_rows(path: Path) -> tuple[list[dict], list[bool]]:
-    text = path.read_bytes().decode("utf-8-sig", errors="replace")
-    first = text.split("\n", 1)[0]
+    """Row by row, one line per row (device files do not quote line breaks); a line that could not be
+    decoded is an empty, malformed row."""
+    lines = device_lines(path.read_bytes())
+    first = lines[0] if lines and lines[0] is not None else ""
     delimiter = max(",;\t", key=first.count)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = next(reader, [])
+    header = next(csv.reader([first], delimiter=delimiter), [])
     rows, bad = [], []
-    for values in reader:
+    for line in lines[1:]:
+        if line is None:
+            rows.append({})
+            bad.append(True)
+            continue
+        values = next(csv.reader([line.rstrip("\r")], delimiter=delimiter), [])
         if not values:
             continue
         bad.append(len(values) != len(header))
@@ -425,17 +470,16 @@ def _csv_rows(path: Path) -> tuple[list[dict], list[bool]]:
 
 def _jsonl_rows(path: Path) -> tuple[list[dict], list[bool]]:
     rows, bad = [], []
-    with open(path, encoding="utf-8", errors="replace") as handle:
-        for line in handle:
-            if not line.strip():
-                continue
-            try:
-                value = json.loads(line)
-                ok = isinstance(value, dict)
-            except ValueError:
-                value, ok = {}, False
-            rows.append(value if ok else {})
-            bad.append(not ok)
+    for line in device_lines(path.read_bytes()):
+        if line is not None and not line.strip():
+            continue
+        try:
+            value = json.loads(line) if line is not None else None
+            ok = isinstance(value, dict)
+        except ValueError:
+            value, ok = {}, False
+        rows.append(value if ok else {})
+        bad.append(not ok)
     return rows, bad
 
 

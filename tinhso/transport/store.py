@@ -113,8 +113,8 @@ def recover() -> None:
 
 # ---------------------------------------------------------------- ingest
 
-REASONS["row_malformed"] = ("row", "dòng sai cấu trúc (số cột hoặc JSON không hợp lệ)",
-                            "the row is malformed (wrong number of columns or invalid JSON)")
+REASONS["row_malformed"] = ("row", "dòng sai cấu trúc (số cột, JSON không hợp lệ hoặc không phải UTF-8)",
+                            "the row is malformed (wrong number of columns, invalid JSON or not UTF-8)")
 REASON_ORDER = list(dict.fromkeys(["row_malformed", *REASONS]))  # index + 1 is the reason's small-int code
 CODE = {name: i + 1 for i, name in enumerate(REASON_ORDER)}
 EPOCH_2015 = int(dt.datetime(2015, 1, 1, tzinfo=dt.UTC).timestamp()) - LOCAL_OFFSET
