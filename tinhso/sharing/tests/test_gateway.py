@@ -1,5 +1,7 @@
 import datetime as dt
 import gzip
+import statistics
+import time
 
 import pytest
 from django.utils import timezone
@@ -114,3 +116,17 @@ def test_upstream_failure_and_timeout_are_recorded_once_each(client, key, servic
 def test_unknown_service_is_404_and_not_recorded(client, key):
     assert call(client, "/sharing/gw/khong-co/a", key)[0].status_code == 404
     assert rows() == []
+
+
+def test_a_provider_sending_head_and_body_apart_is_not_held_by_delayed_acks(client, key):
+    """The test provider writes its response head and body in two sends with Nagle's algorithm on. Over a
+    pooled keep-alive connection used in quick succession, Linux delays the acknowledgement of the head by
+    40 ms, and the body waits for it, unless the gateway asks for immediate acknowledgements."""
+    call(client, "/sharing/gw/ho-tich/warm", key)
+    took = []
+    for _ in range(15):
+        started = time.perf_counter()
+        response, _body = call(client, "/sharing/gw/ho-tich/a", key)
+        took.append(time.perf_counter() - started)
+        assert response.status_code == 200
+    assert statistics.median(took) < 0.025, f"median {statistics.median(took) * 1000:.1f} ms"
