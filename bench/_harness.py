@@ -79,6 +79,40 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def process_tree(pid: int) -> list[int]:
+    """`pid` and every process below it (gunicorn's master and its workers), from /proc (Linux)."""
+    found, frontier = [pid], [pid]
+    while frontier:
+        parent = frontier.pop()
+        try:
+            children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+        except OSError:
+            children = []
+        for child in map(int, children):
+            found.append(child)
+            frontier.append(child)
+    return found
+
+
+def cpu_seconds(pids) -> dict[int, float]:
+    """User + system CPU seconds each process has used so far (Linux /proc; missing processes left out). Works
+    for processes of other users too (PostgreSQL's backends)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        used[pid] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return used
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds spent between two `cpu_seconds` snapshots (a process that appeared in between counts from 0)."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+
+
 def pg_reachable() -> bool:
     """Whether PostgreSQL answers at 127.0.0.1:5432 (the benchmark then runs against it)."""
     with socket.socket() as probe:

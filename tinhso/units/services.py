@@ -19,6 +19,7 @@ from tinhso.accounts.services import (
     is_system_admin,
     require_edit_unit,
 )
+from tinhso.core import memo
 from tinhso.core.audit import AuditEntry, history_of
 from tinhso.core.errors import Conflict, DomainError, FieldError, NotFound, ValidationFailed, required
 from tinhso.core.tabular import numbered, parse_date, to_csv, to_xlsx
@@ -237,6 +238,7 @@ def _save_tree_position(unit: Unit) -> None:
     unit.path = new_path
     unit.depth = new_path.count("/") - 2
     Unit.objects.filter(pk=unit.pk).update(path=unit.path, depth=unit.depth)
+    memo.changed("units")  # the updates bypass the models' signals
     if old_path:
         for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk):
             child.path = new_path + child.path[len(old_path):]
@@ -460,10 +462,27 @@ class Level:
         return self.offset + self.limit if self.offset + self.limit < self.total else None
 
 
+# Levels of the tree and search pages, per process, until the registry changes (memo.changed("units") from
+# the models' signals and the bulk writes above) or for 5 minutes: the registry changes a few times a year,
+# and every visit of the tree page and every unit picker asked the same few queries again. Small bounds: a
+# search page holds up to `limit` units.
+_LEVELS = memo.Memo(300, max_entries=500, depends_on=("units",))
+_SEARCHES = memo.Memo(300, max_entries=200, depends_on=("units",))
+_CACHED_PAGE = 200  # larger pages (exports, API clients paging in thousands) are not kept
+
+
 def children_as_of(day: dt.date, parent: Unit | None = None, offset: int = 0, limit: int = TREE_PAGE) -> Level:
     """The units directly under `parent` (the top level when None) as they stood on `day`, in kind then
     Vietnamese order, `limit` of them from `offset`, each with the number of its own children that day — what
-    the unit tree page loads when a branch is opened, instead of the whole registry at once (#15, finding 12)."""
+    the unit tree page loads when a branch is opened, instead of the whole registry at once (#15, finding 12).
+    The units are shared with other requests: read them, do not change them."""
+    if limit > _CACHED_PAGE:
+        return _children_as_of(day, parent, offset, limit)
+    key = (day, parent.pk if parent is not None else None, offset, limit)
+    return _LEVELS.get(key, lambda: _children_as_of(day, parent, offset, limit))
+
+
+def _children_as_of(day: dt.date, parent: Unit | None, offset: int, limit: int) -> Level:
     units = Unit.objects.as_of(day)
     units = units.filter(parent=parent) if parent is not None else units.filter(parent__isnull=True)
     kind_order = {k: i for i, k in enumerate(UnitKind.values)}
@@ -482,7 +501,16 @@ def children_as_of(day: dt.date, parent: Unit | None = None, offset: int = 0, li
 
 def search_page(query: str = "", as_of: dt.date | None = None, kind: str | None = None, under: Unit | None = None,
                 offset: int = 0, limit: int = SEARCH_PAGE) -> tuple[list[Unit], int]:
-    """One page of `search_units`' results (all of them counted, in the same order) and the total."""
+    """One page of `search_units`' results (all of them counted, in the same order) and the total. The units
+    are shared with other requests: read them, do not change them."""
+    if limit > _CACHED_PAGE:
+        return _search_page(query, as_of, kind, under, offset, limit)
+    key = (query, as_of, kind, under.pk if under is not None else None, offset, limit)
+    return _SEARCHES.get(key, lambda: _search_page(query, as_of, kind, under, offset, limit))
+
+
+def _search_page(query: str, as_of: dt.date | None, kind: str | None, under: Unit | None, offset: int,
+                 limit: int) -> tuple[list[Unit], int]:
     units = _search_queryset(query, as_of, kind, under)
     keys = sorted(units.values_list("pk", "depth", "name"), key=lambda row: (row[1], vi_sort_key(row[2])))
     ids = [pk for pk, _, _ in keys[max(0, offset):max(0, offset) + limit]]
@@ -491,9 +519,15 @@ def search_page(query: str = "", as_of: dt.date | None = None, kind: str | None 
 
 
 def ancestors(unit: Unit) -> list[Unit]:
-    ids = [int(p) for p in unit.path.strip("/").split("/") if p][:-1]
-    by_id = Unit.objects.in_bulk(ids)
-    return [by_id[i] for i in ids if i in by_id]
+    return ancestors_of([unit])[unit.pk]
+
+
+def ancestors_of(units: list[Unit]) -> dict[int, list[Unit]]:
+    """Each unit's ancestors, top first, read in one query for all of them (a search page listed each result's
+    ancestors with a query per result)."""
+    chains = {unit.pk: [int(p) for p in unit.path.strip("/").split("/") if p][:-1] for unit in units}
+    by_id = Unit.objects.in_bulk({i for ids in chains.values() for i in ids})
+    return {pk: [by_id[i] for i in ids if i in by_id] for pk, ids in chains.items()}
 
 
 def lineage(unit: Unit) -> dict[str, list[Succession]]:
@@ -824,6 +858,7 @@ def bulk_create_units(user: User | None, units: list[Unit], reason: str) -> list
             ids = [unit.pk for unit in batch]
             for start in range(0, len(ids), 900):
                 Unit.objects.filter(pk__in=ids[start:start + 900]).update(path=path)
+        memo.changed("units")  # bulk inserts and updates bypass the models' signals
     return units
 
 
@@ -848,6 +883,7 @@ def link_successions(event: UnitEvent, pairs: list[tuple[Unit, Unit, Decimal]]) 
     Succession.objects.bulk_create(
         [Succession(event=event, predecessor=p, successor=s, share=share) for p, s, share in pairs],
         ignore_conflicts=True)
+    memo.changed("units")
 
 
 def import_admin_units(user: User | None, province_stats_codes: set[str] | None = None,

@@ -6,12 +6,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
 from tinhso.accounts.services import can_edit_unit, home_province, is_system_admin, require_edit_unit, upload_by_writer
 from tinhso.core.downloads import attach
 from tinhso.core.errors import DomainError, ValidationFailed
 from tinhso.core.forms import apply_errors
+from tinhso.core.memo import Memo
 from tinhso.core.tabular import read_table
 from tinhso.core.text import vi_sort_key
 from tinhso.core.uploads import upload_guard
@@ -46,7 +50,8 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
         page_number = max(1, _int(request.GET.get("page"), 1))
         results, total = services.search_page(query, as_of=chosen_day, kind=kind,
                                               offset=(page_number - 1) * services.SEARCH_PAGE)
-        context["results"] = [(u, services.ancestors(u)) for u in results]
+        chains = services.ancestors_of(results)
+        context["results"] = [(u, chains[u.pk]) for u in results]
         pages = max(1, -(-total // services.SEARCH_PAGE))
         params = request.GET.copy()
         params.pop("page", None)
@@ -57,11 +62,22 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
         level = services.children_as_of(as_of, None)
         # the home province first and open: the one the platform serves, not whichever the alphabet puts first
         home = home_province(request.user, as_of)
-        context["level"] = level
-        context["roots"] = sorted(level.units, key=lambda unit: home is None or unit.pk != home.pk)
-        if context["roots"] and home is not None and context["roots"][0].pk == home.pk:
-            context["home_children"] = services.children_as_of(as_of, home)
+        roots = sorted(level.units, key=lambda unit: home is None or unit.pk != home.pk)
+        home_children = services.children_as_of(as_of, home) \
+            if roots and home is not None and roots[0].pk == home.pk else None
+        context["tree_html"] = _tree_html(as_of, roots, home_children)
     return render(request, "units/tree.html", context)
+
+
+# The tree's HTML — the same for every account on a day, in a language — per process until the registry
+# changes (memo.changed("units")): rendering a hundred communes' links was most of the page's cost.
+_TREE_HTML = Memo(300, max_entries=200, depends_on=("units",))
+
+
+def _tree_html(as_of: dt.date, roots: list[Unit], home_children: services.Level | None) -> str:
+    key = (as_of, tuple(unit.pk for unit in roots), home_children is not None, get_language())
+    return _TREE_HTML.get(key, lambda: mark_safe(render_to_string(  # noqa: S308 - rendered by our template
+        "units/_tree.html", {"roots": roots, "home_children": home_children, "as_of": as_of})))
 
 
 @login_required
