@@ -10,7 +10,6 @@ from tinhso.core import memo
 from tinhso.units import services
 from tinhso.units.models import Unit, UnitKind
 
-
 END = dt.date(2025, 6, 30)  # the test province's last day
 DAY = dt.date(2024, 1, 1)
 
