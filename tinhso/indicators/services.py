@@ -1467,12 +1467,31 @@ def _rounded(value: float, places: int) -> float:
 
 # ---------------------------------------------------------------- targets and achievement
 
-def set_target(user: User, indicator_code: str, unit: Unit, year: int, value, period: str = "", note: str = "",
-               expected_version: int | None = None, row: int | None = None) -> Target:
-    """Create or change a target (DX office only). A change of an existing target is version-checked."""
+@dataclass
+class _TargetChange:
+    """A checked target row, ready to write."""
+
+    indicator: Indicator
+    unit: Unit
+    year: int
+    period: str
+    value: Decimal
+    note: str
+
+    @property
+    def key(self) -> tuple[int, int, int, str]:
+        return self.indicator.pk, self.unit.pk, self.year, self.period
+
+
+def _check_target(user: User, indicator_code: str, unit: Unit, year: int, value, period: str = "", note: str = "",
+                  row: int | None = None, indicators: dict[str, Indicator | None] | None = None) -> _TargetChange:
+    """Every check of a target, with reads only. `indicators` caches the catalogue across an import's rows."""
     require_dx_office(user, unit)
     errors = []
-    indicator = Indicator.objects.filter(code=indicator_code).first()
+    indicators = {} if indicators is None else indicators
+    if indicator_code not in indicators:
+        indicators[indicator_code] = Indicator.objects.filter(code=indicator_code).first()
+    indicator = indicators[indicator_code]
     if indicator is None:
         errors.append(FieldError("indicator", f"không có chỉ tiêu mã {indicator_code}",
                                  f"no indicator with code {indicator_code}", row))
@@ -1499,16 +1518,23 @@ def set_target(user: User, indicator_code: str, unit: Unit, year: int, value, pe
         errors.append(FieldError("value", f"'{value}' không phải là số", f"'{value}' is not a number", row))
     if errors:
         raise ValidationFailed(errors)
+    return _TargetChange(indicator, unit, int(year), period, number, note or "")
+
+
+def set_target(user: User, indicator_code: str, unit: Unit, year: int, value, period: str = "", note: str = "",
+               expected_version: int | None = None, row: int | None = None) -> Target:
+    """Create or change a target (DX office only). A change of an existing target is version-checked."""
+    change = _check_target(user, indicator_code, unit, year, value, period, note, row)
     with transaction.atomic():
-        target = Target.objects.select_for_update().filter(indicator=indicator, unit=unit, year=year,
-                                                           period=period).first()
+        target = Target.objects.select_for_update().filter(indicator=change.indicator, unit=unit, year=change.year,
+                                                           period=change.period).first()
         if target is None:
-            target = Target(indicator=indicator, unit=unit, year=year, period=period)
+            target = Target(indicator=change.indicator, unit=unit, year=change.year, period=change.period)
         else:
             if expected_version is not None and expected_version != target.version:
                 raise Conflict(target.version)
             target.version += 1
-        target.value, target.note = number, note or ""
+        target.value, target.note = change.value, change.note
         target._history_user = user
         target.save()
     return target
@@ -1522,35 +1548,84 @@ TARGET_ALIASES = {"indicator": "indicator", "ma chi tieu": "indicator", "ma_chi_
 
 
 def import_targets(user: User, rows: list[dict]) -> int:
-    """All or nothing. `unit` is an electronic code, a statistics code or a unit id."""
+    """All or nothing. `unit` is an electronic code, a statistics code or a unit id. Every row is checked with
+    reads only; the targets are then written in one short transaction of a few statements, so a long file
+    does not hold the database (SQLite's one writer) while it is checked (#15, finding 3). When a file names
+    the same target twice, its last row wins."""
+    numbered_rows = list(numbered(rows))
+    units = _units_by_reference(str(row.get("unit") or "").strip() for _, row in numbered_rows)
+    indicators: dict[str, Indicator | None] = {}
     errors: list[FieldError] = []
-    saved = 0
+    changes: dict[tuple, _TargetChange] = {}
+    for number, row in numbered_rows:
+        reference = str(row.get("unit") or "").strip()
+        unit = units.get(reference)
+        if unit is None:
+            errors.append(FieldError("unit", f"không tìm thấy đơn vị '{reference}'",
+                                     f"unit '{reference}' not found", number))
+            continue
+        try:
+            year = int(str(row.get("year") or "0").split(".")[0])
+            change = _check_target(user, str(row.get("indicator") or "").strip().upper(), unit, year,
+                                   row.get("value"), str(row.get("period") or "").strip(), str(row.get("note") or ""),
+                                   number, indicators)
+            changes[change.key] = change
+        except ValueError:
+            errors.append(FieldError("year", "năm phải là số", "year must be a number", number))
+        except DomainError as exc:
+            errors += [FieldError(e.field, e.vi, e.en, number) for e in exc.errors] or [
+                FieldError("row", exc.vi, exc.en, number)]
+    if errors:
+        raise ValidationFailed(errors, vi="Tệp bị từ chối, không có dòng nào được ghi",
+                               en="The file was rejected; no row was written")
     with transaction.atomic():
-        for number, row in numbered(rows):
-            reference = str(row.get("unit") or "").strip()
-            matches = sorted(Unit.objects.filter(Q(code=reference) | Q(stats_code=reference)) if reference else [],
-                             key=lambda u: (u.valid_to is not None, -(u.valid_to or dt.date.max).toordinal()))
-            unit = matches[0] if matches else (
-                Unit.objects.filter(pk=int(reference)).first() if reference.isdigit() else None)
-            if unit is None:
-                errors.append(FieldError("unit", f"không tìm thấy đơn vị '{reference}'",
-                                         f"unit '{reference}' not found", number))
-                continue
-            try:
-                year = int(str(row.get("year") or "0").split(".")[0])
-                set_target(user, str(row.get("indicator") or "").strip().upper(), unit, year, row.get("value"),
-                           str(row.get("period") or "").strip(), str(row.get("note") or ""), row=number)
-                saved += 1
-            except ValueError:
-                errors.append(FieldError("year", "năm phải là số", "year must be a number", number))
-            except DomainError as exc:
-                errors += [FieldError(e.field, e.vi, e.en, number) for e in exc.errors] or [
-                    FieldError("row", exc.vi, exc.en, number)]
-        if errors:
-            transaction.set_rollback(True)
-            raise ValidationFailed(errors, vi="Tệp bị từ chối, không có dòng nào được ghi",
-                                   en="The file was rejected; no row was written")
-    return saved
+        _write_targets(user, list(changes.values()))
+    return len(numbered_rows)
+
+
+def _units_by_reference(references) -> dict[str, Unit]:
+    """Each reference (electronic code, statistics code or id) → its unit; a code reused over time names the
+    current unit, else the one that ended last. Read in a few queries, whatever the number of rows."""
+    wanted = {r for r in references if r}
+    found: dict[str, Unit] = {}
+    texts = sorted(wanted)
+    for i in range(0, len(texts), 400):  # bounded IN lists: SQLite limits bound parameters
+        chunk = texts[i:i + 400]
+        for unit in Unit.objects.filter(Q(code__in=chunk) | Q(stats_code__in=chunk)):
+            for reference in {unit.code, unit.stats_code} & wanted:
+                best = found.get(reference)
+                if best is None or _newer_unit(unit, best):
+                    found[reference] = unit
+    ids = [int(r) for r in wanted - found.keys() if r.isdigit() and len(r) < 10]
+    for i in range(0, len(ids), 400):
+        found.update({str(u.pk): u for u in Unit.objects.filter(pk__in=ids[i:i + 400])})
+    return found
+
+
+def _newer_unit(unit: Unit, than: Unit) -> bool:
+    def rank(u: Unit) -> tuple:
+        return u.valid_to is not None, -(u.valid_to or dt.date.max).toordinal()
+
+    return rank(unit) < rank(than)
+
+
+def _write_targets(user: User, changes: list[_TargetChange]) -> None:
+    """Create or change checked targets in bulk, each change with its history row and version step."""
+    if not changes:
+        return
+    existing = {(t.indicator_id, t.unit_id, t.year, t.period): t for t in Target.objects.select_for_update().filter(
+        indicator__in={c.indicator.pk for c in changes}, year__in={c.year for c in changes})}
+    created, updated = [], []
+    for change in changes:
+        target = existing.get(change.key)
+        if target is None:
+            created.append(Target(indicator=change.indicator, unit=change.unit, year=change.year,
+                                  period=change.period, value=change.value, note=change.note))
+        elif (target.value, target.note) != (change.value, change.note):
+            target.value, target.note, target.version = change.value, change.note, target.version + 1
+            updated.append(target)
+    bulk_create_with_history(created, Target, default_user=user)
+    bulk_update_with_history(updated, Target, ["value", "note", "version"], default_user=user)
 
 
 EXCEEDED, MET, NOT_MET, NO_DATA = "exceeded", "met", "not_met", "no_data"
