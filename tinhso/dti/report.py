@@ -24,7 +24,7 @@ from tinhso.core.reporting import (
 )
 from tinhso.dti import services
 from tinhso.dti.exports import CHANGE_DECIMALS
-from tinhso.dti.models import Round, RoundStatus
+from tinhso.dti.models import Result, Round, RoundStatus
 
 ORDER = 30
 GAPS_NAMED = 5      # weakest component indicators named in "tồn tại, hạn chế"
@@ -49,7 +49,11 @@ def _published_by(request: ReportRequest) -> list[Round]:
 
 def position(request: ReportRequest) -> tuple[Round, services.Scorecard] | None:
     """The latest published round in which the unit is ranked, with its scorecard."""
-    for round_ in _published_by(request):
+    rounds = _published_by(request)
+    # only rounds holding a result of the unit can give a ranked scorecard: ask once, not a scorecard each
+    ranked = set(Result.objects.filter(unit=request.unit, round__in=[r.pk for r in rounds])
+                 .values_list("round_id", flat=True))
+    for round_ in (r for r in rounds if r.pk in ranked):
         try:
             card = services.scorecard(request.user, round_.pk, request.unit.pk)
         except DomainError:

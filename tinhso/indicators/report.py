@@ -23,7 +23,7 @@ from tinhso.core.reporting import (
     percent_format,
 )
 from tinhso.indicators import periods, services
-from tinhso.indicators.models import Direction, Form, Report
+from tinhso.indicators.models import Direction, Form
 
 ORDER = 20
 MISSING_NAMED = 8  # units without a report named one by one in "tồn tại, hạn chế"
@@ -118,22 +118,22 @@ def completeness_rows(request: ReportRequest) -> tuple[list[tuple[Form, list[ser
     of its periods in the report's period, under the report's unit; and the forms left out: those of which
     no report exists in the span (not in use yet) and those fed by other modules from their own records
     (services.fed_from_records: no unit is late with them)."""
-    found, left_out = [], []
-    for form in Form.objects.filter(active=True).order_by("code"):
-        keys = [p.key for p in form_periods(form, request)]
-        if not keys:
-            continue
-        # a form nobody in the subtree entered (none, or only fed from records) is left out before the
-        # tables are computed: the tables' own reports are these
-        entered = Report.objects.filter(form=form, period__in=keys, unit__path__startswith=request.unit.path).only(
-            "status", "submitted_at", "approved_at")
-        if not any(not services.fed_from_records(r) for r in entered):
-            left_out.append(form)
-            continue
-        tables = [services.completeness(form, key, request.unit, request.today) for key in keys]
-        tables = [t for t in tables if t.expected]
-        if tables:
-            found.append((form, tables))
+    found = []
+    keys_of = {form: [p.key for p in form_periods(form, request)]
+               for form in Form.objects.filter(active=True).order_by("code")}
+    keys_of = {form: keys for form, keys in keys_of.items() if keys}
+    # a form nobody in the subtree entered (none, or only fed from records) is left out before the tables
+    # are computed: the tables' own reports are these (read for every form at once)
+    entered = services.entered_forms([(form, key) for form, keys in keys_of.items() for key in keys],
+                                     request.unit)
+    used = [form for form in keys_of if form.pk in entered]
+    left_out = [form for form in keys_of if form.pk not in entered]
+    tables = iter(services.completeness_many([(form, key) for form in used for key in keys_of[form]],
+                                             request.unit, request.today))
+    for form in used:
+        chosen = [t for t in (next(tables) for _ in keys_of[form]) if t.expected]
+        if chosen:
+            found.append((form, chosen))
     return found, left_out
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -338,10 +338,11 @@ def _save_new_or_conflict(obj) -> None:
         raise Conflict(getattr(obj, "version", 1), "code") from exc
 
 
-def as_defined_on(indicator: Indicator, day: dt.date) -> Indicator:
-    """An unsaved copy of the indicator carrying the definition in force on `day`."""
+def as_defined_on(indicator: Indicator, day: dt.date, definition: dict | None = None) -> Indicator:
+    """An unsaved copy of the indicator carrying the definition in force on `day` (`definition`: that
+    definition when already read, see definitions_on)."""
     copy = Indicator(pk=indicator.pk, code=indicator.code, version=indicator.version)
-    _apply_definition(copy, definition_on(indicator, day))
+    _apply_definition(copy, definition_on(indicator, day) if definition is None else definition)
     return copy
 
 
@@ -351,6 +352,21 @@ def definition_on(indicator: Indicator, day: dt.date) -> dict:
     revisions = indicator.revisions.order_by("-valid_from", "-version")
     revision = revisions.filter(valid_from__lte=day).first() or revisions.last()
     return revision.definition if revision else indicator_definition(indicator)
+
+
+def definitions_on(indicators: list[Indicator], day: dt.date) -> dict[int, dict]:
+    """`definition_on(indicator, day)` of many indicators, by id, with one query (a report states every
+    target's indicator as defined at the period's start)."""
+    revisions: dict[int, list[IndicatorRevision]] = {}
+    for revision in IndicatorRevision.objects.filter(indicator__in=[i.pk for i in indicators]).order_by(
+            "-valid_from", "-version"):
+        revisions.setdefault(revision.indicator_id, []).append(revision)
+    found = {}
+    for indicator in indicators:
+        mine = revisions.get(indicator.pk, [])
+        revision = next((r for r in mine if r.valid_from <= day), None) or (mine[-1] if mine else None)
+        found[indicator.pk] = revision.definition if revision else indicator_definition(indicator)
+    return found
 
 
 def load_catalogue(path: Path | None = None, user: User | None = None) -> dict[str, int]:
@@ -1209,6 +1225,50 @@ def completeness(form: Form, period_key: str, under: Unit | None = None, today: 
     return Completeness(form, period, deadline, rows)
 
 
+def completeness_many(items: list[tuple[Form, str]], under: Unit | None = None, today: dt.date | None = None
+                      ) -> list[Completeness]:
+    """`completeness(form, key, under, today)` of many (form, period key) pairs, in their order, with two
+    queries in all instead of two per pair (a yearly report reads every form's months and quarters): the
+    units of the forms' kinds that existed at some period's end, and their reports of those periods; each
+    pair then keeps the units that existed at its own period's end, as `expected_units` does."""
+    today = today or timezone.localdate()
+    parsed = []
+    for form, key in items:
+        period = periods.parse(key)
+        if period.type != form.period_type:
+            raise ValidationFailed(FieldError(
+                "period", f"biểu {form.code} báo cáo theo {form.get_period_type_display()}",
+                f"form {form.code} is reported per {form.period_type}"))
+        parsed.append((form, period))
+    if not parsed:
+        return []
+    kinds = {kind for form, _ in parsed for kind in form.unit_kinds}
+    first, last = min(p.end for _, p in parsed), max(p.end for _, p in parsed)
+    units = Unit.objects.filter(kind__in=kinds).filter(Q(valid_from__isnull=True) | Q(valid_from__lte=last)).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=first))
+    found = Report.objects.filter(form__in={f.pk for f, _ in parsed}, period__in={p.key for _, p in parsed},
+                                  unit__kind__in=kinds)
+    if under is not None:
+        units = units.below(under)
+        found = found.filter(unit__path__startswith=under.path)
+    units = list(units.select_related("parent").order_by("path"))
+    reports = {(r.form_id, r.period, r.unit_id): r for r in found}
+    result = []
+    for form, period in parsed:
+        deadline = period.end + dt.timedelta(days=form.deadline_days)
+        rows = []
+        for unit in units:
+            if unit.kind not in form.unit_kinds or not unit.is_valid_on(period.end):
+                continue
+            report = reports.get((form.pk, period.key, unit.pk))
+            state = report.status if report else "missing"
+            done = state in (Status.SUBMITTED, Status.APPROVED)
+            rows.append(CompletenessRow(unit, report, state, late=bool(report and done and report.is_late),
+                                        overdue=not done and today > deadline))
+        result.append(Completeness(form, period, deadline, rows))
+    return result
+
+
 def open_periods(form: Form, today: dt.date | None = None, count: int = 6) -> list[periods.Period]:
     """The latest `count` periods that have ended (the ones being reported), newest first."""
     today = today or timezone.localdate()
@@ -1333,6 +1393,21 @@ def fed_from_records(report: Report) -> bool:
     record_approved_values: approved without a person submitting it first) rather than entered by a unit."""
     return report.status == Status.APPROVED and (report.submitted_at is None
                                                  or report.submitted_at == report.approved_at)
+
+
+def entered_forms(items: list[tuple[Form, str]], under: Unit) -> set[int]:
+    """Ids of the forms of which a unit under `under` entered a report (not fed_from_records) for one of
+    the given (form, period key) pairs: one query returning (form, period) pairs, not every report."""
+    if not items:
+        return set()
+    wanted = {(form.pk, key) for form, key in items}
+    # the negation of fed_from_records, written so that SQL's NULLs cannot hide a row
+    entered = ~Q(status=Status.APPROVED) | (Q(submitted_at__isnull=False) & (
+        Q(approved_at__isnull=True) | ~Q(submitted_at=F("approved_at"))))
+    pairs = (Report.objects.filter(entered, form__in={f for f, _ in wanted}, period__in={k for _, k in wanted},
+                                   unit__path__startswith=under.path)
+             .values_list("form_id", "period").distinct())
+    return {form_id for form_id, key in pairs if (form_id, key) in wanted}
 
 
 def record_system_values(source: str, form_code: str, unit: Unit, period_key: str, values: dict) -> Report:
@@ -1797,7 +1872,8 @@ def achievements_for_span(unit: Unit, year: int, figures_period: str = "", until
 
 
 def _achievement_rows(unit: Unit, targets: list[Target], start: dt.date, fetch) -> list[AchievementRow]:
-    defined = {t.pk: as_defined_on(t.indicator, start) for t in targets}
+    definitions = definitions_on([t.indicator for t in targets], start)
+    defined = {t.pk: as_defined_on(t.indicator, start, definitions[t.indicator.pk]) for t in targets}
     codes = [t.indicator.code for t in targets]
     extra = [c for ind in defined.values() for c in (ind.numerator, ind.denominator) if c]
     actuals = fetch(codes + extra)
@@ -1823,10 +1899,9 @@ def counted_shares(indicators: list[Indicator], day: dt.date | None = None) -> s
     parts = {c for i in indicators if i.numerator for c in (i.numerator, i.denominator)}
     if not parts:
         return set()
-    found = {}
-    for component in Indicator.objects.filter(code__in=parts):
-        definition = definition_on(component, day) if day else indicator_definition(component)
-        found[component.code] = definition
+    components = list(Indicator.objects.filter(code__in=parts))
+    definitions = definitions_on(components, day) if day else {}
+    found = {c.code: definitions[c.pk] if day else indicator_definition(c) for c in components}
     def counted(code: str) -> bool:
         d = found.get(code)
         return bool(d) and d["value_type"] in (ValueType.COUNT, ValueType.BOOLEAN) and \

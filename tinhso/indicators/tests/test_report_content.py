@@ -95,3 +95,25 @@ def test_completeness_adds_up_the_completeness_tables(filled, monthly, root_admi
 
 def test_nothing_without_targets_or_forms(catalogue, root_admin, province):
     assert [s.key for s in report.sections(_request(root_admin, province, "2023"))] == []
+
+
+def test_completeness_of_many_periods_is_each_periods_table_read_at_once(filled, fill, monthly, province, commune,
+                                                                         second_commune, django_assert_max_num_queries):
+    fill(monthly, second_commune, "2023-02", monthly_values(10, 5), approve=False)
+    keys = [f"2023-{m:02d}" for m in range(1, 13)]
+    one_by_one = [services.completeness(monthly, key, province, dt.date(2024, 3, 1)) for key in keys]
+    with django_assert_max_num_queries(2):  # units and reports, not two queries per period
+        together = services.completeness_many([(monthly, key) for key in keys], province, dt.date(2024, 3, 1))
+    assert [t.period.key for t in together] == keys
+    for mine, theirs in zip(together, one_by_one, strict=True):
+        assert [(r.unit.pk, r.report and r.report.pk, r.state, r.late, r.overdue) for r in mine.rows] == [
+            (r.unit.pk, r.report and r.report.pk, r.state, r.late, r.overdue) for r in theirs.rows]
+        assert mine.deadline == theirs.deadline
+
+
+def test_a_form_only_fed_from_records_is_not_entered(filled, monthly, root_admin, province, commune):
+    assert services.entered_forms([(monthly, "2023-03")], province) == {monthly.pk}
+    assert services.entered_forms([(monthly, "2023-04")], province) == set()
+    fed = services.record_approved_values(root_admin, monthly.code, commune, "2023-05", monthly_values(10, 9), "test")
+    assert services.fed_from_records(fed)
+    assert services.entered_forms([(monthly, "2023-05")], province) == set()
