@@ -82,7 +82,7 @@ def main() -> int:
             pdf_times.append(t.seconds + docx_times[-1])
             cpu.append(time.process_time() - c0)
         print(f"Văn bản tổng hợp / synthetic document: {len(pdfium.PdfDocument(pdf))} trang / pages, "
-              f"{len(docx):,} byte DOCX, {len(pdf):,} byte PDF")
+              f"{_harness.fmt(len(docx))} byte DOCX, {_harness.fmt(len(pdf))} byte PDF")
         print(f"DOCX: {_median(docx_times)}  (mục tiêu / target < {DOCX_TARGET_S:g} s)")
         print(f"PDF (DOCX + PDF): {_median(pdf_times)}  (mục tiêu / target < {PDF_TARGET_S:g} s)")
         print(f"CPU của tiến trình / process CPU time, DOCX + PDF: {_harness.fmt(statistics.median(cpu), 2)} s")

@@ -21,8 +21,15 @@ def font_file(style: str = "") -> Path:
 def add_to(pdf) -> str:
     """Register the four styles on an FPDF; returns the family name to pass to set_font."""
     for style in STYLES:
-        pdf.add_font(FAMILY, style, str(font_file(style)))
+        add_style(pdf, style)
     return FAMILY
+
+
+def add_style(pdf, style: str) -> None:
+    """Register one style ("", "B", "I", "BI") on an FPDF unless it is already: parsing a TrueType file is a
+    good part of a PDF's time, and a style no paragraph uses need not be parsed (nor embedded)."""
+    if f"{FAMILY.lower()}{style}" not in pdf.fonts:
+        pdf.add_font(FAMILY, style, str(font_file(style)))
 
 
 @cache

@@ -27,6 +27,13 @@ class _PDF(FPDF):
     number_size: float = 0.0
     header_mm: float = 10.0
 
+    def set_font(self, family=None, style="", size=0) -> None:
+        # the styles are registered when first used (see fonts.add_style)
+        if family == fonts.FAMILY:
+            letters = style if isinstance(style, str) else style.style  # a str or fpdf's TextEmphasis
+            fonts.add_style(self, "".join(sorted(letters.upper().replace("U", "").replace("S", ""))))
+        super().set_font(family, style, size)
+
     def header(self) -> None:
         if self.number_size and self.page_no() > 1:
             self.set_font(fonts.FAMILY, "", self.number_size)
@@ -163,8 +170,10 @@ class _Widths:
         key = (style, size, text)
         width = self.cache.get(key)
         if width is None:
+            # the font's own advance widths, as get_string_width sums them without its per-call parsing of
+            # the text into fragments (no text shaping, stretching or letter spacing is used here)
             self.pdf.set_font(fonts.FAMILY, style, size)
-            width = self.cache[key] = self.pdf.get_string_width(text)
+            width = self.cache[key] = self.pdf.current_font.get_text_width(text, size, None)[1] / self.pdf.k
         return width
 
     def wrap(self, text: str, style: str, size: float, width: float) -> list[str]:
@@ -243,7 +252,6 @@ def render(docx_bytes: bytes) -> bytes:
     reader = Reader(docx)
     page = reader.page()
     pdf = _PDF(unit="mm", format=(page.width_mm, page.height_mm))
-    fonts.add_to(pdf)
     pdf.set_margins(page.margins_mm["left"], page.margins_mm["top"], page.margins_mm["right"])
     pdf.set_auto_page_break(True, margin=page.margins_mm["bottom"])
     section = docx.sections[0]

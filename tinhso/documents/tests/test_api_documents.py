@@ -89,3 +89,18 @@ def test_broken_template_upload_names_the_placeholder(api_as, root_admin):
         content_type=MULTIPART_CONTENT)
     assert response.status_code == 400
     assert "{{ so_lieu_la }}" in response.json()["errors"][0]["message"]["vi"]
+
+
+def test_the_command_line_prints_the_files_size_in_vietnamese(provider, root_admin, province, tmp_path):
+    import io
+    import re
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    target = tmp_path / "bao-cao.docx"
+    call_command("documents_report", unit=province.code, period="2024-Q4", output=str(target), stdout=out)
+    size = target.stat().st_size
+    assert size >= 1000
+    printed = re.search(r"\(dự thảo / draft, ([\d.]+) byte\)", out.getvalue())
+    assert printed and printed.group(1) == f"{size:,}".replace(",", "."), out.getvalue()

@@ -3,6 +3,7 @@
 import pypdfium2 as pdfium
 
 from tinhso.documents import render_docx, render_pdf
+from tinhso.documents.document import Appendix, Table
 from tinhso.documents.tests.conftest import sample_document
 
 
@@ -42,3 +43,35 @@ def test_pdf_page_is_a4_and_embeds_the_bundled_serif():
     width, height = pdfium.PdfDocument(data)[0].get_size()
     assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (210, 297)
     assert b"LiberationSerif" in data
+
+
+def _fonts_of(pdf, needle: str) -> set[str]:
+    """The base font names of the text objects that hold `needle`, on every page."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    found = set()
+    for page in pdf:
+        textpage = page.get_textpage()
+        for obj in page.get_objects(filter=(raw.FPDF_PAGEOBJ_TEXT,)):
+            size = raw.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
+            buffer = (ctypes.c_ushort * size)()
+            raw.FPDFTextObj_GetText(obj.raw, textpage.raw, buffer, size)
+            if needle in bytes(buffer).decode("utf-16-le", "ignore"):
+                font = raw.FPDFTextObj_GetFont(obj.raw)
+                length = raw.FPDFFont_GetBaseFontName(font, None, 0)
+                name = ctypes.create_string_buffer(length)
+                raw.FPDFFont_GetBaseFontName(font, name, length)
+                found.add(name.value.decode().split("+")[-1])
+    return found
+
+
+def test_the_total_row_of_an_appendix_table_is_bold_after_a_page_break():
+    doc = sample_document(rows=5)
+    rows = [[str(i), f"Nhiệm vụ số {i}", "1.000"] for i in range(1, 80)]  # the table runs over two pages
+    doc.appendices = [Appendix("Danh mục nhiệm vụ", [Table(["STT", "Nhiệm vụ", "Kinh phí"], rows + [
+        ["", "Tổng cộng", "79.000"]], widths=[1, 6, 2], align=list("CLR"), total=True)])]
+    pdf = pdfium.PdfDocument(render_pdf.render(render_docx.render(doc)))
+    assert _fonts_of(pdf, "Tổng cộng") == _fonts_of(pdf, "79.000") == {"LiberationSerifBold"}
+    assert _fonts_of(pdf, "Nhiệm vụ số 79") == {"LiberationSerif"}

@@ -15,6 +15,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 
+from tinhso.core.formatting import vn_number
 from tinhso.security.events import store
 
 MAX_BUFFER = 500_000
@@ -38,9 +39,10 @@ class Counters:
 
     def line(self) -> str:
         elapsed = max(1e-9, time.monotonic() - self.started)
-        return (f"nhận / received {self.received} (udp {self.received_udp}, tcp {self.received_tcp}), "
-                f"lưu / stored {self.stored}, lỗi / malformed {self.malformed}, bỏ / dropped {self.dropped}, "
-                f"{self.received / elapsed:,.0f}/s")
+        n = vn_number
+        return (f"nhận / received {n(self.received)} (udp {n(self.received_udp)}, tcp {n(self.received_tcp)}), "
+                f"lưu / stored {n(self.stored)}, lỗi / malformed {n(self.malformed)}, bỏ / dropped {n(self.dropped)}, "
+                f"{n(self.received / elapsed)}/s")
 
 
 class Listener:

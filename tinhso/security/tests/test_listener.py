@@ -42,3 +42,12 @@ def test_udp_and_tcp_messages_are_stored_and_counted(event_store, db):
     assert (counters.stored, counters.malformed) == (200, 1)
     day = dt.date(2024, 5, 2)
     assert store.query("SELECT count(*) FROM {events}", day, day)[0][0] == 200
+
+
+def test_the_counters_line_uses_the_vietnamese_thousands_dot():
+    from tinhso.security.events.listener import Counters
+
+    counters = Counters(received_udp=12_000, received_tcp=500, stored=12_345, malformed=1_001)
+    line = counters.line()
+    assert "received 12.500 (udp 12.000, tcp 500)" in line and "stored 12.345" in line and "malformed 1.001" in line
+    assert "," not in line.replace(", ", "")

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tinhso.accounts.models import User
 from tinhso.core.errors import DomainError
+from tinhso.core.formatting import vn_number
 
 
 def reader(username: str | None) -> User:
@@ -61,4 +62,4 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(str(exc)) from exc
         output.write_bytes(content)
-        self.stdout.write(f"{output} ({label}, {len(content):,} byte)")
+        self.stdout.write(f"{output} ({label}, {vn_number(len(content))} byte)")
