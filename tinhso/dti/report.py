@@ -80,7 +80,28 @@ def rank_change_phrase(rank: int, before: tuple[int, int, int] | None) -> str:
     return f"{'tăng' if old > rank else 'giảm'} {vn_number(abs(old - rank))} bậc so với năm {year} (hạng {old})"
 
 
-def position_sentence(unit_name: str, round_: Round, result, before: tuple[int, int, int] | None) -> str:
+def previous_basis_phrase(card: services.Scorecard) -> str:
+    """How last year's points the change is measured from were valued, as the scorecard and the round page say
+    (services.previous_year): a merged unit against its predecessors' mean, a unit that continued and absorbed
+    others against the mean of itself and the absorbed ones ("bình quân của Tỉnh Lào Cai và Tỉnh Yên Bái sáp nhập
+    vào"); "gia quyền" when the DX office's merge weights differ. Empty for the same unit's own points."""
+    result = card.result
+    if result is None or result.previous_basis not in ("merged", "absorbed"):
+        return ""
+    others = [u.name for u in card.previous_units if u.pk != card.unit.pk]
+    try:
+        weights = services.merge_weights({card.unit.pk: list(result.previous_units)}).get(card.unit.pk, {})
+    except DomainError:
+        weights = {}
+    mean = "bình quân gia quyền" if len(set(weights.values())) > 1 else "bình quân"
+    if result.previous_basis == "absorbed":
+        return f"{mean} của {card.unit.name} và {', '.join(others)} sáp nhập vào" if others else ""
+    return f"{mean} của các đơn vị tiền thân: {', '.join(others)}" if others else f"{mean} của các đơn vị tiền thân"
+
+
+def position_sentence(unit_name: str, round_: Round, result, before: tuple[int, int, int] | None,
+                      basis: str = "") -> str:
+    """The unit's points and rank; ``basis`` is previous_basis_phrase of its scorecard."""
     decimals = 2
     text = (f"Theo kết quả {round_.name} (công bố ngày {vn_date(round_.published_at)}), {unit_name} đạt "
             f"{vn_number(result.points, decimals)} điểm, xếp hạng {result.rank}/{result.peers}")
@@ -89,9 +110,8 @@ def position_sentence(unit_name: str, round_: Round, result, before: tuple[int, 
         text += f", {change}"
     delta = services.points_change(result)
     if delta is not None:
-        basis = " (bình quân các đơn vị tiền thân)" if result.previous_basis == "merged" else ""
         text += (f"; điểm số {'tăng' if delta >= 0 else 'giảm'} {vn_number(abs(delta), CHANGE_DECIMALS)} điểm so với "
-                 f"năm trước{basis}")
+                 f"năm trước" + (f" ({basis})" if basis else ""))
     return text
 
 
@@ -102,7 +122,8 @@ def _position_section(request: ReportRequest) -> Section | None:
     round_, card = found
     result = card.result
     before = previous_rank(card)
-    sentence = position_sentence(request.unit.name, round_, result, before)
+    basis = previous_basis_phrase(card)
+    sentence = position_sentence(request.unit.name, round_, result, before, basis)
     paragraphs = [sentence + "."]
     rows = [[line.main.code, _vi(line.main.name), line.points, line.main.max_points,
              Decimal(str(line.share)).quantize(Decimal("0.1")), line.previous] for line in card.mains]
@@ -110,7 +131,7 @@ def _position_section(request: ReportRequest) -> Section | None:
                   headers=["Mã", "Chỉ số chính", "Điểm", "Điểm tối đa", "Tỷ lệ (%)", "Năm trước"], rows=rows,
                   formats=[TEXT, TEXT, number_format(2), number_format(0), number_format(1), number_format(2)],
                   total=["", "Tổng điểm", result.points, round_.framework.max_points, None, result.previous_points],
-                  key="dti.mains")
+                  key="dti.mains", note=f"Cột “Năm trước”: {basis}." if basis else "")
     problems, next_tasks = [], []
     if card.gaps:
         weakest = card.gaps[:GAPS_NAMED]

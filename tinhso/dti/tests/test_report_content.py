@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from tinhso.core import reporting
-from tinhso.dti import report, services
+from tinhso.dti import national, report, services
 
 from .conftest import run_round
 
@@ -65,3 +65,35 @@ def test_a_province_report_and_the_results_document_carry_the_ranking(root_admin
 def test_nothing_before_the_first_round_or_for_an_unranked_unit(root_admin, rounds, commune, department):
     assert report.sections(_request(root_admin, commune, "2022")) == []
     assert report.sections(_request(root_admin, department, "2024")) == []
+
+
+def test_a_unit_that_absorbed_others_is_compared_with_their_mean_and_the_report_says_so(root_admin, make_unit):
+    from decimal import Decimal
+
+    from tinhso.dti import frameworks
+    from tinhso.dti.models import Result
+    from tinhso.units.models import EventKind, UnitEvent, UnitKind
+    from tinhso.units.services import link_successions
+
+    from .test_national import OLD_END, REFORM, national_round, publish, sheet
+
+    dti922 = frameworks.load_file(root_admin, frameworks.DATA / "dti-tinh-922-2022.json")
+    keeps = make_unit("Tỉnh Lào Cai", UnitKind.PROVINCE, stats_code="10")
+    absorbed = make_unit("Tỉnh Yên Bái", UnitKind.PROVINCE, stats_code="15", valid_to=OLD_END)
+    event = UnitEvent.objects.create(kind=EventKind.MERGE, date=REFORM, legal_basis="Nghị quyết 202/2025/QH15")
+    link_successions(event, [(absorbed, keeps, Decimal(1))])
+    last = national_round(root_admin, dti922, 2024)
+    national.import_results(root_admin, last.pk, sheet([["Lào Cai", 2024, *[0.8] * 8], ["Yên Bái", 2024, *[0.4] * 8]]),
+                            "dti.xlsx")
+    publish(root_admin, last)
+    this = national_round(root_admin, dti922, 2025)
+    national.import_results(root_admin, this.pk, sheet([["Lào Cai", 2025, *[0.7] * 8]]), "dti.xlsx")
+    publish(root_admin, this)
+    assert Result.objects.get(round=this, unit=keeps).previous_basis == "absorbed"
+
+    [section] = report.sections(_request(root_admin, keeps, "2025"))
+    sentence = section.paragraphs[0]
+    # 700 points against the mean of Lào Cai's 800 and Yên Bái's 400, not Lào Cai's own 800
+    assert "điểm số tăng 100 điểm so với năm trước (bình quân của Tỉnh Lào Cai và Tỉnh Yên Bái sáp nhập vào)" \
+        in sentence, sentence
+    assert section.tables[0].note == "Cột “Năm trước”: bình quân của Tỉnh Lào Cai và Tỉnh Yên Bái sáp nhập vào."
