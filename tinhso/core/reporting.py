@@ -19,9 +19,13 @@ app's internals. The content comes from each app's ``tinhso/<app>/report.py``, d
 ``DOCUMENTS: dict[str, Callable[[ReportRequest, str], Report]]``
     Whole documents the app drafts besides its sections of the periodic report, by kind:
     ``"plan"`` (programme: the yearly DX plan with its task appendix; the reference is the plan's
-    code or id, or ``""`` for the unit's plan of the period's year) and ``"dti_results"`` (dti: a round's
+    code or id, or ``""`` for the unit's plan of the period's year), ``"dti_results"`` (dti: a round's
     results with the ranking appendix; the reference is the round's id, or ``""`` for the latest
-    round published by the period's end). Called through :func:`document`.
+    round published by the period's end) and ``"security_proposal"``/``"security_decision"`` (security: a
+    level dossier's submission for appraisal and approval, and the draft approval decision; the reference
+    is the dossier's id). Called through :func:`document`. A submission fills ``Report.addressees`` and
+    ``closing``, a decision ``grounds``, ``authority`` and ``articles``; either may set ``issuer`` and
+    ``date``.
 
 Rules every provider keeps:
 
@@ -331,6 +335,14 @@ class Report:
     appendices: list[Table] = field(default_factory=list)
     omitted: list[tuple[str, str]] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    # a single-purpose document (a submission, a decision) says who issues it and when, and its own parts:
+    issuer: Any = None  # the issuing unit when not request.unit (e.g. the approver of a level dossier)
+    date: dt.date | None = None  # the document's date when the content fixes it (the dossier's date)
+    addressees: list[str] = field(default_factory=list)  # "Kính gửi: …" of a submission (tờ trình)
+    grounds: list[str] = field(default_factory=list)  # "Căn cứ …;" lines of a decision
+    authority: str = ""  # the decision's issuing authority line ("GIÁM ĐỐC SỞ KHOA HỌC VÀ CÔNG NGHỆ")
+    articles: list[str] = field(default_factory=list)  # "Điều 1. …" of a decision
+    closing: str = ""  # the last sentence of a submission ("Kính đề nghị … xem xét, thẩm định./.")
 
     def figures(self) -> dict[str, Figure]:
         """Every section's figures by key."""

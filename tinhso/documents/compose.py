@@ -112,6 +112,45 @@ def _generic_body(report: reporting.Report) -> list:
     return body
 
 
+def authority_line(title: str, agency: str) -> str:
+    """The head's title before the agency, without saying the agency's own words twice: "GIÁM ĐỐC" + "SỞ Y TẾ"
+    → "GIÁM ĐỐC SỞ Y TẾ", "CHÁNH VĂN PHÒNG" + "VĂN PHÒNG UBND TỈNH" → "CHÁNH VĂN PHÒNG UBND TỈNH"."""
+    words, head = agency.split(), title.split()
+    for size in range(min(len(words), len(head)), 0, -1):
+        if head[-size:] == words[:size]:
+            return " ".join(head + words[size:])
+    return " ".join(head + words)
+
+
+def _submission_body(report: reporting.Report) -> list:
+    """A submission (tờ trình): "Kính gửi:" under the summary, the sections numbered I, II…, the closing
+    request."""
+    body: list = [Paragraph("Kính gửi: " + "; ".join(report.addressees) + ".", indent=False, align="C")]
+    body += [Paragraph(text) for text in report.opening]
+    body += _generic_body(report)
+    if report.closing:
+        body.append(Paragraph(report.closing))
+    return body
+
+
+def _articles_body(report: reporting.Report) -> list:
+    """A decision: its issuing authority, the grounds ("Căn cứ …;"), "QUYẾT ĐỊNH:" and the articles; the
+    sections' tables (e.g. the approved system's facts) follow Article 1."""
+    body: list = []
+    if report.authority:
+        body.append(Paragraph(report.authority.upper(), bold=True, indent=False, align="C"))
+    body += [Paragraph(text, italic=True) for text in report.grounds]
+    body.append(Paragraph("QUYẾT ĐỊNH:", bold=True, indent=False, align="C"))
+    for index, text in enumerate(report.articles):
+        body.append(Paragraph(text))
+        if index == 0:
+            for section in report.sections:
+                body += [Paragraph(p) for p in section.paragraphs]
+                for table in section.tables:
+                    body += _table_blocks(table)
+    return body
+
+
 def _decision_body(report: reporting.Report, issuer: issuers.Issuer, summary: str) -> list:
     results = [p for s in report.sections for p in s.paragraphs]
     body: list = [
@@ -144,6 +183,8 @@ def build(user, kind: str, unit: Unit, period_key: str, options: Options | None 
         report = reporting.periodic_report(request)
     else:
         report = reporting.document("dti_results" if kind == "dti_decision" else kind, request, options.reference)
+    if not options.date and report.date is not None:
+        day = report.date  # the content fixes the date (a level dossier's submission or decision)
     if options.issuer_id:
         chosen = Unit.objects.filter(pk=options.issuer_id).first()
         if chosen is None:
@@ -155,6 +196,8 @@ def build(user, kind: str, unit: Unit, period_key: str, options: Options | None 
     elif kind == "dti_decision":
         province = issuers.province_of(issuers.as_of(unit, day)) or unit
         issuer = _committee(issuers.as_of(province, day))
+    elif report.issuer is not None:  # the content names its issuer (a province stands for its DX agency)
+        issuer = issuers.issuer(report.issuer, day, "issuer_id")
     else:
         issuer = issuers.issuer(unit, day)
     spec = KINDS[kind]
@@ -174,6 +217,12 @@ def build(user, kind: str, unit: Unit, period_key: str, options: Options | None 
     elif kind == "news":
         doc.plain = True
         doc.body = _news_body(report)
+    elif report.articles:
+        if not report.authority:  # "GIÁM ĐỐC SỞ KHOA HỌC VÀ CÔNG NGHỆ", "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ …"
+            report.authority = authority_line(issuer.signer.title, issuer.agency.replace(chr(10), " "))
+        doc.body = _articles_body(report)
+    elif report.addressees:
+        doc.body = _submission_body(report)
     else:
         doc.body = _generic_body(report)
     if kind != "news":

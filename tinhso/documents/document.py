@@ -21,6 +21,7 @@ class Paragraph:
     bold: bool = False
     italic: bool = False
     indent: bool = True  # first-line indent of the body
+    align: str = "J"  # "J" (the body), "C" ("Kính gửi:", "QUYẾT ĐỊNH:"), "L", "R"
 
 
 @dataclass

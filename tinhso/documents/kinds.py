@@ -1,6 +1,7 @@
 """The kinds of document tinhso drafts, and how each is laid out from the content the domain apps give
 (``tinhso.core.reporting``): the periodic DX report, the yearly DX plan, the DTI results (as a report or as
-a decision with the ranking appendix) and a news item draft for the portal."""
+a decision with the ranking appendix), a news item draft for the portal, and a security-level dossier's
+submission and approval decision."""
 
 from __future__ import annotations
 
@@ -37,5 +38,9 @@ KINDS: dict[str, Kind] = {k.key: k for k in (
          "appendix", "BC", "Báo cáo"),
     Kind("dti_decision", "Quyết định công bố kết quả DTI, kèm phụ lục xếp hạng", "Decision publishing the DTI "
          "results with the ranking appendix", "QĐ", "Quyết định"),
+    Kind("security_proposal", "Tờ trình đề nghị thẩm định, phê duyệt hồ sơ đề xuất cấp độ (kèm thuyết minh)",
+         "Submission of a security-level dossier for appraisal and approval", "TTr", "Tờ trình"),
+    Kind("security_decision", "Quyết định phê duyệt hồ sơ đề xuất cấp độ (dự thảo)",
+         "Draft decision approving a security-level dossier", "QĐ", "Quyết định"),
     Kind("news", "Tin bài cho cổng thông tin (bản nháp)", "News item draft for the portal", "", "", issuable=False),
 )}

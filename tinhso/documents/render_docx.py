@@ -217,7 +217,7 @@ def _blocks(docx, blocks: list, text_width: float) -> None:
                        keep_with_next=True)
         elif isinstance(block, Paragraph):
             paragraph = _paragraph(docx, block.text, body, block.bold, block.italic, indent=block.indent,
-                                   space_after=after)
+                                   space_after=after, align=block.align)
             paragraph.paragraph_format.line_spacing = rules().body_line_spacing.use
         elif isinstance(block, Table):
             _table(docx, block, text_width)

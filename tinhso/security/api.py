@@ -15,7 +15,7 @@ from tinhso.core.audit import history_of
 from tinhso.core.errors import FieldError, Forbidden, ValidationFailed
 from tinhso.core.tabular import read_table
 from tinhso.core.uploads import upload_guard
-from tinhso.security import dossiers, incidents, regimes, services
+from tinhso.security import dossiers, drafting, incidents, regimes, services
 from tinhso.security.events import store as event_store
 from tinhso.security.models import (
     Asset,
@@ -677,3 +677,28 @@ def update_incident(request: HttpRequest, payload: IncidentPatch, incident_id: i
 @router.get("/security/incidents/{incident_id}/history", response={200: list[AuditOut], **ERROR_RESPONSES})
 def incident_history(request: HttpRequest, incident_id: int = INCIDENT_ID):
     return [e.as_dict() for e in history_of(incidents.get_incident(request.user, incident_id))]
+
+
+# ---------------------------------------------------------------- a dossier's drafted documents (issue #12)
+
+DRAFT_WHICH = Path(..., pattern="^(proposal|decision)$",
+                   description="proposal: tờ trình đề nghị thẩm định, phê duyệt; decision: dự thảo quyết định")
+DRAFT_FORMAT = Query("docx", pattern="^(docx|pdf)$", description="docx hoặc pdf / docx or pdf")
+DRAFT_DATE = Query(None, description="ngày văn bản (mặc định: ngày hồ sơ, ngày quyết định hoặc hôm nay) / the "
+                                     "document's date")
+
+
+@router.get("/security/dossiers/{dossier_id}/drafts/{which}", response={200: None, **ERROR_RESPONSES},
+            summary="Soạn văn bản của hồ sơ theo thể thức / Draft a dossier's document in the state format")
+def dossier_draft(request: HttpRequest, dossier_id: int = DOSSIER_ID, which: str = DRAFT_WHICH,
+                  format: str = DRAFT_FORMAT, date: Day | None = DRAFT_DATE):  # noqa: A002 — public names
+    drafted = drafting.draft(request.user, dossier_id, which, format, day=date)
+    return downloads.download(drafted.content, drafted.name, drafted.mime)
+
+
+@router.post("/security/dossiers/{dossier_id}/drafts/{which}", response={201: DocumentOut, **ERROR_RESPONSES},
+             summary="Soạn và đính kèm vào hồ sơ / Draft a dossier's document and attach it")
+def dossier_draft_attach(request: HttpRequest, dossier_id: int = DOSSIER_ID, which: str = DRAFT_WHICH,
+                         format: str = DRAFT_FORMAT, date: Day | None = DRAFT_DATE):  # noqa: A002 — public names
+    document = drafting.draft(request.user, dossier_id, which, format, attach=True, day=date).attached
+    return 201, {"id": document.pk, "kind": document.kind, "name": document.name, "uploaded_at": document.uploaded_at}

@@ -56,6 +56,11 @@ class Regime:
         return list(self.raw["documents"])
 
     @property
+    def grounds(self) -> list[str]:
+        """The "Căn cứ …;" lines of the documents drafted for a dossier under this regime."""
+        return list(self.raw.get("grounds_vi", []))
+
+    @property
     def incident(self) -> dict:
         return self.raw["incident"]
 

@@ -28,3 +28,10 @@ urlpatterns += [
     path("incidents/<int:incident_id>/", views.incident_detail, name="incident"),
     path("incidents/<int:incident_id>/report/", views.incident_report, name="incident_report"),
 ]
+
+from tinhso.security import views_drafting  # noqa: E402 — the dossier's drafted documents (issue #12)
+
+urlpatterns += [
+    path("dossiers/<int:dossier_id>/drafts/<str:which>.<str:fmt>", views_drafting.dossier_draft,
+         name="dossier_draft"),
+]
