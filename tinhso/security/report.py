@@ -145,9 +145,11 @@ def proposal_document(request: ReportRequest, reference: str = "") -> Report:
         formats=[INTEGER, TEXT, TEXT, INTEGER], key="security.dossier.criteria",
         note=("Có tiêu chí chưa được đối chiếu với văn bản gốc." if any(not r.get("verified") for r in reasons)
               else ""))
-    level_paragraphs = [
-        f"Căn cứ các tiêu chí xác định cấp độ theo {regime.name_vi}, {system.name} được đề xuất ở cấp độ {level}: "
-        f"{spec['harm_vi'][0].lower()}{spec['harm_vi'][1:]}."]
+    harm = spec["harm_vi"]
+    # the regime's data holds either the harm the level answers to, or only where the law defines it
+    harm = f" ({harm})" if harm.startswith("Luật ") else f": {harm[0].lower()}{harm[1:]}"
+    level_paragraphs = [f"Căn cứ các tiêu chí xác định cấp độ theo {regime.name_vi}, {system.name} được đề xuất ở "
+                        f"cấp độ {level}{harm}."]
     if dossier.justification.strip():
         level_paragraphs += [line.strip() for line in dossier.justification.splitlines() if line.strip()]
     present = {}
