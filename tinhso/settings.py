@@ -253,6 +253,18 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(min(TINHSO_MAX_REQUEST_MB, 50) * 1024 * 1024)
 # TINHSO_PROXY_SSL_HEADER=X-Forwarded-Proto. Off by default so that the demo works on plain http://127.0.0.1.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _flag("TINHSO_SECURE_COOKIES")
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are read on every request: from a file cache in the data directory, shared by the server's processes,
+# and written through to the database (which stays the record: a cache miss reads it). Signing out deletes both,
+# so it takes effect in every process; a per-process memory cache would keep a signed-out session alive in the
+# other processes. docs/deployment.md, "Serving many users".
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_CACHE_ALIAS = "sessions"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "sessions": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                 "LOCATION": str(_private_dir(_private_dir(DATA_DIR / "cache") / "sessions")),
+                 "OPTIONS": {"MAX_ENTRIES": 20_000}},
+}
 SESSION_COOKIE_AGE = _int_env("TINHSO_SESSION_AGE", 12 * 3600)  # a working day, not Django's two weeks
 SESSION_EXPIRE_AT_BROWSER_CLOSE = _flag("TINHSO_SESSION_BROWSER_CLOSE")
 SECURE_SSL_REDIRECT = _flag("TINHSO_SSL_REDIRECT")

@@ -128,16 +128,19 @@ def reads_all_units(user: User) -> bool:
 
 def read_roots(user: User) -> list[str]:
     """Tree paths whose subtrees the user reads: its unit, and the units that merged into it (however
-    many mergers back), since their plans, figures and rankings are its history. Cached on the user
-    object for the request."""
-    cached = getattr(user, "_read_roots", None)
-    if cached is not None and cached[0] == user.unit_id:
-        return cached[1]
-    if not user.is_authenticated or user.unit is None:
+    many mergers back), since their plans, figures and rankings are its history. Kept per process for each unit
+    until the registry changes (core.memo, "units": a new merger widens the scope at once, in every process):
+    every scoped page and API call asked it again, in three or four queries."""
+    if not user.is_authenticated or user.unit_id is None:
         return []
-    from tinhso.units.models import Succession
+    return list(_READ_ROOTS.get(user.unit_id, lambda: _read_roots_of(user.unit_id)))
 
-    ids, frontier = {user.unit_id}, {user.unit_id}
+
+_READ_ROOTS = Memo(300, depends_on=("units",))
+
+
+def _read_roots_of(unit_id: int) -> tuple[str, ...]:
+    ids, frontier = {unit_id}, {unit_id}
     while frontier:  # predecessors of predecessors: a 2025 commune from 2019 communes from older ones
         frontier = set(Succession.objects.filter(successor_id__in=frontier).values_list("predecessor_id", flat=True))
         frontier -= ids
@@ -147,8 +150,7 @@ def read_roots(user: User) -> list[str]:
     for path in paths:  # a predecessor inside another root adds nothing
         if not any(path.startswith(root) for root in roots):
             roots.append(path)
-    user._read_roots = (user.unit_id, roots)
-    return roots
+    return tuple(roots)
 
 
 def can_read_unit(user: User, unit: Unit | None) -> bool:
