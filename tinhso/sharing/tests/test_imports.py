@@ -97,3 +97,68 @@ def test_kong_and_apisix_json_logs(dx_office, service):
 def test_only_the_dx_office_imports(consumer_focal, service):
     with pytest.raises(Forbidden):
         imports.import_file(consumer_focal, lgsp(GOOD), "x.csv", "lgsp-csv")
+
+
+def test_typing_trims_spaces_reads_decimal_commas_and_names_bad_rows_by_line(dx_office, service):
+    """The typing pass trims only values that need it (ASCII spaces, and Unicode spaces such as the no-break
+    space of spreadsheet exports), reads a decimal comma, and names each bad row by its file line."""
+    content = lgsp([
+        " tx-a ,01/10/2025 08:00:00, 000.00.13.H56 ,\u00a0HIS\u00a0,ho-tich,get,/a,200,Thành công,\"35,5\",1200",
+        "tx-b,01/10/2025 08:01:00,000.00.13.H56,HIS,ho-tich,GET,/a,abc,Lỗi,1,1",
+        "tx-c,01/10/2025 08:02:00,000.00.13.H56,HIS,ho-tich,GET,/a,200,Thành công,x1,1",
+        "tx-d,01/10/2025 08:03:00,,HIS,ho-tich,GET,/a,200,Thành công,1,1",
+        "tx-e,01/10/2025 08:04:00,000.00.13.H56,HIS, ,GET,/a,200,Thành công,1,1",
+    ])
+    report = imports.import_file(dx_office, content, "trim.csv", "lgsp-csv")
+    assert (report.rows_total, report.rows_stored, report.rows_rejected) == (5, 1, 4)
+    assert [(s["line"], s["field"]) for s in report.samples] == [
+        (3, "status"), (4, "duration_ms"), (5, "client_unit"), (6, "service_code")]
+    assert ledger.query("SELECT message_id, client_unit, client_system, method, duration_ms FROM {ledger}") == [
+        ("tx-a", "000.00.13.H56", "HIS", "GET", 35.5)]
+
+
+def test_result_words_are_judged_like_the_mapping_says_whatever_their_case_or_accents(dx_office, service):
+    words = ["Thành công", "THÀNH CÔNG", "thanh cong", "Lỗi", "OK", "Thất bại", "thành  công", "", "Đã xử lý"]
+    content = lgsp([f"w-{i},01/10/2025 09:{i:02d}:00,000.00.13.H56,HIS,ho-tich,GET,/a,{503 if i == 7 else 200},"
+                    f"{word},1,1" for i, word in enumerate(words)])
+    assert imports.import_file(dx_office, content, "words.csv", "lgsp-csv").rows_stored == len(words)
+    judged = dict(ledger.query("SELECT message_id, succeeded FROM {ledger}"))
+    # an empty result falls back to the status (503: failed); an unknown word is not a success
+    assert [judged[f"w-{i}"] for i in range(len(words))] == [True, True, True, False, True, False, False, False,
+                                                             False]
+
+
+def test_the_time_format_most_rows_use_is_the_reading_of_an_ambiguous_date(dx_office, service, monkeypatch):
+    """A mapping listing day/month before month/day: a file whose rows show month/day (13th and later days)
+    is read month/day throughout, including its ambiguous dates; a row in another listed format still
+    parses."""
+    mapping = {**imports.mappings()["lgsp-csv"], "code": "us-dates",
+               "time_formats": ["%d/%m/%Y %H:%M:%S", "%m/%d/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S"]}
+    monkeypatch.setattr(imports, "mappings", lambda: {"us-dates": mapping})
+    stamps = ["10/14/2025 08:00:00", "10/15/2025 08:00:00", "10/16/2025 08:00:00", "10/02/2025 08:00:00",
+              "2025-10-20 08:00:00"]
+    content = lgsp([f"d-{i},{stamp},000.00.13.H56,HIS,ho-tich,GET,/a,200,OK,1,1" for i, stamp in enumerate(stamps)])
+    report = imports.import_file(dx_office, content, "us.csv", "us-dates")
+    assert (report.rows_stored, report.rows_rejected) == (5, 0)
+    read = dict(ledger.query("SELECT message_id, strftime(request_at, '%Y-%m-%d') FROM {ledger}"))
+    assert read["d-3"] == "2025-10-02" and read["d-4"] == "2025-10-20"
+
+
+def test_a_failed_write_leaves_nothing_and_the_file_can_be_imported_again(dx_office, service, monkeypatch):
+    from tinhso.sharing.models import ImportBatch
+
+    real_copy = ledger._copy
+
+    def failing_copy(con, select_sql, params, path):
+        if "count(*)" in select_sql:  # the daily counts, written after the rows file was staged
+            raise OSError("disk full")
+        return real_copy(con, select_sql, params, path)
+
+    monkeypatch.setattr(ledger, "_copy", failing_copy)
+    with pytest.raises(OSError):
+        imports.import_file(dx_office, lgsp(GOOD), "fail.csv", "lgsp-csv")
+    monkeypatch.setattr(ledger, "_copy", real_copy)
+    assert count("provider") == 0 and not ImportBatch.objects.exists()
+    assert not list(ledger.root().rglob("*.parquet"))
+    report = imports.import_file(dx_office, lgsp(GOOD), "fail.csv", "lgsp-csv")
+    assert report.rows_stored == 5 and count("provider") == 5
