@@ -117,3 +117,13 @@ def test_a_form_only_fed_from_records_is_not_entered(filled, monthly, root_admin
     fed = services.record_approved_values(root_admin, monthly.code, commune, "2023-05", monthly_values(10, 9), "test")
     assert services.fed_from_records(fed)
     assert services.entered_forms([(monthly, "2023-05")], province) == set()
+    # a report approved the moment it was submitted was recorded by a module too (fed_from_records)
+    from tinhso.indicators.models import Report
+
+    entered = Report.objects.get(form=monthly, unit=commune, period="2023-03")
+    Report.objects.filter(pk=entered.pk).update(submitted_at=entered.approved_at)
+    entered.refresh_from_db()
+    assert services.fed_from_records(entered)
+    assert services.entered_forms([(monthly, "2023-03")], province) == set()
+    Report.objects.filter(pk=entered.pk).update(approved_at=None, status="submitted")
+    assert services.entered_forms([(monthly, "2023-03")], province) == {monthly.pk}
