@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 CHANGE_TYPES = {"+": ("Tạo mới", "Created"), "~": ("Cập nhật", "Updated"), "-": ("Xóa", "Deleted")}
 
@@ -19,6 +20,29 @@ class AuditEntry:
     action_en: str
     reason: str
     changes: list[dict] = field(default_factory=list)  # {field, before, after}
+    # {field: {stored value: label}} of the fields with choices: pages show labels in the reader's language,
+    # the API keeps the stored values
+    choice_labels: dict = field(default_factory=dict, repr=False)
+    # fields whose values come from a small vocabulary the catalogues translate (a model's
+    # `history_translated_fields`, e.g. an indicator's unit of measure "hồ sơ")
+    translated_fields: frozenset = field(default_factory=frozenset, repr=False)
+
+    @property
+    def shown_changes(self) -> list[dict]:
+        """The changes as a page shows them: a choice field's values by their labels, a vocabulary field's
+        values translated."""
+        shown = []
+        for change in self.changes:
+            name = change.get("field")
+            labels = self.choice_labels.get(name)
+            if labels:
+                change = {**change, "before": labels.get(change["before"], change["before"]),
+                          "after": labels.get(change["after"], change["after"])}
+            elif name in self.translated_fields:
+                change = {**change, **{key: gettext(change[key]) for key in ("before", "after")
+                                       if isinstance(change[key], str) and change[key]}}
+            shown.append(change)
+        return shown
 
     def as_dict(self) -> dict:
         return {"when": self.when, "who": self.who, "action": self.action, "action_vi": self.action_vi,
@@ -88,6 +112,8 @@ def history_of(obj: models.Model, limit: int = 200, parts: tuple[Part, ...] = ()
     changes of `parts` written by the same save (the first record of the object at or after them)."""
     records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
     entries = []
+    choice_labels = {f.attname: dict(f.flatchoices) for f in type(obj)._meta.fields if f.choices}
+    translated = frozenset(getattr(type(obj), "history_translated_fields", ()))
     for index, record in enumerate(records[:limit]):
         previous = records[index + 1] if index + 1 < len(records) else None
         changes = []
@@ -109,7 +135,8 @@ def history_of(obj: models.Model, limit: int = 200, parts: tuple[Part, ...] = ()
             when=record.history_date,
             who=str(record.history_user) if record.history_user else "hệ thống / system",
             action=record.history_type, action_vi=vi, action_en=en,
-            reason=record.history_change_reason or "", changes=changes,
+            reason=record.history_change_reason or "", changes=changes, choice_labels=choice_labels,
+            translated_fields=translated,
         ))
     if parts:
         _attach_parts(entries, parts, truncated=len(records) > limit)

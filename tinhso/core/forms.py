@@ -3,20 +3,20 @@
 from django import forms
 from django.utils.translation import get_language
 
-from tinhso.core.errors import DomainError, FieldError
+from tinhso.core.errors import DomainError, FieldError, in_language
 from tinhso.core.formatting import vn_decimal_text
 
 
 def message(error: FieldError) -> str:
-    """Vietnamese first; the English text follows for English readers."""
-    return f"{error.en} / {error.vi}" if (get_language() or "vi").startswith("en") else f"{error.vi} / {error.en}"
+    """The error in the reader's language only (a page shows one language; API bodies keep both)."""
+    return in_language(error.vi, error.en)
 
 
 def apply_errors(form: forms.Form, exc: DomainError, field_map: dict[str, str] | None = None) -> None:
     """Attach service errors to the matching form fields (non-field errors otherwise)."""
     field_map = field_map or {}
     if not exc.errors:
-        form.add_error(None, f"{exc.vi} / {exc.en}")
+        form.add_error(None, in_language(exc.vi, exc.en))
     for error in exc.errors:
         name = field_map.get(error.field, error.field)
         # A hidden field (such as `version`) shows no errors of its own: its message goes to the top.

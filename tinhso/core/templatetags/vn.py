@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from tinhso.core import formatting
+from tinhso.core import errors, formatting
 
 register = template.Library()
 
@@ -93,6 +93,12 @@ def icon(name: str, label: str = "") -> str:
     svg = _icon_svg(name).replace("<svg ", '<svg class="icon" aria-hidden="true" ' if not label else
                                    f'<svg class="icon" role="img" aria-label="{escape(label)}" ', 1)
     return mark_safe(svg)  # noqa: S308 — a file of the application, the label escaped
+
+
+@register.filter(name="one_language")
+def one_language_filter(text):
+    """A stored "Tiếng Việt / English" text (a history reason, a report comment) in the active language only."""
+    return errors.one_language(str(text)) if text else ""
 
 
 @register.filter
