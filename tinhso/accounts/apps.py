@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "tinhso.accounts"
     label = "accounts"
-    verbose_name = "Tài khoản và phân quyền / Accounts and roles"
+    verbose_name = _("Tài khoản và phân quyền")
     demo_loader = "tinhso.accounts.demo.load"
     demo_order = 20
 

@@ -3,14 +3,16 @@ import secrets
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "Quản trị cấp tỉnh / Provincial administrator"
-    FOCAL = "focal", "Đầu mối đơn vị / Unit focal point"
-    VIEWER = "viewer", "Lãnh đạo, xem / Leader, read-only"
-    API_CLIENT = "api_client", "Hệ thống kết nối (API) / API client"
+    ADMIN = "admin", _("Quản trị cấp tỉnh")
+    FOCAL = "focal", _("Đầu mối đơn vị")
+    VIEWER = "viewer", _("Lãnh đạo, xem")
+    API_CLIENT = "api_client", _("Hệ thống kết nối (API)")
 
 
 class User(AbstractUser):
@@ -18,18 +20,18 @@ class User(AbstractUser):
 
     unit = models.ForeignKey(
         "units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="users",
-        verbose_name="Đơn vị / Unit",
-        help_text="Trống nghĩa là toàn hệ thống (chỉ với quản trị) / Empty means system-wide (admins only)",
+        verbose_name=_("Đơn vị"),
+        help_text=_("Trống nghĩa là toàn hệ thống (chỉ với quản trị)"),
     )
-    role = models.CharField("Vai trò / Role", max_length=20, choices=Role.choices, default=Role.VIEWER)
-    full_name = models.CharField("Họ và tên / Full name", max_length=200, blank=True)
+    role = models.CharField(_("Vai trò"), max_length=20, choices=Role.choices, default=Role.VIEWER)
+    full_name = models.CharField(_("Họ và tên"), max_length=200, blank=True)
     # A message shown once at the next sign-in, e.g. that the account followed its unit into a merger.
-    notice = models.TextField("Thông báo khi đăng nhập lần sau / Notice at next sign-in", blank=True)
+    notice = models.TextField(_("Thông báo khi đăng nhập lần sau"), blank=True)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
-        verbose_name = "Người dùng / User"
-        verbose_name_plural = "Người dùng / Users"
+        verbose_name = _("Người dùng")
+        verbose_name_plural = pgettext_lazy("plural", "Người dùng")
 
     def __str__(self) -> str:
         return self.full_name or self.username
@@ -41,7 +43,7 @@ class ApiToken(models.Model):
     PREFIX = "tsk_"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField("Tên / Name", max_length=100)
+    name = models.CharField(_("Tên"), max_length=100)
     digest = models.CharField(max_length=64, unique=True, editable=False)
     hint = models.CharField(max_length=12, editable=False, help_text="First characters, to recognise it")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -50,8 +52,8 @@ class ApiToken(models.Model):
     revoked = models.BooleanField(default=False)
 
     class Meta:
-        verbose_name = "Mã truy cập API / API token"
-        verbose_name_plural = "Mã truy cập API / API tokens"
+        verbose_name = _("Mã truy cập API")
+        verbose_name_plural = pgettext_lazy("plural", "Mã truy cập API")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.hint}…)"

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "tinhso.core"
     label = "core"
-    verbose_name = "Lõi hệ thống / Core"
+    verbose_name = _("Lõi hệ thống")

@@ -2,13 +2,15 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class JobStatus(models.TextChoices):
-    QUEUED = "queued", "Đang chờ / Queued"
-    RUNNING = "running", "Đang chạy / Running"
-    DONE = "done", "Đã xong / Done"
-    FAILED = "failed", "Lỗi / Failed"
+    QUEUED = "queued", _("Đang chờ")
+    RUNNING = "running", _("Đang chạy")
+    DONE = "done", _("Đã xong")
+    FAILED = "failed", pgettext_lazy("tác vụ", "Lỗi")
 
 
 class Job(models.Model):

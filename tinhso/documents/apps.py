@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DocumentsConfig(AppConfig):
     name = "tinhso.documents"
     label = "documents"
-    verbose_name = "Văn bản / Official documents"
+    verbose_name = _("Văn bản")
     default_auto_field = "django.db.models.BigAutoField"
     demo_loader = "tinhso.documents.demo.load"
     demo_order = 95  # after every module whose figures the reports carry

@@ -9,19 +9,21 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tinhso.core.errors import DomainError, FieldError
 
 
 class NumberCounter(models.Model):
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+",
-                             verbose_name="Đơn vị ban hành / Issuing unit")
-    year = models.PositiveSmallIntegerField("Năm / Year")
-    last_number = models.PositiveIntegerField("Số cuối đã cấp / Last number issued", default=0)
+                             verbose_name=_("Đơn vị ban hành"))
+    year = models.PositiveSmallIntegerField(_("Năm"))
+    last_number = models.PositiveIntegerField(_("Số cuối đã cấp"), default=0)
 
     class Meta:
-        verbose_name = "Bộ đếm số văn bản / Number counter"
-        verbose_name_plural = "Bộ đếm số văn bản / Number counters"
+        verbose_name = _("Bộ đếm số văn bản")
+        verbose_name_plural = pgettext_lazy("plural", "Bộ đếm số văn bản")
         constraints = [models.UniqueConstraint(fields=["unit", "year"], name="documents_counter_unit_year")]
 
     def __str__(self) -> str:
@@ -41,32 +43,32 @@ class Immutable(DomainError):
 
 class IssuedDocument(models.Model):
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+",
-                             verbose_name="Đơn vị ban hành / Issuing unit")
+                             verbose_name=_("Đơn vị ban hành"))
     subject = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+", null=True, blank=True,
-                                verbose_name="Đơn vị được báo cáo / Unit reported on")
-    year = models.PositiveSmallIntegerField("Năm / Year")
-    number = models.PositiveIntegerField("Số / Number")
-    symbol = models.CharField("Ký hiệu / Symbol", max_length=60)
-    kind = models.CharField("Loại / Kind", max_length=30)
-    type_name = models.CharField("Tên loại / Type", max_length=60, blank=True)
-    summary = models.CharField("Trích yếu / Summary", max_length=500)
-    date = models.DateField("Ngày ban hành / Date")
-    period = models.CharField("Kỳ báo cáo / Period", max_length=20, blank=True)
-    signer = models.CharField("Người ký / Signer", max_length=200, blank=True)
-    recipients = models.TextField("Nơi nhận / Recipients", blank=True)
+                                verbose_name=_("Đơn vị được báo cáo"))
+    year = models.PositiveSmallIntegerField(_("Năm"))
+    number = models.PositiveIntegerField(_("Số"))
+    symbol = models.CharField(_("Ký hiệu"), max_length=60)
+    kind = models.CharField(_("Loại"), max_length=30)
+    type_name = models.CharField(_("Tên loại"), max_length=60, blank=True)
+    summary = models.CharField(_("Trích yếu"), max_length=500)
+    date = models.DateField(_("Ngày ban hành"))
+    period = models.CharField(_("Kỳ báo cáo"), max_length=20, blank=True)
+    signer = models.CharField(_("Người ký"), max_length=200, blank=True)
+    recipients = models.TextField(_("Nơi nhận"), blank=True)
     docx = models.BinaryField("Tệp DOCX")
     pdf = models.BinaryField("Tệp PDF")
     sha256 = models.CharField("SHA-256 (DOCX)", max_length=64)
     replaces = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by",
-                                 verbose_name="Thay thế văn bản / Replaces")
-    template_version = models.PositiveIntegerField("Phiên bản mẫu / Template version", null=True, blank=True)
+                                 verbose_name=_("Thay thế văn bản"))
+    template_version = models.PositiveIntegerField(_("Phiên bản mẫu"), null=True, blank=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="+", verbose_name="Người vào sổ / Registered by")
-    issued_at = models.DateTimeField("Vào sổ lúc / Registered at", auto_now_add=True)
+                                  related_name="+", verbose_name=_("Người vào sổ"))
+    issued_at = models.DateTimeField(_("Vào sổ lúc"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "Văn bản đi / Outgoing document"
-        verbose_name_plural = "Sổ đăng ký văn bản đi / Outgoing register"
+        verbose_name = _("Văn bản đi")
+        verbose_name_plural = pgettext_lazy("plural", "Sổ đăng ký văn bản đi")
         ordering = ["unit", "-year", "-number"]
         constraints = [models.UniqueConstraint(fields=["unit", "year", "number"], name="documents_issued_number")]
 
@@ -90,20 +92,20 @@ class DocumentTemplate(models.Model):
     """A DOCX with placeholders ({{ number }}, {{ place_date }}, {{p body }}…) for one kind of document.
     Versions are kept; the newest active one is used."""
 
-    kind = models.CharField("Loại văn bản / Kind", max_length=30)
-    version = models.PositiveIntegerField("Phiên bản / Version")
-    name = models.CharField("Tên / Name", max_length=200)
+    kind = models.CharField(_("Loại văn bản"), max_length=30)
+    version = models.PositiveIntegerField(_("Phiên bản"))
+    name = models.CharField(_("Tên"), max_length=200)
     content = models.BinaryField("Tệp DOCX")
     sha256 = models.CharField("SHA-256", max_length=64)
-    active = models.BooleanField("Đang dùng / Active", default=True)
-    note = models.CharField("Ghi chú / Note", max_length=300, blank=True)
+    active = models.BooleanField(_("Đang dùng"), default=True)
+    note = models.CharField(_("Ghi chú"), max_length=300, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "Mẫu văn bản / Document template"
-        verbose_name_plural = "Mẫu văn bản / Document templates"
+        verbose_name = _("Mẫu văn bản")
+        verbose_name_plural = pgettext_lazy("plural", "Mẫu văn bản")
         ordering = ["kind", "-version"]
         constraints = [models.UniqueConstraint(fields=["kind", "version"], name="documents_template_version")]
 

@@ -7,6 +7,8 @@ a switch that disables it at once, a version for concurrent edits, and the audit
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 # Scopes tinhso offers; the Vietnamese text is what the consent page shows the user.
@@ -24,18 +26,18 @@ class ClientApplication(models.Model):
         "oauth2_provider.Application", on_delete=models.CASCADE, related_name="tinhso_client"
     )
     owner_unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="client_applications",
-                                   verbose_name="Đơn vị chủ quản")
-    description = models.TextField("Mô tả", blank=True)
-    allowed_scopes = models.CharField("Phạm vi được cấp", max_length=200, default=DEFAULT_ALLOWED_SCOPES,
-                                      help_text="Các phạm vi, cách nhau bởi dấu cách")
-    enabled = models.BooleanField("Đang hoạt động", default=True)
+                                   verbose_name=_("Đơn vị chủ quản"))
+    description = models.TextField(_("Mô tả"), blank=True)
+    allowed_scopes = models.CharField(_("Phạm vi được cấp"), max_length=200, default=DEFAULT_ALLOWED_SCOPES,
+                                      help_text=_("Các phạm vi, cách nhau bởi dấu cách"))
+    enabled = models.BooleanField(_("Đang hoạt động"), default=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "Ứng dụng kết nối đăng nhập"
-        verbose_name_plural = "Ứng dụng kết nối đăng nhập"
+        verbose_name = _("Ứng dụng kết nối đăng nhập")
+        verbose_name_plural = pgettext_lazy("plural", "Ứng dụng kết nối đăng nhập")
         ordering = ["application__name"]
 
     def __str__(self) -> str:

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IndicatorsConfig(AppConfig):
     name = "tinhso.indicators"
     label = "indicators"
-    verbose_name = "Chỉ tiêu, báo cáo / Indicators"
+    verbose_name = _("Chỉ tiêu, báo cáo")
     demo_loader = "tinhso.indicators.demo.load"
     demo_order = 40
     nav_entry = {"url_name": "indicators:index", "title": "Chỉ tiêu",

@@ -10,6 +10,8 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from tinhso.indicators import periods
@@ -17,90 +19,94 @@ from tinhso.units.models import UnitKind
 
 
 class ValueType(models.TextChoices):
-    COUNT = "count", "Số lượng / Count"
-    AMOUNT = "amount", "Giá trị, số tiền / Amount"
-    PERCENT = "percent", "Tỷ lệ % / Percentage"
-    BOOLEAN = "boolean", "Có/Không / Yes-no"
-    TEXT = "text", "Văn bản / Text"
+    COUNT = "count", _("Số lượng")
+    AMOUNT = "amount", _("Giá trị, số tiền")
+    PERCENT = "percent", _("Tỷ lệ %")
+    BOOLEAN = "boolean", _("Có/Không")
+    TEXT = "text", pgettext_lazy("giá trị", "Văn bản")
 
 
 class Aggregation(models.TextChoices):
-    SUM = "sum", "Cộng / Sum"
-    AVG = "avg", "Trung bình / Average"
-    MIN = "min", "Nhỏ nhất / Minimum"
-    MAX = "max", "Lớn nhất / Maximum"
-    LATEST = "latest", "Mới nhất / Latest"
-    WEIGHTED = "weighted", "Trung bình có trọng số / Weighted average"
-    RATIO = "ratio", "Tỷ lệ của tổng (Σtử/Σmẫu) / Ratio of sums"
-    NONE = "none", "Không tổng hợp (văn bản) / Not aggregated"
+    SUM = "sum", _("Cộng")
+    AVG = "avg", _("Trung bình")
+    MIN = "min", _("Nhỏ nhất")
+    MAX = "max", _("Lớn nhất")
+    LATEST = "latest", _("Mới nhất")
+    WEIGHTED = "weighted", _("Trung bình có trọng số")
+    RATIO = "ratio", _("Tỷ lệ của tổng (Σtử/Σmẫu)")
+    NONE = "none", _("Không tổng hợp (văn bản)")
 
 
 class TimeAggregation(models.TextChoices):
-    SUM = "sum", "Cộng dồn các kỳ / Sum over periods"
-    LAST = "last", "Số cuối kỳ / Last value (stock)"
-    AVG = "avg", "Trung bình các kỳ / Average"
-    MAX = "max", "Lớn nhất / Maximum"
-    MIN = "min", "Nhỏ nhất / Minimum"
+    SUM = "sum", _("Cộng dồn các kỳ")
+    LAST = "last", _("Số cuối kỳ")
+    AVG = "avg", _("Trung bình các kỳ")
+    MAX = "max", _("Lớn nhất")
+    MIN = "min", _("Nhỏ nhất")
 
 
 class Direction(models.TextChoices):
-    HIGHER = "higher", "Càng cao càng tốt / Higher is better"
-    LOWER = "lower", "Càng thấp càng tốt / Lower is better"
+    HIGHER = "higher", _("Càng cao càng tốt")
+    LOWER = "lower", _("Càng thấp càng tốt")
 
 
 class PeriodType(models.TextChoices):
-    MONTH = periods.MONTH, "Tháng / Month"
-    QUARTER = periods.QUARTER, "Quý / Quarter"
-    HALF = periods.HALF, "6 tháng / Half-year"
-    YEAR = periods.YEAR, "Năm / Year"
+    MONTH = periods.MONTH, _("Tháng")
+    QUARTER = periods.QUARTER, _("Quý")
+    HALF = periods.HALF, _("6 tháng")
+    YEAR = periods.YEAR, _("Năm")
 
 
 class Indicator(models.Model):
     """The current definition of an indicator. Every change is also frozen in an IndicatorRevision
     with the date it applies from, so figures of earlier periods keep their old definition."""
 
-    code = models.CharField("Mã / Code", max_length=40, unique=True)
-    name = models.CharField("Tên chỉ tiêu / Name", max_length=300)
-    noun = models.CharField("Danh từ trong câu báo cáo / Noun for statements", max_length=120, blank=True,
+    # units of measure ("hồ sơ", "thuê bao") are a small vocabulary the catalogue translates: the change log
+    # shows them in the reader's language, as the catalogue pages do
+    history_translated_fields = ("unit_of_measure",)
+
+    code = models.CharField(_("Mã"), max_length=40, unique=True)
+    name = models.CharField(_("Tên chỉ tiêu"), max_length=300)
+    noun = models.CharField(_("Danh từ trong câu báo cáo"), max_length=120, blank=True,
                             help_text="ví dụ 'sản phẩm OCOP' trong '156/163 sản phẩm OCOP (đạt 96%)'")
-    unit_of_measure = models.CharField("Đơn vị tính / Unit of measure", max_length=40, blank=True)
-    value_type = models.CharField("Kiểu giá trị / Value type", max_length=10, choices=ValueType.choices)
-    aggregation = models.CharField("Tổng hợp theo cây đơn vị / Aggregation up the unit tree", max_length=10,
+    unit_of_measure = models.CharField(_("Đơn vị tính"), max_length=40, blank=True)
+    value_type = models.CharField(_("Kiểu giá trị"), max_length=10, choices=ValueType.choices)
+    aggregation = models.CharField(_("Tổng hợp theo cây đơn vị"), max_length=10,
                                    choices=Aggregation.choices, default=Aggregation.SUM)
-    time_aggregation = models.CharField("Tổng hợp theo thời gian / Aggregation over time", max_length=10,
+    time_aggregation = models.CharField(_("Tổng hợp theo thời gian"), max_length=10,
                                         choices=TimeAggregation.choices, default=TimeAggregation.SUM)
-    direction = models.CharField("Chiều / Direction", max_length=10, choices=Direction.choices,
+    direction = models.CharField(_("Chiều"), max_length=10, choices=Direction.choices,
                                  default=Direction.HIGHER)
-    periodicity = models.CharField("Kỳ báo cáo / Periodicity", max_length=10, choices=PeriodType.choices,
+    periodicity = models.CharField(_("Kỳ báo cáo"), max_length=10, choices=PeriodType.choices,
                                    default=PeriodType.MONTH)
-    unit_kinds = models.JSONField("Loại đơn vị áp dụng / Applicable unit kinds", default=list, blank=True)
-    numerator = models.CharField("Tử số (mã) / Numerator code", max_length=40, blank=True)
-    denominator = models.CharField("Mẫu số (mã) / Denominator code", max_length=40, blank=True)
-    factor = models.DecimalField("Hệ số / Factor", max_digits=12, decimal_places=4, default=100)
-    formula = models.CharField("Công thức / Formula", max_length=500, blank=True,
+    unit_kinds = models.JSONField(_("Loại đơn vị áp dụng"), default=list, blank=True)
+    numerator = models.CharField(_("Tử số (mã)"), max_length=40, blank=True)
+    denominator = models.CharField(_("Mẫu số (mã)"), max_length=40, blank=True)
+    factor = models.DecimalField(_("Hệ số"), max_digits=12, decimal_places=4, default=100)
+    formula = models.CharField(_("Công thức"), max_length=500, blank=True,
                                help_text="ví dụ {HS_TT} + {HS_TRUC_TIEP}")
-    min_value = models.DecimalField("Giá trị nhỏ nhất / Minimum", max_digits=20, decimal_places=4,
+    min_value = models.DecimalField(_("Giá trị nhỏ nhất"), max_digits=20, decimal_places=4,
                                     null=True, blank=True)
-    max_value = models.DecimalField("Giá trị lớn nhất / Maximum", max_digits=20, decimal_places=4,
+    max_value = models.DecimalField(_("Giá trị lớn nhất"), max_digits=20, decimal_places=4,
                                     null=True, blank=True)
-    decimals = models.PositiveSmallIntegerField("Số chữ số thập phân / Decimals", default=0)
+    decimals = models.PositiveSmallIntegerField(_("Số chữ số thập phân"), default=0)
     rate_entry = models.BooleanField(
-        "Biểu mẫu nhập trực tiếp tỷ lệ / Forms collect the rate itself", default=False,
+        _("Biểu mẫu nhập trực tiếp tỷ lệ"), default=False,
         help_text="khi nguồn chỉ công bố tỷ lệ (Cổng DVC quốc gia, báo cáo của bộ): tổng hợp bằng trung bình, "
                   "trung bình có trọng số, số mới nhất hoặc không tổng hợp — không bao giờ cộng")
-    weight = models.CharField("Trọng số (mã chỉ tiêu) / Weight code", max_length=40, blank=True,
+    weight = models.CharField(_("Trọng số (mã chỉ tiêu)"), max_length=40, blank=True,
                               help_text="với 'weighted': chỉ tiêu số lượng của cùng đơn vị và kỳ làm trọng số, "
                                         "ví dụ HS_TONG")
-    description = models.TextField("Mô tả / Description", blank=True)
-    source = models.CharField("Căn cứ / Source", max_length=300, blank=True)
-    active = models.BooleanField("Đang dùng / Active", default=True)
-    version = models.PositiveIntegerField("Phiên bản / Version", default=1, editable=False)
+    description = models.TextField(_("Mô tả"), blank=True)
+    source = models.CharField(_("Căn cứ"), max_length=300, blank=True)
+    active = models.BooleanField(_("Đang dùng"), default=True)
+    version = models.PositiveIntegerField(_("Phiên bản"), default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
-        verbose_name = "Chỉ tiêu / Indicator"
-        verbose_name_plural = "Chỉ tiêu / Indicators"
+        verbose_name = _("Chỉ tiêu")
+        verbose_name_plural = pgettext_lazy("plural", "Chỉ tiêu")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -120,7 +126,7 @@ class IndicatorRevision(models.Model):
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="revisions")
     version = models.PositiveIntegerField()
-    valid_from = models.DateField("Áp dụng từ / Valid from")
+    valid_from = models.DateField(_("Áp dụng từ"))
     definition = models.JSONField()
     reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -136,34 +142,34 @@ class IndicatorRevision(models.Model):
 
 
 class ApprovalBy(models.TextChoices):
-    PARENT = "parent", "Đơn vị cấp trên / Parent unit"
-    DX_OFFICE = "dx_office", "Cơ quan chuyên trách CĐS / DX office"
-    EITHER = "either", "Cấp trên hoặc cơ quan CĐS / Parent or DX office"
+    PARENT = "parent", _("Đơn vị cấp trên")
+    DX_OFFICE = "dx_office", _("Cơ quan chuyên trách CĐS")
+    EITHER = "either", _("Cấp trên hoặc cơ quan CĐS")
 
 
 class Form(models.Model):
     """A reporting form (biểu mẫu): indicators reported together for one period type."""
 
-    code = models.CharField("Mã biểu / Code", max_length=40, unique=True)
-    name = models.CharField("Tên biểu mẫu / Name", max_length=300)
-    period_type = models.CharField("Loại kỳ / Period type", max_length=10, choices=PeriodType.choices)
-    unit_kinds = models.JSONField("Loại đơn vị báo cáo / Reporting unit kinds", default=list)
+    code = models.CharField(_("Mã biểu"), max_length=40, unique=True)
+    name = models.CharField(_("Tên biểu mẫu"), max_length=300)
+    period_type = models.CharField(_("Loại kỳ"), max_length=10, choices=PeriodType.choices)
+    unit_kinds = models.JSONField(_("Loại đơn vị báo cáo"), default=list)
     deadline_days = models.PositiveSmallIntegerField(
-        "Hạn nộp (số ngày sau khi hết kỳ) / Deadline (days after the period ends)", default=15)
+        _("Hạn nộp (số ngày sau khi hết kỳ)"), default=15)
     reminder_offsets = models.JSONField(
-        "Nhắc hạn (ngày so với hạn, âm = trước) / Reminders (days from the deadline, negative = before)",
+        _("Nhắc hạn (ngày so với hạn, âm = trước)"),
         default=list, blank=True)
-    approval_by = models.CharField("Phê duyệt bởi / Approved by", max_length=10, choices=ApprovalBy.choices,
+    approval_by = models.CharField(_("Phê duyệt bởi"), max_length=10, choices=ApprovalBy.choices,
                                    default=ApprovalBy.EITHER)
-    description = models.TextField("Mô tả / Description", blank=True)
-    active = models.BooleanField("Đang dùng / Active", default=True)
+    description = models.TextField(_("Mô tả"), blank=True)
+    active = models.BooleanField(_("Đang dùng"), default=True)
     indicators = models.ManyToManyField(Indicator, through="FormIndicator", related_name="forms")
-    version = models.PositiveIntegerField("Phiên bản / Version", default=1, editable=False)
+    version = models.PositiveIntegerField(_("Phiên bản"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "Biểu mẫu / Form"
-        verbose_name_plural = "Biểu mẫu / Forms"
+        verbose_name = _("Biểu mẫu")
+        verbose_name_plural = pgettext_lazy("plural", "Biểu mẫu")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -171,16 +177,16 @@ class Form(models.Model):
 
     @property
     def unit_kind_names(self) -> list[str]:
-        """The reporting unit kinds in Vietnamese ("Sở, ban, ngành"), for lists."""
+        """The reporting unit kinds in the reader's language ("Sở, ban, ngành"), for lists."""
         labels = dict(UnitKind.choices)
-        return [labels.get(kind, kind).split(" / ")[0] for kind in self.unit_kinds]
+        return [str(labels.get(kind, kind)) for kind in self.unit_kinds]
 
 
 class FormIndicator(models.Model):
     form = models.ForeignKey(Form, on_delete=models.CASCADE, related_name="items")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="form_items")
     order = models.PositiveSmallIntegerField(default=0)
-    required = models.BooleanField("Bắt buộc / Required", default=True)
+    required = models.BooleanField(_("Bắt buộc"), default=True)
 
     class Meta:
         ordering = ["form", "order", "id"]
@@ -191,32 +197,32 @@ class FormIndicator(models.Model):
 
 
 class Severity(models.TextChoices):
-    ERROR = "error", "Lỗi, chặn lưu / Error, blocks saving"
-    WARNING = "warning", "Cảnh báo / Warning"
+    ERROR = "error", _("Lỗi, chặn lưu")
+    WARNING = "warning", _("Cảnh báo")
 
 
 class ValidationRule(models.Model):
     """A cross-field check stored as data: `left operator right`, e.g. {HS_TT} <= {HS_TOTAL}."""
 
-    code = models.CharField("Mã quy tắc / Code", max_length=60, unique=True)
+    code = models.CharField(_("Mã quy tắc"), max_length=60, unique=True)
     form = models.ForeignKey(Form, null=True, blank=True, on_delete=models.CASCADE, related_name="rules",
-                             help_text="Trống = áp dụng mọi biểu có đủ chỉ tiêu / empty = every form")
-    left = models.CharField("Vế trái / Left side", max_length=500)
-    operator = models.CharField("Phép so sánh / Operator", max_length=2,
+                             help_text=_("Trống = áp dụng mọi biểu có đủ chỉ tiêu"))
+    left = models.CharField(_("Vế trái"), max_length=500)
+    operator = models.CharField(_("Phép so sánh"), max_length=2,
                                 choices=[(o, o) for o in ("<=", "<", ">=", ">", "==", "!=")])
-    right = models.CharField("Vế phải / Right side", max_length=500)
-    severity = models.CharField("Mức độ / Severity", max_length=10, choices=Severity.choices,
+    right = models.CharField(_("Vế phải"), max_length=500)
+    severity = models.CharField(_("Mức độ"), max_length=10, choices=Severity.choices,
                                 default=Severity.ERROR)
-    message_vi = models.CharField("Thông báo / Message (vi)", max_length=300)
+    message_vi = models.CharField(_("Thông báo"), max_length=300)
     message_en = models.CharField("Message (en)", max_length=300)
-    cell = models.CharField("Ô báo lỗi (mã chỉ tiêu) / Cell to flag", max_length=40, blank=True)
-    active = models.BooleanField("Đang dùng / Active", default=True)
-    version = models.PositiveIntegerField("Phiên bản / Version", default=1, editable=False)
+    cell = models.CharField(_("Ô báo lỗi (mã chỉ tiêu)"), max_length=40, blank=True)
+    active = models.BooleanField(_("Đang dùng"), default=True)
+    version = models.PositiveIntegerField(_("Phiên bản"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "Quy tắc kiểm tra / Validation rule"
-        verbose_name_plural = "Quy tắc kiểm tra / Validation rules"
+        verbose_name = _("Quy tắc kiểm tra")
+        verbose_name_plural = pgettext_lazy("plural", "Quy tắc kiểm tra")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -224,10 +230,10 @@ class ValidationRule(models.Model):
 
 
 class ReportStatus(models.TextChoices):
-    DRAFT = "draft", "Đang nhập / Draft"
-    SUBMITTED = "submitted", "Đã gửi / Submitted"
-    APPROVED = "approved", "Đã phê duyệt / Approved"
-    RETURNED = "returned", "Trả lại / Returned"
+    DRAFT = "draft", _("Đang nhập")
+    SUBMITTED = "submitted", _("Đã gửi")
+    APPROVED = "approved", _("Đã phê duyệt")
+    RETURNED = "returned", _("Trả lại")
 
 
 Status = ReportStatus  # the API document names it ReportStatus: programme and indicators both have a Status
@@ -238,27 +244,27 @@ class Report(models.Model):
 
     form = models.ForeignKey(Form, on_delete=models.PROTECT, related_name="reports")
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="indicator_reports")
-    period = models.CharField("Kỳ / Period", max_length=10)
+    period = models.CharField(_("Kỳ"), max_length=10)
     period_start = models.DateField()
     period_end = models.DateField()
-    deadline = models.DateField("Hạn nộp / Deadline")
-    status = models.CharField("Trạng thái / Status", max_length=10, choices=Status.choices, default=Status.DRAFT)
-    comment = models.TextField("Ý kiến / Comment", blank=True)
+    deadline = models.DateField(_("Hạn nộp"))
+    status = models.CharField(_("Trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    comment = models.TextField(_("Ý kiến"), blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
     approved_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
-    reopened = models.PositiveSmallIntegerField("Số lần mở lại / Times reopened", default=0)
-    version = models.PositiveIntegerField("Phiên bản / Version", default=1, editable=False)
+    reopened = models.PositiveSmallIntegerField(_("Số lần mở lại"), default=0)
+    version = models.PositiveIntegerField(_("Phiên bản"), default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
-        verbose_name = "Báo cáo / Report"
-        verbose_name_plural = "Báo cáo / Reports"
+        verbose_name = _("Báo cáo")
+        verbose_name_plural = pgettext_lazy("plural", "Báo cáo")
         ordering = ["-period_start", "form", "unit"]
         constraints = [models.UniqueConstraint(fields=["form", "unit", "period"], name="unique_report")]
         indexes = [models.Index(fields=["form", "period", "status"]), models.Index(fields=["unit", "status"])]
@@ -318,16 +324,16 @@ class Target(models.Model):
 
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="targets")
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="indicator_targets")
-    year = models.PositiveSmallIntegerField("Năm / Year")
-    period = models.CharField("Kỳ (trống = cả năm) / Period (empty = whole year)", max_length=10, blank=True)
-    value = models.DecimalField("Chỉ tiêu kế hoạch / Target", max_digits=20, decimal_places=4)
-    note = models.CharField("Ghi chú / Note", max_length=300, blank=True)
-    version = models.PositiveIntegerField("Phiên bản / Version", default=1, editable=False)
+    year = models.PositiveSmallIntegerField(_("Năm"))
+    period = models.CharField(_("Kỳ (trống = cả năm)"), max_length=10, blank=True)
+    value = models.DecimalField(_("Chỉ tiêu kế hoạch"), max_digits=20, decimal_places=4)
+    note = models.CharField(_("Ghi chú"), max_length=300, blank=True)
+    version = models.PositiveIntegerField(_("Phiên bản"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "Chỉ tiêu kế hoạch / Target"
-        verbose_name_plural = "Chỉ tiêu kế hoạch / Targets"
+        verbose_name = _("Chỉ tiêu kế hoạch")
+        verbose_name_plural = pgettext_lazy("plural", "Chỉ tiêu kế hoạch")
         ordering = ["year", "indicator__code"]
         constraints = [models.UniqueConstraint(fields=["indicator", "unit", "year", "period"], name="unique_target")]
 

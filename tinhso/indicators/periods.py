@@ -8,15 +8,17 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from tinhso.core.errors import FieldError, ValidationFailed
 
 MONTH, QUARTER, HALF, YEAR = "month", "quarter", "half", "year"
 MONTHS_IN = {MONTH: 1, QUARTER: 3, HALF: 6, YEAR: 12}
 PERIOD_TYPE_LABELS = {
-    MONTH: "Tháng / Month",
-    QUARTER: "Quý / Quarter",
-    HALF: "6 tháng / Half-year",
-    YEAR: "Năm / Year",
+    MONTH: _("Tháng"),
+    QUARTER: _("Quý"),
+    HALF: _("6 tháng"),
+    YEAR: _("Năm"),
 }
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 _KEY = re.compile(r"^(\d{4})(?:-(\d{2})|-Q([1-4])|-H([12]))?$")

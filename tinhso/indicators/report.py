@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.urls import reverse
+from django.utils import translation
 
 from tinhso.core.formatting import vn_number, vn_percent
 from tinhso.core.reporting import (
@@ -30,7 +31,9 @@ MISSING_NAMED = 8  # units without a report named one by one in "tồn tại, h�
 
 
 def _vi(label: str) -> str:
-    return str(label).split(" / ")[0]
+    """A choice label in Vietnamese, whatever the reader's language: the report is a Vietnamese document."""
+    with translation.override("vi"):
+        return str(label)
 
 
 def achievement_rows(request: ReportRequest) -> tuple[list[services.AchievementRow], str]:

@@ -15,6 +15,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from tinhso.accounts.models import Role, User
@@ -1704,11 +1705,11 @@ def _write_targets(user: User, changes: list[_TargetChange]) -> None:
 
 
 EXCEEDED, MET, NOT_MET, NO_DATA = "exceeded", "met", "not_met", "no_data"
-STATUS_LABELS = {EXCEEDED: "Vượt kế hoạch / Exceeded", MET: "Đạt kế hoạch / Met",
-                 NOT_MET: "Chưa đạt / Not met", NO_DATA: "Chưa có số liệu / No data"}
+STATUS_LABELS = {EXCEEDED: gettext_lazy("Vượt kế hoạch"), MET: gettext_lazy("Đạt kế hoạch"),
+                 NOT_MET: gettext_lazy("Chưa đạt"), NO_DATA: gettext_lazy("Chưa có số liệu")}
 # lower-is-better indicators have a ceiling, and reports say how far below (or above) it they stay
-LOWER_STATUS_LABELS = {EXCEEDED: "Thấp hơn mức trần / Below the ceiling", MET: "Bằng mức trần / At the ceiling",
-                       NOT_MET: "Vượt mức trần / Above the ceiling", NO_DATA: STATUS_LABELS[NO_DATA]}
+LOWER_STATUS_LABELS = {EXCEEDED: gettext_lazy("Thấp hơn mức trần"), MET: gettext_lazy("Bằng mức trần"),
+                       NOT_MET: gettext_lazy("Vượt mức trần"), NO_DATA: STATUS_LABELS[NO_DATA]}
 
 
 def achievement(actual: Decimal | None, target: Decimal, direction: str, decimals: int = 1

@@ -18,7 +18,7 @@ from tinhso.accounts.services import can_edit_unit, can_read_unit, home_province
 from tinhso.core.audit import history_of
 from tinhso.core.charts import inline_svg
 from tinhso.core.downloads import attach
-from tinhso.core.errors import DomainError, NotFound, ValidationFailed
+from tinhso.core.errors import DomainError, NotFound, ValidationFailed, in_language
 from tinhso.core.formatting import round_half_up, vn_number
 from tinhso.core.forms import apply_errors, message
 from tinhso.core.tabular import read_table, to_xlsx
@@ -84,7 +84,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "indicators/indicator.html", {
         "indicator": indicator, "revisions": indicator.revisions.all(), "entries": history_of(indicator),
         "forms": indicator.forms.all(), "can_edit": services.is_catalogue_editor(request.user),
-        "unit_kind_names": [dict(UnitKind.choices).get(k, k).split(" / ")[0] for k in indicator.unit_kinds]})
+        "unit_kind_names": [str(dict(UnitKind.choices).get(k, k)) for k in indicator.unit_kinds]})
 
 
 # ---------------------------------------------------------------- catalogue editing (DX office)
@@ -107,12 +107,13 @@ def indicator_edit(request: HttpRequest, code: str | None = None) -> HttpRespons
         except DomainError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Đã lưu chỉ tiêu / Saved: {saved.code} (phiên bản {saved.version})")
+            messages.success(request, gettext("Đã lưu chỉ tiêu %(code)s (phiên bản %(version)s)") % {
+                "code": saved.code, "version": saved.version})
             return redirect("indicators:indicator", saved.code)
     return render(request, "indicators/edit.html", {
         "form": form, "active": "catalogue",
         "back": reverse("indicators:indicator", args=[code]) if code else reverse("indicators:catalogue"),
-        "title": f"Sửa chỉ tiêu / Edit indicator {code}" if code else "Thêm chỉ tiêu / New indicator"})
+        "title": gettext("Sửa chỉ tiêu %(code)s") % {"code": code} if code else gettext("Thêm chỉ tiêu")})
 
 
 def _checklist(form: Form | None, post: dict | None) -> list[dict]:
@@ -162,11 +163,12 @@ def form_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
         except DomainError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Đã lưu biểu mẫu / Saved: {saved.code} (phiên bản {saved.version})")
+            messages.success(request, gettext("Đã lưu biểu mẫu %(code)s (phiên bản %(version)s)") % {
+                "code": saved.code, "version": saved.version})
             return redirect("indicators:forms")
     return render(request, "indicators/form_edit.html", {
         "form": form, "rows": rows, "active": "forms", "back": reverse("indicators:forms"),
-        "title": f"Sửa biểu mẫu / Edit form {code}" if code else "Thêm biểu mẫu / New form"})
+        "title": gettext("Sửa biểu mẫu %(code)s") % {"code": code} if code else gettext("Thêm biểu mẫu")})
 
 
 @login_required
@@ -197,11 +199,12 @@ def rule_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
         except DomainError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Đã lưu quy tắc / Saved: {saved.code}")
+            messages.success(request, gettext("Đã lưu quy tắc %(code)s") % {"code": saved.code})
             return redirect(f"{reverse('indicators:forms')}#rules")
     return render(request, "indicators/edit.html", {
         "form": form, "active": "forms", "back": f"{reverse('indicators:forms')}#rules",
-        "title": f"Sửa quy tắc kiểm tra / Edit rule {code}" if code else "Thêm quy tắc kiểm tra / New rule"})
+        "title": gettext("Sửa quy tắc kiểm tra %(code)s") % {"code": code} if code else
+        gettext("Thêm quy tắc kiểm tra")})
 
 
 def _grid(form: Form, values: dict, errors: dict[str, list[str]], warnings: dict[str, list[str]]) -> list[dict]:
@@ -244,24 +247,24 @@ def report_entry(request: HttpRequest, form_code: str, unit_id: int, period: str
                 result = services.save_report(request.user, form, unit, period, posted,
                                               version if report else None, submit=action == "submit")
                 for warning in result.warnings:
-                    messages.warning(request, f"{warning.code}: {warning.vi} / {warning.en}")
-                messages.success(request, "Đã gửi báo cáo / Submitted" if action == "submit" else "Đã lưu / Saved")
+                    messages.warning(request, f"{warning.code}: {in_language(warning.vi, warning.en)}")
+                messages.success(request, gettext("Đã gửi báo cáo") if action == "submit" else gettext("Đã lưu"))
             elif action == "upload" and request.FILES.get("file"):
                 upload = request.FILES["file"]
                 rows = read_table(upload.read(), upload.name, services.XLSX_ALIASES)
                 services.import_report(request.user, form, unit, period, rows)
-                messages.success(request, "Đã nhập số liệu từ tệp / Figures imported from the file")
+                messages.success(request, gettext("Đã nhập số liệu từ tệp"))
             elif report is None:
-                general.append("Báo cáo chưa được tạo / The report does not exist yet")
+                general.append(gettext("Báo cáo chưa được tạo"))
             elif action == "approve":
                 services.approve_report(request.user, report.pk, version, request.POST.get("comment", ""))
-                messages.success(request, "Đã phê duyệt / Approved")
+                messages.success(request, gettext("Đã phê duyệt"))
             elif action == "return":
                 services.return_report(request.user, report.pk, request.POST.get("comment", ""), version)
-                messages.success(request, "Đã trả lại / Returned")
+                messages.success(request, gettext("Đã trả lại"))
             elif action == "reopen":
                 services.reopen_report(request.user, report.pk, request.POST.get("comment", ""), version)
-                messages.success(request, "Đã mở lại để điều chỉnh / Reopened")
+                messages.success(request, gettext("Đã mở lại để điều chỉnh"))
             if not general:
                 return redirect(request.path)
         except DomainError as exc:
@@ -274,7 +277,7 @@ def report_entry(request: HttpRequest, form_code: str, unit_id: int, period: str
                 else:
                     general.append(message(error))
             if not exc.errors:
-                general.append(f"{exc.vi} / {exc.en}")
+                general.append(in_language(exc.vi, exc.en))
             if errors and action in ("save", "submit", "upload"):
                 # the inline marks alone are easy to miss on a long form: say at the top that the whole
                 # save was refused, and which cells to fix
@@ -285,7 +288,7 @@ def report_entry(request: HttpRequest, form_code: str, unit_id: int, period: str
                     "Chưa lưu: %(count)d ô không hợp lệ nên không số liệu nào được ghi. Sửa các ô được đánh "
                     "dấu rồi lưu lại: %(cells)s.", len(errors)) % {
                     "count": len(errors),
-                    "cells": "; ".join(f"{names.get(code, code)} ({code}) — {' '.join(m.split(' / ')[0] for m in msgs)}"
+                    "cells": "; ".join(f"{names.get(code, code)} ({code}) — {' '.join(msgs)}"
                                        for code, msgs in errors.items())})
     values = services.values_of(report) if report else {}
     shown_values = {**values, **posted} if posted else values
@@ -384,7 +387,7 @@ def _completeness_by_unit(table: services.Completeness) -> str:
         kinds = dict(UnitKind.choices)
         by_parent = {}
         for row in table.rows:
-            by_parent.setdefault(kinds.get(row.unit.kind, row.unit.kind).split(" / ")[0], []).append(row)
+            by_parent.setdefault(str(kinds.get(row.unit.kind, row.unit.kind)), []).append(row)
     groups = sorted(by_parent.items(), key=lambda item: vi_sort_key(item[0]))[:30]
     if not groups:
         return ""
@@ -513,15 +516,16 @@ def targets(request: HttpRequest) -> HttpResponse:
                 upload = request.FILES["file"]
                 saved = services.import_targets(request.user, read_table(upload.read(), upload.name,
                                                                          services.TARGET_ALIASES))
-                messages.success(request, f"Đã nhập {saved} chỉ tiêu kế hoạch / Imported {saved} targets")
+                messages.success(request, ngettext("Đã nhập %(n)s chỉ tiêu kế hoạch", "Đã nhập %(n)s chỉ tiêu kế hoạch",
+                                                   saved) % {"n": saved})
                 return redirect(here)
             target = services.set_target(request.user, request.POST.get("indicator", ""), unit, year,
                                          request.POST.get("value", ""), period=request.POST.get("period", ""),
                                          note=request.POST.get("note", ""))
-            messages.success(request, "Đã lưu chỉ tiêu kế hoạch / Target saved")
+            messages.success(request, gettext("Đã lưu chỉ tiêu kế hoạch"))
             return redirect(f"{here}&period={target.period}")
         except DomainError as exc:
-            errors = [message(e) for e in exc.errors] or [f"{exc.vi} / {exc.en}"]
+            errors = [message(e) for e in exc.errors] or [in_language(exc.vi, exc.en)]
     if unit is not None:
         require_read_unit(request.user, unit)  # the same scope as the achievement API
     try:

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IocConfig(AppConfig):
     name = "tinhso.ioc"
     label = "ioc"
-    verbose_name = "Trung tâm điều hành / Operations centre"
+    verbose_name = _("Trung tâm điều hành")
     demo_loader = "tinhso.ioc.demo.load"
     demo_order = 90
     nav_entry = {"url_name": "ioc:index", "title": "Bảng điều hành",

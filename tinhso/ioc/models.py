@@ -5,32 +5,34 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
 class Audience(models.TextChoices):
-    LEADER = "leader", "Lãnh đạo / Leader"
-    DX_OFFICE = "dx_office", "Cơ quan chuyên trách CĐS / DX office"
-    FOCAL = "focal", "Đầu mối đơn vị / Focal point"
-    SECTOR = "sector", "Cán bộ chuyên ngành / Sector officer"
+    LEADER = "leader", _("Lãnh đạo")
+    DX_OFFICE = "dx_office", _("Cơ quan chuyên trách CĐS")
+    FOCAL = "focal", _("Đầu mối đơn vị")
+    SECTOR = "sector", _("Cán bộ chuyên ngành")
 
 
 class Dashboard(models.Model):
-    name = models.CharField("Tên / Name", max_length=200)
+    name = models.CharField(_("Tên"), max_length=200)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
                               related_name="ioc_dashboards",
-                              help_text="Trống: bảng dùng chung do cơ quan CĐS quản lý / Empty: shared")
-    default_for = models.CharField("Mặc định cho / Default for", max_length=20, choices=Audience.choices,
+                              help_text=_("Trống: bảng dùng chung do cơ quan CĐS quản lý"))
+    default_for = models.CharField(_("Mặc định cho"), max_length=20, choices=Audience.choices,
                                    blank=True)
-    definition = models.JSONField("Định nghĩa / Definition")
+    definition = models.JSONField(_("Định nghĩa"))
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
-        verbose_name = "Bảng điều hành / Dashboard"
-        verbose_name_plural = "Bảng điều hành / Dashboards"
+        verbose_name = _("Bảng điều hành")
+        verbose_name_plural = pgettext_lazy("plural", "Bảng điều hành")
         ordering = ["name", "id"]
 
     def __str__(self) -> str:
@@ -52,11 +54,11 @@ class KioskLink(models.Model):
     The URL carries a signature of (id, nonce); revoking sets `revoked_at`, so the same URL then fails."""
 
     dashboard = models.ForeignKey(Dashboard, on_delete=models.CASCADE, related_name="kiosk_links")
-    label = models.CharField("Màn hình / Screen", max_length=120)
+    label = models.CharField(_("Màn hình"), max_length=120)
     nonce = models.CharField(max_length=64, default=secrets.token_hex, editable=False)  # token_hex() gives 64
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField("Hết hạn / Expires")
+    expires_at = models.DateTimeField(_("Hết hạn"))
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
@@ -64,8 +66,8 @@ class KioskLink(models.Model):
     history = HistoricalRecords(excluded_fields=["last_seen_at"])
 
     class Meta:
-        verbose_name = "Liên kết màn hình / Kiosk link"
-        verbose_name_plural = "Liên kết màn hình / Kiosk links"
+        verbose_name = _("Liên kết màn hình")
+        verbose_name_plural = pgettext_lazy("plural", "Liên kết màn hình")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

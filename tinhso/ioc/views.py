@@ -42,17 +42,11 @@ def _errors(exc: DomainError) -> list[str]:
     return [f"{e.field}: {e.vi}" for e in exc.errors] or [exc.vi]
 
 
-def _label(choice: str) -> str:
-    """The viewer's half of a bilingual choice label ('Lãnh đạo / Leader')."""
-    parts = choice.split(" / ")
-    return parts[1] if len(parts) > 1 and (get_language() or "vi").startswith("en") else parts[0]
-
-
 def _page(request: HttpRequest, definition: dict, dashboard=None) -> HttpResponse:
     figures = services.figures_for(request.user, definition, dashboard)
     return render(request, "ioc/dashboard.html", {
         "figures": figures, "definition": definition, "dashboard": dashboard, "body": _body(figures),
-        "audience_label": _label(dict(Audience.choices).get(figures.ctx.audience, "")),
+        "audience_label": str(dict(Audience.choices).get(figures.ctx.audience, "")),
         "can_manage": services.can_manage(request.user)})
 
 

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import pgettext_lazy
 
 
 class UnitsConfig(AppConfig):
     name = "tinhso.units"
     label = "units"
-    verbose_name = "Đơn vị / Units"
+    verbose_name = pgettext_lazy("plural", "Đơn vị")
     demo_loader = "tinhso.units.demo.load"
     demo_order = 10
     nav_entry = {"url_name": "units:tree", "title": "Đơn vị",

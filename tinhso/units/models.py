@@ -9,21 +9,21 @@ import datetime as dt
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
 class UnitKind(models.TextChoices):
-    PROVINCE = "province", "UBND tỉnh, thành phố / Provincial People's Committee"
-    DEPARTMENT = "department", "Sở, ban, ngành / Department or agency"
-    PUBLIC_SERVICE = "public_service", "Đơn vị sự nghiệp / Public service unit"
-    DISTRICT = "district", "UBND huyện (trước 01/07/2025) / District People's Committee (historic)"
-    COMMUNE = "commune", "UBND xã, phường, đặc khu / Commune or ward People's Committee"
+    PROVINCE = "province", _("UBND tỉnh, thành phố")
+    DEPARTMENT = "department", _("Sở, ban, ngành")
+    PUBLIC_SERVICE = "public_service", _("Đơn vị sự nghiệp")
+    DISTRICT = "district", _("UBND huyện (trước 01/07/2025)")
+    COMMUNE = "commune", _("UBND xã, phường, đặc khu")
     # Outside the administrative tree: not subordinate to the People's Committee, but based in the province
     # (their parent is the province they serve) and linkable as lead or coordinating units of its plans.
-    CENTRAL_AGENCY = "central_agency", ("Cơ quan trung ương đóng trên địa bàn (công an, thuế, thống kê, BHXH…) / "
-                                        "Central agency based in the province")
-    ENTERPRISE = "enterprise", ("Doanh nghiệp nhà nước, doanh nghiệp viễn thông (VNPT, Viettel, Bưu điện…) / "
-                                "State-owned or telecom enterprise")
+    CENTRAL_AGENCY = "central_agency", _("Cơ quan trung ương đóng trên địa bàn (công an, thuế, thống kê, BHXH…)")
+    ENTERPRISE = "enterprise", _("Doanh nghiệp nhà nước, doanh nghiệp viễn thông (VNPT, Viettel, Bưu điện…)")
 
 
 TERRITORIAL_KINDS = {UnitKind.PROVINCE, UnitKind.DISTRICT, UnitKind.COMMUNE}
@@ -48,25 +48,25 @@ class UnitQuerySet(models.QuerySet):
 
 class Unit(models.Model):
     code = models.CharField(
-        "Mã định danh điện tử / Electronic ID code", max_length=13, null=True, blank=True, db_index=True,
+        _("Mã định danh điện tử"), max_length=13, null=True, blank=True, db_index=True,
         help_text="V1V2V3.Z1Z2.Y1Y2.Xnn theo QCVN 102:2016/BTTTT, ví dụ 000.00.00.H49",
     )
-    name = models.CharField("Tên đầy đủ / Full name", max_length=255)
-    short_name = models.CharField("Tên ngắn / Short name", max_length=120, blank=True)
-    kind = models.CharField("Loại đơn vị / Kind", max_length=20, choices=UnitKind.choices)
+    name = models.CharField(_("Tên đầy đủ"), max_length=255)
+    short_name = models.CharField(_("Tên ngắn"), max_length=120, blank=True)
+    kind = models.CharField(_("Loại đơn vị"), max_length=20, choices=UnitKind.choices)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
-        verbose_name="Đơn vị cấp trên / Parent",
+        verbose_name=_("Đơn vị cấp trên"),
     )
     stats_code = models.CharField(
-        "Mã hành chính thống kê / Statistics code", max_length=10, blank=True, db_index=True,
+        _("Mã hành chính thống kê"), max_length=10, blank=True, db_index=True,
         help_text="Mã đơn vị hành chính của Tổng cục Thống kê (chỉ đơn vị lãnh thổ)",
     )
-    valid_from = models.DateField("Hiệu lực từ / Valid from", null=True, blank=True)
-    valid_to = models.DateField("Hiệu lực đến / Valid to", null=True, blank=True)
-    note = models.TextField("Ghi chú / Note", blank=True)
+    valid_from = models.DateField(_("Hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("Hiệu lực đến"), null=True, blank=True)
+    note = models.TextField(_("Ghi chú"), blank=True)
     aliases = models.TextField(
-        "Tên gọi khác, viết tắt / Other names, abbreviations", blank=True,
+        _("Tên gọi khác, viết tắt"), blank=True,
         help_text="Mỗi dòng một tên như văn bản hay ghi, ví dụ 'Sở TT&TT', 'VNPT Bắc Kạn'. Các viết tắt thông dụng "
                   "(Sở TT&TT, VP UBND tỉnh, UBND huyện …) được nhận tự động.")
 
@@ -75,7 +75,7 @@ class Unit(models.Model):
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     search_text = models.TextField(editable=False, default="")
-    version = models.PositiveIntegerField("Phiên bản / Version", default=1, editable=False)
+    version = models.PositiveIntegerField(_("Phiên bản"), default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -83,8 +83,8 @@ class Unit(models.Model):
     objects = UnitQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "Đơn vị / Unit"
-        verbose_name_plural = "Đơn vị / Units"
+        verbose_name = _("Đơn vị")
+        verbose_name_plural = pgettext_lazy("plural", "Đơn vị")
         ordering = ["path"]
         indexes = [models.Index(fields=["kind", "valid_to"])]
 
@@ -102,25 +102,25 @@ class Unit(models.Model):
 
 
 class EventKind(models.TextChoices):
-    MERGE = "merge", "Hợp nhất, sáp nhập / Merge"
-    SPLIT = "split", "Chia tách / Split"
-    RENAME = "rename", "Đổi tên / Rename"
-    REORGANIZE = "reorganize", "Tổ chức lại / Reorganize"
-    DISSOLVE = "dissolve", "Giải thể / Dissolve"
+    MERGE = "merge", _("Hợp nhất, sáp nhập")
+    SPLIT = "split", _("Chia tách")
+    RENAME = "rename", _("Đổi tên")
+    REORGANIZE = "reorganize", _("Tổ chức lại")
+    DISSOLVE = "dissolve", _("Giải thể")
 
 
 class UnitEvent(models.Model):
     """A legal act that ended some units and started others on one day."""
 
-    kind = models.CharField("Loại sự kiện / Kind", max_length=20, choices=EventKind.choices)
-    date = models.DateField("Ngày hiệu lực / Effective date")
-    legal_basis = models.CharField("Căn cứ pháp lý / Legal basis", max_length=255, blank=True)
-    note = models.TextField("Ghi chú / Note", blank=True)
+    kind = models.CharField(_("Loại sự kiện"), max_length=20, choices=EventKind.choices)
+    date = models.DateField(_("Ngày hiệu lực"))
+    legal_basis = models.CharField(_("Căn cứ pháp lý"), max_length=255, blank=True)
+    note = models.TextField(_("Ghi chú"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "Sự kiện sắp xếp / Reorganisation event"
-        verbose_name_plural = "Sự kiện sắp xếp / Reorganisation events"
+        verbose_name = _("Sự kiện sắp xếp")
+        verbose_name_plural = pgettext_lazy("plural", "Sự kiện sắp xếp")
         ordering = ["-date", "id"]
 
     def __str__(self) -> str:
@@ -138,8 +138,8 @@ class Succession(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "Kế thừa / Succession"
-        verbose_name_plural = "Kế thừa / Successions"
+        verbose_name = _("Kế thừa")
+        verbose_name_plural = pgettext_lazy("plural", "Kế thừa")
         constraints = [
             models.UniqueConstraint(fields=["predecessor", "successor"], name="unique_succession"),
             models.CheckConstraint(condition=~Q(predecessor=models.F("successor")), name="succession_not_self"),
@@ -155,15 +155,15 @@ class Boundary(models.Model):
     `tinhso units import-boundaries FILE`."""
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="boundaries")
-    valid_from = models.DateField("Hiệu lực từ / Valid from", null=True, blank=True)
-    valid_to = models.DateField("Hiệu lực đến / Valid to", null=True, blank=True)
-    geometry = models.JSONField("Hình học GeoJSON / GeoJSON geometry")
-    source = models.CharField("Nguồn / Source", max_length=300, blank=True)
+    valid_from = models.DateField(_("Hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("Hiệu lực đến"), null=True, blank=True)
+    geometry = models.JSONField(_("Hình học GeoJSON"))
+    source = models.CharField(_("Nguồn"), max_length=300, blank=True)
     imported_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "Ranh giới / Boundary"
-        verbose_name_plural = "Ranh giới / Boundaries"
+        verbose_name = _("Ranh giới")
+        verbose_name_plural = pgettext_lazy("plural", "Ranh giới")
         ordering = ["unit", "valid_from"]
 
     def __str__(self) -> str:

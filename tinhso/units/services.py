@@ -23,7 +23,7 @@ from tinhso.core import memo
 from tinhso.core.audit import AuditEntry, history_of
 from tinhso.core.errors import Conflict, DomainError, FieldError, NotFound, ValidationFailed, required
 from tinhso.core.tabular import numbered, parse_date, to_csv, to_xlsx
-from tinhso.core.text import fold, vi_sort_key
+from tinhso.core.text import choice_from_text, fold, vi_sort_key
 from tinhso.units.codes import ElectronicCode, child_agrees_with_parent
 from tinhso.units.models import TERRITORIAL_KINDS, EventKind, Succession, Unit, UnitEvent, UnitKind
 
@@ -676,9 +676,16 @@ def _clash_in(registry: _Registry, unit: Unit, number: int) -> FieldError | None
     return None
 
 
+def _kind(cell) -> str:
+    """A kind typed as its code ("commune") or its label in either language, the old bilingual one included;
+    anything else is kept as typed so `validate` names it."""
+    text = str(cell or "").strip()
+    return choice_from_text(text, UnitKind) or text.lower()
+
+
 def _row_data(row: dict, number: int) -> UnitData:
     return UnitData(
-        name=str(row.get("name") or ""), kind=str(row.get("kind") or "").strip().lower(),
+        name=str(row.get("name") or ""), kind=_kind(row.get("kind")),
         code=str(row.get("code") or "").strip().upper() or None,
         short_name=str(row.get("short_name") or ""), stats_code=str(row.get("stats_code") or ""),
         valid_from=parse_date(row.get("valid_from"), "valid_from", number),

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_http_methods
 
 from tinhso.accounts.services import can_edit_unit, home_province, is_system_admin, require_edit_unit, upload_by_writer
@@ -131,9 +131,9 @@ def unit_create(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Đã tạo đơn vị / Created: {unit.name}")
+            messages.success(request, gettext("Đã tạo đơn vị: %(name)s") % {"name": unit.name})
             return redirect("units:detail", unit_id=unit.pk)
-    return render(request, "units/form.html", {"form": form, "title": "Tạo đơn vị / New unit"})
+    return render(request, "units/form.html", {"form": form, "title": gettext("Tạo đơn vị")})
 
 
 @login_required
@@ -153,9 +153,10 @@ def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
         except DomainError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, "Đã lưu / Saved")
+            messages.success(request, gettext("Đã lưu"))
             return redirect("units:detail", unit_id=unit.pk)
-    return render(request, "units/form.html", {"form": form, "unit": unit, "title": f"Sửa / Edit: {unit.name}"})
+    return render(request, "units/form.html", {"form": form, "unit": unit,
+                                               "title": gettext("Sửa: %(name)s") % {"name": unit.name}})
 
 
 @login_required
@@ -174,8 +175,8 @@ def unit_import(request: HttpRequest) -> HttpResponse:
         else:
             errors = result.errors
             if not errors:
-                messages.success(request, f"Đã nhập: {result.created} đơn vị mới, {result.updated} đơn vị cập nhật / "
-                                          f"Imported: {result.created} created, {result.updated} updated")
+                messages.success(request, gettext("Đã nhập: %(created)s đơn vị mới, %(updated)s đơn vị cập nhật") % {
+                    "created": result.created, "updated": result.updated})
                 return redirect("units:tree")
     return render(request, "units/import.html", {"form": form, "errors": errors,
                                                  "columns": services.COLUMN_TITLES.values()})

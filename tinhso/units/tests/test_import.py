@@ -211,3 +211,24 @@ def test_tinhso_units_import_exits_non_zero_on_a_bad_file(db, root_admin, tmp_pa
     good.write_bytes(csv_bytes([HEADER, *GOOD_ROWS]))
     assert main(["units", "import", str(good)]) == 0
     assert Unit.objects.count() == 3
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_kind_is_read_from_its_code_or_its_label_in_either_language_or_the_old_bilingual_label(db, root_admin, fmt):
+    """Pages now show one language, so a sheet typed from them names kinds in Vietnamese or English; a template
+    exported before that carried 'Sở, ban, ngành / Department or agency'. All of them import."""
+    make = csv_bytes if fmt == "csv" else xlsx
+    rows = [row[:] for row in GOOD_ROWS]
+    rows[0][3] = "UBND tỉnh, thành phố / Provincial People's Committee"
+    rows[1][3] = "Department or agency"
+    rows[2][3] = "ubnd xa, phuong, dac khu"
+    result = run_import(root_admin, make([HEADER, *rows]), f"units.{fmt}")
+    assert (result.created, result.errors) == (3, [])
+    assert [u.kind for u in Unit.objects.order_by("pk")] == ["province", "department", "commune"]
+
+
+def test_an_unknown_kind_label_is_reported_as_typed(db, root_admin):
+    rows = [row[:] for row in GOOD_ROWS[:1]]
+    rows[0][3] = "Tổ dân phố"
+    result = run_import(root_admin, csv_bytes([HEADER, *rows]), "units.csv")
+    assert result.created == 0 and "'tổ dân phố'" in result.errors[0].vi
