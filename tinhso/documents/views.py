@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tinhso.accounts.services import home_province, readable_units_filter
 from tinhso.core.downloads import download
-from tinhso.core.errors import DomainError, FieldError, ValidationFailed
+from tinhso.core.errors import DomainError, FieldError, ValidationFailed, in_language
 from tinhso.core.uploads import upload_guard
 from tinhso.documents import services
 from tinhso.documents.kinds import KINDS
@@ -44,8 +44,8 @@ def _int(value, default: int | None = None) -> int | None:
 
 
 def _error(request: HttpRequest, exc: DomainError) -> None:
-    details = "; ".join(f"{e.field}: {e.vi} / {e.en}" for e in exc.errors)
-    messages.error(request, f"{exc.vi} / {exc.en}" + (f" — {details}" if details else ""))
+    details = "; ".join(f"{e.field}: {in_language(e.vi, e.en)}" for e in exc.errors)
+    messages.error(request, in_language(exc.vi, exc.en) + (f" — {details}" if details else ""))
 
 
 @login_required

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from tinhso.accounts.services import editable_units_filter
 from tinhso.core.audit import history_of
-from tinhso.core.errors import DomainError
-from tinhso.core.forms import apply_errors
+from tinhso.core.errors import DomainError, in_language
+from tinhso.core.forms import apply_errors, message
 from tinhso.identity import services
 from tinhso.identity.forms import ClientForm, lines
 from tinhso.identity.models import SCOPES
@@ -111,7 +111,7 @@ def client_enabled(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.set_enabled(request.user, pk, enable, _version(request), request.POST.get("reason", ""))
     except DomainError as exc:
-        messages.error(request, f"{exc.vi} / {exc.en}" if not exc.errors else str(exc.errors[0]))
+        messages.error(request, in_language(exc.vi, exc.en) if not exc.errors else message(exc.errors[0]))
     else:
         messages.success(request, _("Đã bật lại ứng dụng.") if enable else
                          _("Đã tắt ứng dụng: mọi phiên đăng nhập của nó đã bị thu hồi."))

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
@@ -123,7 +123,7 @@ def edit(request: HttpRequest, dashboard_id: int | None = None) -> HttpResponse:
             saved = services.save_dashboard(
                 request.user, data, dashboard_id, int(request.POST.get("version") or 0) or None,
                 shared=bool(request.POST.get("shared")), default_for=request.POST.get("default_for", ""))
-            messages.success(request, f"Đã lưu bảng điều hành {saved.name}")
+            messages.success(request, gettext("Đã lưu bảng điều hành %(name)s") % {"name": saved.name})
             return redirect("ioc:dashboard", saved.pk)
         except ValueError as exc:
             errors = [f"JSON: {exc}"]
@@ -157,7 +157,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
         for line in _errors(exc):
             messages.error(request, line)
         return redirect("ioc:index")
-    messages.success(request, f"Đã nhập bảng điều hành {board.name}")
+    messages.success(request, gettext("Đã nhập bảng điều hành %(name)s") % {"name": board.name})
     return redirect("ioc:dashboard", board.pk)
 
 
@@ -182,7 +182,7 @@ def kiosk_issue(request: HttpRequest) -> HttpResponse:
             messages.error(request, line)
         return redirect("ioc:index")
     url = request.build_absolute_uri(reverse("ioc:wall", args=[token]))
-    messages.success(request, f"Liên kết màn hình {link.label}: {url}")
+    messages.success(request, gettext("Liên kết màn hình %(label)s: %(url)s") % {"label": link.label, "url": url})
     return redirect("ioc:index")
 
 
@@ -190,7 +190,7 @@ def kiosk_issue(request: HttpRequest) -> HttpResponse:
 @require_POST
 def kiosk_revoke(request: HttpRequest, link_id: int) -> HttpResponse:
     link = services.revoke_kiosk_link(request.user, link_id)
-    messages.success(request, f"Đã thu hồi liên kết màn hình {link.label}")
+    messages.success(request, gettext("Đã thu hồi liên kết màn hình %(label)s") % {"label": link.label})
     return redirect("ioc:index")
 
 
