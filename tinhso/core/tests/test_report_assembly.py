@@ -88,4 +88,5 @@ def test_the_installed_apps_provide_their_parts(db):
     found = reporting.providers()
     assert list(found)[:3] == ["programme", "indicators", "dti"]
     assert {"transport", "security", "sharing"} <= set(found)
-    assert reporting.document_kinds() == {"plan": "programme", "dti_results": "dti"}
+    assert reporting.document_kinds() == {"plan": "programme", "dti_results": "dti",
+                                          "security_proposal": "security", "security_decision": "security"}
