@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DtiConfig(AppConfig):
     name = "tinhso.dti"
     label = "dti"
-    verbose_name = "Đánh giá DTI / DTI assessment"
+    verbose_name = _("Đánh giá DTI")
     demo_loader = "tinhso.dti.demo.load"
     demo_order = 50
     nav_entry = {"url_name": "dti:home", "title": "Chỉ số DTI",

@@ -3,7 +3,10 @@ against last year, as horizontal bars in percent of each indicator's maximum."""
 
 from html import escape
 
+from django.utils.translation import gettext as _
+
 from tinhso.core.formatting import vn_number
+from tinhso.core.labels import one_language
 
 ROW = 34
 LABEL_WIDTH = 250
@@ -12,7 +15,7 @@ WIDTH = LABEL_WIDTH + BAR_WIDTH + 70
 
 
 def _short(text: str, limit: int = 38) -> str:
-    text = text.split(" / ")[0]
+    text = one_language(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -22,7 +25,7 @@ def main_indicator_bars(rows: list[tuple[str, float, float | None, float]], this
     rows = [r for r in rows if r[3] > 0]
     height = 40 + ROW * len(rows)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="dti-chart" viewBox="0 0 {WIDTH} {height}" '
-             f'width="100%" role="img" aria-label="Điểm theo chỉ số chính / Points per main indicator">',
+             f'width="100%" role="img" aria-label="{escape(_("Điểm theo chỉ số chính"))}">',
              '<style>text{font:12px sans-serif;fill:#1f2937}.pct{font-size:11px}.axis{stroke:#e5e7eb}</style>']
     for tick in (0, 25, 50, 75, 100):
         x = LABEL_WIDTH + BAR_WIDTH * tick / 100

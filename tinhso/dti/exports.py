@@ -10,6 +10,7 @@ from openpyxl.utils import get_column_letter
 from tinhso.accounts.services import can_read_unit
 from tinhso.core.errors import FieldError, Forbidden, ValidationFailed
 from tinhso.core.formatting import MINUS, vn_date, vn_number, vn_signed
+from tinhso.core.labels import vietnamese
 from tinhso.core.tabular import append_row
 from tinhso.dti.models import Result, Round
 from tinhso.dti.services import get_round, points_change, score_decimals
@@ -47,7 +48,7 @@ def _rows(round_: Round) -> list[Result]:
 def _kind_label(results: list[Result], code: str) -> str:
     for result in results:
         if result.peer_group == code:
-            return result.unit.get_kind_display().split(" / ")[0]
+            return vietnamese(result.unit.get_kind_display())
     return code
 
 
@@ -143,7 +144,7 @@ def export_pdf(round_id: int) -> tuple[bytes, str, str]:
     pdf.ln(2)
     decimals = score_decimals(results)
     widths = [14, 92, 24, 20, 24] + [max(18, 100 // max(1, len(pillars)))] * len(pillars)
-    headers = ["Hạng", "Đơn vị", "Điểm", "Chỉ số", "Thay đổi điểm"] + [p.name.split(" / ")[0] for p in pillars]
+    headers = ["Hạng", "Đơn vị", "Điểm", "Chỉ số", "Thay đổi điểm"] + [vietnamese(p.name) for p in pillars]
     groups: dict[str, list[Result]] = {}
     for r in results:
         groups.setdefault(r.peer_group, []).append(r)

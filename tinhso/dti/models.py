@@ -8,40 +8,42 @@ rounds point to exactly one edition, so every result says which methodology prod
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
 class FrameworkStatus(models.TextChoices):
-    DRAFT = "draft", "Dự thảo / Draft"
-    ACTIVE = "active", "Đang áp dụng / In force"
-    RETIRED = "retired", "Hết hiệu lực / Retired"
+    DRAFT = "draft", _("Dự thảo")
+    ACTIVE = "active", _("Đang áp dụng")
+    RETIRED = "retired", _("Hết hiệu lực")
 
 
 class Framework(models.Model):
-    code = models.CharField("Mã bộ chỉ số / Framework code", max_length=40)
-    edition = models.PositiveIntegerField("Phiên bản phương pháp / Methodology edition")
-    name = models.CharField("Tên / Name", max_length=255)
-    legal_basis = models.CharField("Căn cứ / Legal basis", max_length=255, blank=True)
+    code = models.CharField(_("Mã bộ chỉ số"), max_length=40)
+    edition = models.PositiveIntegerField(_("Phiên bản phương pháp"))
+    name = models.CharField(_("Tên"), max_length=255)
+    legal_basis = models.CharField(_("Căn cứ"), max_length=255, blank=True)
     applies_to = models.CharField(
-        "Áp dụng cho / Applies to", max_length=120, blank=True,
+        _("Áp dụng cho"), max_length=120, blank=True,
         help_text="Loại đơn vị, phân cách bởi dấu phẩy (province, department, commune)")
-    max_points = models.DecimalField("Tổng điểm tối đa / Maximum points", max_digits=8, decimal_places=2)
-    groups = models.JSONField("Nhóm chỉ số / Groups", default=list, blank=True)
-    status = models.CharField("Trạng thái / Status", max_length=10, choices=FrameworkStatus.choices,
+    max_points = models.DecimalField(_("Tổng điểm tối đa"), max_digits=8, decimal_places=2)
+    groups = models.JSONField(_("Nhóm chỉ số"), default=list, blank=True)
+    status = models.CharField(_("Trạng thái"), max_length=10, choices=FrameworkStatus.choices,
                               default=FrameworkStatus.ACTIVE)
-    source_note = models.TextField("Ghi chú nguồn / Source note", blank=True)
+    source_note = models.TextField(_("Ghi chú nguồn"), blank=True)
     # how the publisher combines the figures (index, pillar values), as documented text with its verification
-    formula = models.JSONField("Cách tính / Formula", default=dict, blank=True)
+    formula = models.JSONField(_("Cách tính"), default=dict, blank=True)
     # the number of components the methodology declares, where they are not all known yet (405: 47)
-    components_total = models.PositiveIntegerField("Số chỉ số thành phần công bố / Declared components",
+    components_total = models.PositiveIntegerField(_("Số chỉ số thành phần công bố"),
                                                    null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "Bộ chỉ số / Framework"
-        verbose_name_plural = "Bộ chỉ số / Frameworks"
+        verbose_name = _("Bộ chỉ số")
+        verbose_name_plural = pgettext_lazy("plural", "Bộ chỉ số")
         ordering = ["code", "-edition"]
         constraints = [models.UniqueConstraint(fields=["code", "edition"], name="dti_framework_code_edition")]
 
@@ -97,10 +99,10 @@ class MainIndicator(models.Model):
 
 
 class ValueSource(models.TextChoices):
-    INDICATOR = "indicator", "Chỉ tiêu hệ thống báo cáo / Reporting-system indicator"
-    YES_NO = "yes_no", "Có/không kèm minh chứng / Yes-no with evidence"
-    SURVEY = "survey", "Số liệu khảo sát / Survey figure"
-    MANUAL = "manual", "Chấm điểm kèm giải trình / Manual score with justification"
+    INDICATOR = "indicator", _("Chỉ tiêu hệ thống báo cáo")
+    YES_NO = "yes_no", _("Có/không kèm minh chứng")
+    SURVEY = "survey", _("Số liệu khảo sát")
+    MANUAL = "manual", _("Chấm điểm kèm giải trình")
 
 
 class Component(models.Model):
@@ -128,38 +130,38 @@ class Component(models.Model):
 
 
 class RoundStatus(models.TextChoices):
-    DRAFT = "draft", "Chuẩn bị / Draft"
-    COLLECTING = "collecting", "Đang thu thập, tự đánh giá / Collecting"
-    REVIEW = "review", "Sở KH&CN thẩm định / Under review"
-    PUBLISHED = "published", "Đã công bố / Published"
+    DRAFT = "draft", _("Chuẩn bị")
+    COLLECTING = "collecting", _("Đang thu thập, tự đánh giá")
+    REVIEW = "review", _("Sở KH&CN thẩm định")
+    PUBLISHED = "published", _("Đã công bố")
 
 
 class Round(models.Model):
-    name = models.CharField("Tên đợt / Name", max_length=255)
-    year = models.PositiveSmallIntegerField("Năm đánh giá / Year")
+    name = models.CharField(_("Tên đợt"), max_length=255)
+    year = models.PositiveSmallIntegerField(_("Năm đánh giá"))
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="rounds",
-                                  verbose_name="Bộ chỉ số / Framework")
+                                  verbose_name=_("Bộ chỉ số"))
     # empty: organised system-wide (a national round of provinces run by the system administrators)
     scope = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="dti_rounds", null=True, blank=True,
-                              verbose_name="Đơn vị tổ chức đánh giá / Organising unit")
+                              verbose_name=_("Đơn vị tổ chức đánh giá"))
     # a national round: its participants are provinces, not units under the organiser
-    national = models.BooleanField("Xếp hạng toàn quốc / National ranking", default=False)
+    national = models.BooleanField(_("Xếp hạng toàn quốc"), default=False)
     # a derived round: today's units, valued from their predecessors' published results of `derived_from`
     derived_from = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="derived",
-                                     verbose_name="Quy đổi từ đợt / Derived from")
+                                     verbose_name=_("Quy đổi từ đợt"))
     units = models.ManyToManyField("units.Unit", through="RoundUnit", related_name="+")
-    status = models.CharField("Trạng thái / Status", max_length=12, choices=RoundStatus.choices,
+    status = models.CharField(_("Trạng thái"), max_length=12, choices=RoundStatus.choices,
                               default=RoundStatus.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
     computed_at = models.DateTimeField(null=True, blank=True)
-    note = models.TextField("Ghi chú / Note", blank=True)
+    note = models.TextField(_("Ghi chú"), blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "Đợt đánh giá / Assessment round"
-        verbose_name_plural = "Đợt đánh giá / Assessment rounds"
+        verbose_name = _("Đợt đánh giá")
+        verbose_name_plural = pgettext_lazy("plural", "Đợt đánh giá")
         ordering = ["-year", "name"]
 
     def __str__(self) -> str:
@@ -182,9 +184,9 @@ class RoundUnit(models.Model):
 
 
 class Origin(models.TextChoices):
-    AUTO = "auto", "Tự động từ hệ thống báo cáo / From the reporting system"
-    SELF = "self", "Đơn vị tự đánh giá / Self-assessment"
-    OFFICE = "office", "Sở KH&CN điều chỉnh / Adjusted by the DX office"
+    AUTO = "auto", _("Tự động từ hệ thống báo cáo")
+    SELF = "self", _("Đơn vị tự đánh giá")
+    OFFICE = "office", _("Sở KH&CN điều chỉnh")
 
 
 class Value(models.Model):
@@ -197,8 +199,8 @@ class Value(models.Model):
     origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.SELF)
     auto_value = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
     self_value = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
-    note = models.TextField("Giải trình, minh chứng / Justification", blank=True)
-    adjust_reason = models.TextField("Lý do điều chỉnh / Reason for adjustment", blank=True)
+    note = models.TextField(_("Giải trình, minh chứng"), blank=True)
+    adjust_reason = models.TextField(_("Lý do điều chỉnh"), blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -269,9 +271,9 @@ class Result(models.Model):
 
 
 class MainOrigin(models.TextChoices):
-    IMPORTED = "imported", "Nhập từ kết quả Bộ công bố / Imported from the Ministry's published results"
-    ENTERED = "entered", "Nhập trực tiếp giá trị chỉ số chính / Main-indicator value entered directly"
-    DERIVED = "derived", "Quy đổi từ đơn vị tiền thân / Derived from predecessors"
+    IMPORTED = "imported", _("Nhập từ kết quả Bộ công bố")
+    ENTERED = "entered", _("Nhập trực tiếp giá trị chỉ số chính")
+    DERIVED = "derived", _("Quy đổi từ đơn vị tiền thân")
 
 
 class MainValue(models.Model):
@@ -302,14 +304,14 @@ class MergeWeight(models.Model):
 
     successor = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="dti_weights_in")
     predecessor = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="dti_weights_out")
-    weight = models.DecimalField("Trọng số / Weight", max_digits=16, decimal_places=4)
-    note = models.CharField("Căn cứ / Basis", max_length=255, blank=True)
+    weight = models.DecimalField(_("Trọng số"), max_digits=16, decimal_places=4)
+    note = models.CharField(_("Căn cứ"), max_length=255, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "Trọng số quy đổi / Merge weight"
-        verbose_name_plural = "Trọng số quy đổi / Merge weights"
+        verbose_name = _("Trọng số quy đổi")
+        verbose_name_plural = pgettext_lazy("plural", "Trọng số quy đổi")
         constraints = [models.UniqueConstraint(fields=["successor", "predecessor"], name="dti_merge_weight_unique")]
 
     def __str__(self) -> str:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from tinhso.accounts.models import Role, User
 from tinhso.accounts.services import can_edit_unit, is_system_admin
 from tinhso.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from tinhso.core.labels import halves
 from tinhso.core.tabular import numbered, read_table
 from tinhso.core.text import fold
 from tinhso.dti.frameworks import pillar_maxima
@@ -119,8 +120,9 @@ def _aliases(mains: list[MainIndicator]) -> dict[str, str]:
     aliases = dict(UNIT_HEADERS)
     for main in mains:
         key = f"main:{main.code}"
-        vi = main.name.split(" / ")[0]
-        for text in (main.code, main.name, vi, f"{main.code}. {vi}", f"{main.code}. {main.name}", f"{main.code} {vi}"):
+        vi, en = halves(main.name)  # a head may name the indicator in Vietnamese, English or both
+        names = (main.name, vi, en) if en else (main.name, vi)
+        for text in (main.code, *(f"{main.code}{sep}{name}" for name in names for sep in (". ", " ", "")), *names):
             aliases[fold(text)] = key
             aliases[fold(text).replace(" ", "_")] = key
     return aliases

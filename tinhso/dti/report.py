@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from tinhso.core.errors import DomainError, NotFound
 from tinhso.core.formatting import vn_date, vn_number, vn_signed
+from tinhso.core.labels import vietnamese
 from tinhso.core.reporting import (
     INTEGER,
     TEXT,
@@ -32,7 +33,7 @@ TOP_NAMED = 3       # leading units named in the results document
 
 
 def _vi(text: str) -> str:
-    return str(text).split(" / ")[0]
+    return vietnamese(text)
 
 
 def _published_by(request: ReportRequest) -> list[Round]:

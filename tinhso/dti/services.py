@@ -247,12 +247,13 @@ def open_round(user: User, round_id: int, expected_version: int | None = None) -
     round_ = get_round(round_id)
     require_manage_round(user, round_)
     _check_version(round_, expected_version)
-    round_.warnings = []
+    round_.warnings, round_.warning_errors = [], []
     try:
         mapped, figures = _reporting_figures(round_)
     except ValidationFailed as exc:
         mapped, figures = {}, {}
-        round_.warnings = [f"{e.vi} / {e.en}" for e in exc.errors]
+        round_.warnings = [f"{e.vi} / {e.en}" for e in exc.errors]  # the API's text: both languages
+        round_.warning_errors = exc.errors  # pages show the reader's language
     with transaction.atomic():
         _transition(user, round_, expected_version, {RoundStatus.DRAFT}, RoundStatus.COLLECTING,
                     "Mở thu thập số liệu / Collection opened")

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tinhso.accounts.services import is_system_admin
 from tinhso.core import jobs
 from tinhso.core.downloads import attach, stored_file
-from tinhso.core.errors import DomainError, FieldError, ValidationFailed
+from tinhso.core.errors import DomainError, FieldError, ValidationFailed, in_language
 from tinhso.core.formatting import vn_number, vn_signed
 from tinhso.core.uploads import upload_guard
 from tinhso.dti import exports, frameworks, national, services
@@ -31,8 +31,8 @@ def _int(value, default: int | None = None) -> int | None:
 
 
 def _error_message(request: HttpRequest, exc: DomainError) -> None:
-    details = "; ".join(f"{e.field}: {e.vi} / {e.en}" for e in exc.errors)
-    messages.error(request, f"{exc.vi} / {exc.en}" + (f" — {details}" if details else ""))
+    details = "; ".join(f"{e.field}: {in_language(e.vi, e.en)}" for e in exc.errors)
+    messages.error(request, in_language(exc.vi, exc.en) + (f" — {details}" if details else ""))
 
 
 @login_required
@@ -82,7 +82,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         _error_message(request, exc)
         return redirect("dti:home")
-    messages.success(request, f"Đã tạo đợt / Round created: {round_.name} ({len(units)} đơn vị / units)")
+    messages.success(request, _("Đã tạo đợt %(name)s (%(count)s đơn vị)") % {"name": round_.name, "count": len(units)})
     return redirect("dti:round", round_id=round_.pk)
 
 
@@ -142,17 +142,17 @@ def round_action(request: HttpRequest, round_id: int, action: str) -> HttpRespon
     except DomainError as exc:
         _error_message(request, exc)
     else:
-        messages.success(request, "Đã thực hiện / Done")
-        for warning in getattr(outcome, "warnings", []):
-            messages.warning(request, warning)
+        messages.success(request, _("Đã thực hiện"))
+        for warning in getattr(outcome, "warning_errors", []):
+            messages.warning(request, in_language(warning.vi, warning.en))
     return redirect("dti:round", round_id=round_id)
 
 
 # action → (job label, outcome message with the count the service returns)
 BACKGROUND = {
-    "collect": ("Cập nhật số liệu từ hệ thống báo cáo / Refresh automatic values",
-                "Đã cập nhật {} giá trị từ hệ thống báo cáo / {} values refreshed"),
-    "compute": ("Tính thử kết quả / Preview results", "Đã tính kết quả của {} đơn vị / results of {} units"),
+    "collect": (_("Cập nhật số liệu từ hệ thống báo cáo"),
+                _("Đã cập nhật %(count)s giá trị từ hệ thống báo cáo")),
+    "compute": (_("Tính thử kết quả"), _("Đã tính kết quả của %(count)s đơn vị")),
 }
 
 
@@ -160,13 +160,14 @@ def _start_job(request: HttpRequest, round_id: int, action: str) -> HttpResponse
     round_ = services.get_round(round_id)
     services.require_manage_round(request.user, round_)
     user = request.user
-    label, outcome = BACKGROUND[action]
+    # the job's texts are fixed now, in the language of the person who starts it (the job runs in another thread)
+    label, outcome = (str(text) for text in BACKGROUND[action])
     run = services.collect_automatic if action == "collect" else services.recompute
 
     def work(progress) -> str:
         progress(0.05, round_.name)
         count = vn_number(run(user, round_id))
-        return outcome.format(count, count)
+        return outcome % {"count": count}
 
     job = jobs.start(user, f"dti.{action}", f"{label} — {round_.name}", work, key=str(round_id),
                      next_url=reverse("dti:round", args=[round_id]))
@@ -220,9 +221,9 @@ def scorecard(request: HttpRequest, round_id: int, unit_id: int) -> HttpResponse
     card = services.scorecard(request.user, round_id, unit_id)
     previous_label = str(card.round.year - 1)
     if card.result and card.result.previous_basis == "merged":
-        previous_label += " (TB đơn vị tiền thân / predecessors' average)"
+        previous_label += f" ({_('TB đơn vị tiền thân')})"
     elif card.result and card.result.previous_basis == "absorbed":
-        previous_label += " (TB gồm đơn vị sáp nhập vào / with the units absorbed)"
+        previous_label += f" ({_('TB gồm đơn vị sáp nhập vào')})"
     chart = ""
     if card.result:  # drafts of a unit show values, not scores
         rows = [(line.main.name, line.points or 0.0, line.previous, float(line.main.max_points)) for line in card.mains]
@@ -263,7 +264,7 @@ def value_save(request: HttpRequest, round_id: int, unit_id: int, code: str) -> 
     except DomainError as exc:
         _error_message(request, exc)
     else:
-        messages.success(request, f"Đã lưu chỉ số {code} / Saved")
+        messages.success(request, _("Đã lưu chỉ số %(code)s") % {"code": code})
     return redirect(reverse("dti:scorecard", args=[round_id, unit_id]) + f"#c-{code}")
 
 
@@ -305,7 +306,7 @@ def framework_import(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             errors = exc.errors or [FieldError("file", exc.vi, exc.en)]
         else:
-            messages.success(request, f"Đã nạp bộ chỉ số / Framework loaded: {framework}")
+            messages.success(request, _("Đã nạp bộ chỉ số: %(framework)s") % {"framework": framework})
             return redirect("dti:framework", framework_id=framework.pk)
     return render(request, "dti/framework_import.html", {"errors": errors})
 

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from tinhso.core.formatting import vn_date, vn_number, vn_percent
 from tinhso.programme.models import DerivedState
@@ -55,21 +57,22 @@ def budget_bars(rows: Sequence[dict], width: int = 520) -> SafeString:
     largest = max((float(r["planned"]) for r in rows), default=0) or 1
     span = width - label_width - 110
     parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" '
-             'aria-label="Kinh phí kế hoạch và giải ngân / Planned and disbursed budget">',
+             f'aria-label="{escape(_("Kinh phí kế hoạch và giải ngân"))}">',
              f'<rect x="{label_width}" y="4" width="12" height="10" fill="#cbd5e1"/>'
-             f'<text x="{label_width + 16}" y="13" font-size="11">Kế hoạch / planned</text>'
+             f'<text x="{label_width + 16}" y="13" font-size="11">{escape(pgettext("budget", "Kế hoạch"))}</text>'
              f'<rect x="{label_width + 130}" y="4" width="12" height="10" fill="#15803d"/>'
-             f'<text x="{label_width + 146}" y="13" font-size="11">Đã giải ngân / disbursed</text>']
+             f'<text x="{label_width + 146}" y="13" font-size="11">{escape(_("Đã giải ngân"))}</text>']
+    million = escape(_("triệu đồng"))
     for index, row in enumerate(rows):
         y = index * row_height + 24
         planned, disbursed = float(row["planned"]), float(row["disbursed"])
-        label = row["label"].split(" / ")[0]
+        label = str(row["label"])
         parts.append(f'<text x="{label_width - 6}" y="{y + 17}" text-anchor="end" font-size="12">'
                      f'{escape(_short(label, 32))}<title>{escape(row["label"])}</title></text>')
         parts.append(f'<rect x="{label_width}" y="{y + 2}" width="{planned / largest * span:.1f}" height="14" '
-                     f'fill="#cbd5e1"><title>{escape(vn_number(Decimal(planned), 1))} triệu đồng</title></rect>')
+                     f'fill="#cbd5e1"><title>{escape(vn_number(Decimal(planned), 1))} {million}</title></rect>')
         parts.append(f'<rect x="{label_width}" y="{y + 18}" width="{disbursed / largest * span:.1f}" height="14" '
-                     f'fill="#15803d"><title>{escape(vn_number(Decimal(disbursed), 1))} triệu đồng</title></rect>')
+                     f'fill="#15803d"><title>{escape(vn_number(Decimal(disbursed), 1))} {million}</title></rect>')
         rate = vn_percent(disbursed * 100 / planned) if planned else "—"
         parts.append(f'<text x="{label_width + planned / largest * span + 5:.1f}" y="{y + 14}" font-size="11">'
                      f'{escape(vn_number(Decimal(planned), 0))}</text>')
@@ -97,7 +100,7 @@ def gantt(tasks: Sequence, start: dt.date, end: dt.date, day: dt.date, url: Call
         return label_width + offset / span_days * chart_width
 
     parts = [f'<svg class="gantt" role="img" viewBox="0 0 {width} {height}" width="100%" '
-             'aria-label="Tiến độ theo thời gian / Timeline">']
+             f'aria-label="{escape(_("Tiến độ theo thời gian"))}">']
     month = dt.date(start.year, start.month, 1)
     first = True
     while month <= end:
@@ -120,7 +123,7 @@ def gantt(tasks: Sequence, start: dt.date, end: dt.date, day: dt.date, url: Call
         x1, x2 = x_of(first), x_of(last)
         bar = max(x2 - x1, 3)
         label = f"{task.code}. {task.title}"
-        begins = vn_date(task.start_date) if task.start_date else "chưa có ngày bắt đầu / no start date"
+        begins = vn_date(task.start_date) if task.start_date else _("chưa có ngày bắt đầu")
         deadline = getattr(task, "deadline_label", "") or vn_date(task.due_date) or "?"
         tip = (f"{label} — {task.lead_unit.name}; {begins} → {deadline}; "
                f"{task.progress}%; {DerivedState(state).label if state in DerivedState.values else state}")
@@ -132,7 +135,7 @@ def gantt(tasks: Sequence, start: dt.date, end: dt.date, day: dt.date, url: Call
                      f'fill-opacity="0.28" stroke="{colour}"{dashed}><title>{escape(tip)}</title></rect>')
         parts.append(f'<rect x="{x1:.1f}" y="{y + 4}" width="{bar * task.progress / 100:.1f}" height="14" rx="3" '
                      f'fill="{colour}"><title>{escape(tip)}</title></rect>')
-        note = "" if task.start_date else " · chưa có ngày bắt đầu"
+        note = "" if task.start_date else f" · {_('chưa có ngày bắt đầu')}"
         if x1 + bar + 150 > width:  # no room after the bar: write inside its end
             parts.append(f'<text x="{x1 + bar - 4:.1f}" y="{y + 15}" font-size="10" fill="#374151" text-anchor="end">'
                          f'{task.progress}%{note}</text>')

@@ -2,6 +2,7 @@ import datetime as dt
 
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from tinhso.core.errors import ValidationFailed
 from tinhso.core.forms import FigureField
@@ -36,14 +37,14 @@ class MultipleFileField(forms.FileField):
 
 
 class ProgressForm(forms.Form):
-    reported_on = _date_field("Ngày báo cáo / Report date", required=True)
-    progress = forms.IntegerField(label="Tiến độ (%) / Progress (%)", min_value=0, max_value=100)
-    status = forms.ChoiceField(label="Trạng thái / Status", choices=[
+    reported_on = _date_field(_("Ngày báo cáo"), required=True)
+    progress = forms.IntegerField(label=_("Tiến độ (%)"), min_value=0, max_value=100)
+    status = forms.ChoiceField(label=_("Trạng thái"), choices=[
         (s.value, s.label) for s in (Status.IN_PROGRESS, Status.DONE, Status.NOT_STARTED, Status.CANCELLED)])
-    text = forms.CharField(label="Nội dung đã thực hiện / What was done", max_length=20000,
+    text = forms.CharField(label=_("Nội dung đã thực hiện"), max_length=20000,
                            widget=forms.Textarea(attrs={"rows": 4}))
-    files = MultipleFileField(label="Tệp minh chứng / Evidence files", required=False,
-                              help_text="PDF, Word, Excel, ảnh, ZIP; tối đa 20 MB mỗi tệp / max 20 MB each")
+    files = MultipleFileField(label=_("Tệp minh chứng"), required=False,
+                              help_text=_("PDF, Word, Excel, ảnh, ZIP; tối đa 20 MB mỗi tệp"))
 
 
 def plan_units(plan: Plan) -> "forms.models.QuerySet[Unit]":
@@ -56,30 +57,30 @@ def plan_units(plan: Plan) -> "forms.models.QuerySet[Unit]":
 
 
 class TaskForm(forms.Form):
-    code = forms.CharField(label="Mã / Code", max_length=40)
-    title = forms.CharField(label="Tên nhiệm vụ, dự án / Title", max_length=500)
-    description = forms.CharField(label="Mô tả / Description", required=False,
+    code = forms.CharField(label=_("Mã"), max_length=40)
+    title = forms.CharField(label=_("Tên nhiệm vụ, dự án"), max_length=500)
+    description = forms.CharField(label=_("Mô tả"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))
-    pillar = forms.ChoiceField(label="Trụ cột, lĩnh vực / Pillar or area", choices=Pillar.choices)
-    kind = forms.ChoiceField(label="Loại / Type", choices=TaskKind.choices)
-    origin = forms.ChoiceField(label="Nguồn gốc / Origin", choices=Origin.choices)
-    carried_from = forms.ModelChoiceField(label="Chuyển tiếp từ nhiệm vụ / Carried over from", required=False,
+    pillar = forms.ChoiceField(label=_("Trụ cột, lĩnh vực"), choices=Pillar.choices)
+    kind = forms.ChoiceField(label=_("Loại"), choices=TaskKind.choices)
+    origin = forms.ChoiceField(label=_("Nguồn gốc"), choices=Origin.choices)
+    carried_from = forms.ModelChoiceField(label=_("Chuyển tiếp từ nhiệm vụ"), required=False,
                                           queryset=None)
-    lead_unit = forms.ModelChoiceField(label="Đơn vị chủ trì / Lead unit", queryset=None)
-    coordinating_units = forms.ModelMultipleChoiceField(label="Đơn vị phối hợp / Coordinating units", queryset=None,
+    lead_unit = forms.ModelChoiceField(label=_("Đơn vị chủ trì"), queryset=None)
+    coordinating_units = forms.ModelMultipleChoiceField(label=_("Đơn vị phối hợp"), queryset=None,
                                                         required=False, widget=forms.SelectMultiple(attrs={"size": 6}))
-    parent = forms.ModelChoiceField(label="Nhiệm vụ cha / Parent task", required=False, queryset=None)
-    start_date = _date_field("Bắt đầu / Start")
-    due_date = _date_field("Hạn hoàn thành / Deadline")
-    due_text = forms.CharField(label="Hạn theo văn bản / Deadline as written", max_length=60, required=False,
-                               help_text="Quý IV/2023; Tháng 6/2023; 6 tháng đầu năm 2023; Năm 2023; 2023–2025; "
-                                         "Thường xuyên. Nếu có, thay cho ngày ở trên / if given, replaces the date")
-    output = forms.CharField(label="Sản phẩm đầu ra / Expected result or product", required=False,
+    parent = forms.ModelChoiceField(label=_("Nhiệm vụ cha"), required=False, queryset=None)
+    start_date = _date_field(_("Bắt đầu"))
+    due_date = _date_field(_("Hạn hoàn thành"))
+    due_text = forms.CharField(label=_("Hạn theo văn bản"), max_length=60, required=False,
+                               help_text=_("Quý IV/2023; Tháng 6/2023; 6 tháng đầu năm 2023; Năm 2023; 2023–2025; "
+                                           "Thường xuyên. Nếu có, thay cho ngày ở trên"))
+    output = forms.CharField(label=_("Sản phẩm đầu ra"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
-    status = forms.ChoiceField(label="Trạng thái / Status", choices=[
+    status = forms.ChoiceField(label=_("Trạng thái"), choices=[
         c for c in Status.choices if c[0] != Status.CARRIED_OVER])
-    progress = forms.IntegerField(label="Tiến độ (%) / Progress (%)", min_value=0, max_value=100, initial=0)
-    note = forms.CharField(label="Ghi chú / Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    progress = forms.IntegerField(label=_("Tiến độ (%)"), min_value=0, max_value=100, initial=0)
+    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, plan: Plan, task=None, manager: bool = True, **kwargs):
@@ -126,13 +127,13 @@ class TaskForm(forms.Form):
 
 
 class BudgetForm(forms.Form):
-    source = forms.ChoiceField(label="Nguồn vốn / Source", choices=[("", "—")] + FundingSource.choices,
+    source = forms.ChoiceField(label=_("Nguồn vốn"), choices=[("", "—")] + FundingSource.choices,
                                required=False)
-    planned = FigureField(label="Kế hoạch / Planned", min_value=0, max_digits=14, decimal_places=3,
+    planned = FigureField(label=_("Kế hoạch"), min_value=0, max_digits=14, decimal_places=3,
                                  required=False)
-    allocated = FigureField(label="Được giao / Allocated", min_value=0, max_digits=14, decimal_places=3,
+    allocated = FigureField(label=_("Được giao"), min_value=0, max_digits=14, decimal_places=3,
                                    required=False)
-    disbursed = FigureField(label="Đã giải ngân / Disbursed", min_value=0, max_digits=14, decimal_places=3,
+    disbursed = FigureField(label=_("Đã giải ngân"), min_value=0, max_digits=14, decimal_places=3,
                                    required=False)
 
 
@@ -140,35 +141,35 @@ BudgetFormSet = forms.formset_factory(BudgetForm, extra=2, max_num=len(FundingSo
 
 
 class SchemeForm(forms.Form):
-    code = forms.CharField(label="Mã / Code", max_length=40)
-    name = forms.CharField(label="Tên Đề án / Name", max_length=500)
-    province = forms.ModelChoiceField(label="Tỉnh / Province", queryset=None)
-    start_year = forms.IntegerField(label="Từ năm / From year", min_value=2000, max_value=2100)
-    end_year = forms.IntegerField(label="Đến năm / To year", min_value=2000, max_value=2100)
-    vision_year = forms.IntegerField(label="Định hướng đến năm / Vision to", min_value=2000, max_value=2100,
+    code = forms.CharField(label=_("Mã"), max_length=40)
+    name = forms.CharField(label=_("Tên Đề án"), max_length=500)
+    province = forms.ModelChoiceField(label=_("Tỉnh"), queryset=None)
+    start_year = forms.IntegerField(label=_("Từ năm"), min_value=2000, max_value=2100)
+    end_year = forms.IntegerField(label=_("Đến năm"), min_value=2000, max_value=2100)
+    vision_year = forms.IntegerField(label=_("Định hướng đến năm"), min_value=2000, max_value=2100,
                                      required=False)
-    decision = forms.CharField(label="Quyết định phê duyệt / Approving decision", max_length=255, required=False)
-    description = forms.CharField(label="Mô tả / Description", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    decision = forms.CharField(label=_("Quyết định phê duyệt"), max_length=255, required=False)
+    description = forms.CharField(label=_("Mô tả"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["province"].queryset = services.managed_provinces(user).order_by("valid_to", "name")
         self.fields["province"].label_from_instance = lambda u: (
-            f"{u.name}" + (f" (đến {u.valid_to:%d/%m/%Y})" if u.valid_to else ""))
+            f"{u.name}" + (f" ({_('đến')} {u.valid_to:%d/%m/%Y})" if u.valid_to else ""))
 
 
 class PlanForm(forms.Form):
-    code = forms.CharField(label="Mã / Code", max_length=40)
-    name = forms.CharField(label="Tên kế hoạch / Name", max_length=500)
-    scheme = forms.ModelChoiceField(label="Thuộc Đề án / Scheme", queryset=None, required=False)
-    province = forms.ModelChoiceField(label="Tỉnh (khi không thuộc Đề án) / Province (without scheme)",
+    code = forms.CharField(label=_("Mã"), max_length=40)
+    name = forms.CharField(label=_("Tên kế hoạch"), max_length=500)
+    scheme = forms.ModelChoiceField(label=_("Thuộc Đề án"), queryset=None, required=False)
+    province = forms.ModelChoiceField(label=_("Tỉnh (khi không thuộc Đề án)"),
                                       queryset=None, required=False)
-    year = forms.IntegerField(label="Năm / Year", min_value=2000, max_value=2100)
-    end_year = forms.IntegerField(label="Đến năm (kế hoạch nhiều năm) / To year", min_value=2000, max_value=2100,
+    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
+    end_year = forms.IntegerField(label=_("Đến năm (kế hoạch nhiều năm)"), min_value=2000, max_value=2100,
                                   required=False)
-    decision = forms.CharField(label="Văn bản ban hành / Issuing document", max_length=255, required=False)
-    description = forms.CharField(label="Mô tả / Description", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    decision = forms.CharField(label=_("Văn bản ban hành"), max_length=255, required=False)
+    description = forms.CharField(label=_("Mô tả"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -176,16 +177,16 @@ class PlanForm(forms.Form):
         provinces = services.managed_provinces(user)
         self.fields["province"].queryset = provinces.order_by("valid_to", "name")
         self.fields["province"].label_from_instance = lambda u: (
-            f"{u.name}" + (f" (đến {u.valid_to:%d/%m/%Y})" if u.valid_to else ""))
+            f"{u.name}" + (f" ({_('đến')} {u.valid_to:%d/%m/%Y})" if u.valid_to else ""))
         self.fields["scheme"].queryset = Scheme.objects.filter(province__in=provinces).select_related("province")
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Tệp XLSX kế hoạch / Plan XLSX file")
+    file = forms.FileField(label=_("Tệp XLSX kế hoạch"))
 
 
 class CarryOverForm(forms.Form):
-    target = forms.ModelChoiceField(label="Chuyển sang kế hoạch / Into plan", queryset=None)
+    target = forms.ModelChoiceField(label=_("Chuyển sang kế hoạch"), queryset=None)
 
     def __init__(self, *args, plan: Plan, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -194,20 +195,20 @@ class CarryOverForm(forms.Form):
 
 
 class TaskFilterForm(forms.Form):
-    q = forms.CharField(label="Tìm (không dấu cũng được) / Search", required=False, max_length=200)
-    state = forms.ChoiceField(label="Tình trạng / State", required=False, choices=[("", "— tất cả —")]
+    q = forms.CharField(label=_("Tìm (không dấu cũng được)"), required=False, max_length=200)
+    state = forms.ChoiceField(label=_("Tình trạng"), required=False, choices=[("", _("— tất cả —"))]
                               + DerivedState.choices)
-    origin = forms.ChoiceField(label="Nguồn gốc / Origin", required=False, choices=[("", "— tất cả —")]
+    origin = forms.ChoiceField(label=_("Nguồn gốc"), required=False, choices=[("", _("— tất cả —"))]
                                + Origin.choices)
-    pillar = forms.ChoiceField(label="Trụ cột / Pillar", required=False, choices=[("", "— tất cả —")]
+    pillar = forms.ChoiceField(label=_("Trụ cột"), required=False, choices=[("", _("— tất cả —"))]
                                + Pillar.choices)
-    kind = forms.ChoiceField(label="Loại / Type", required=False, choices=[("", "— tất cả —")] + TaskKind.choices)
-    lead_unit = forms.TypedChoiceField(label="Đơn vị chủ trì / Lead unit", required=False, coerce=int,
+    kind = forms.ChoiceField(label=_("Loại"), required=False, choices=[("", _("— tất cả —"))] + TaskKind.choices)
+    lead_unit = forms.TypedChoiceField(label=_("Đơn vị chủ trì"), required=False, coerce=int,
                                        empty_value=None)
 
     def __init__(self, *args, lead_units: list[tuple[int, str]] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lead_unit"].choices = [("", "— tất cả —"), *lead_units]
+        self.fields["lead_unit"].choices = [("", _("— tất cả —")), *lead_units]
 
     def task_filter(self) -> services.TaskFilter:
         if not self.is_valid():

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from tinhso.core.formatting import vn_number, vn_percent
+from tinhso.core.labels import vietnamese
 from tinhso.ioc.contract import (
     BAD,
     CHART,
@@ -95,7 +96,7 @@ def _states_chart(ctx: Context, params: dict) -> list[Chart]:
     rows = [r for r in view.by_state if r["count"]]
     url = reverse("programme:tasks", args=[view.plan.pk])
     return [Chart(key="programme.states", title=f"Nhiệm vụ theo tình trạng — {view.plan.name}", kind="hbar",
-                  labels=[r["label"].split(" / ")[0] for r in rows], series=[("Nhiệm vụ", [r["count"] for r in rows])],
+                  labels=[vietnamese(r["label"]) for r in rows], series=[("Nhiệm vụ", [r["count"] for r in rows])],
                   links=[f"{url}?state={r['key']}" for r in rows], url=url, caption=view.sentences[0])]
 
 

@@ -9,45 +9,47 @@ chain 2023 → 2024 → 2025 can always be followed.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
 class Pillar(models.TextChoices):
-    DIGITAL_GOVERNMENT = "digital_government", "Chính quyền số / Digital government"
-    DIGITAL_ECONOMY = "digital_economy", "Kinh tế số / Digital economy"
-    DIGITAL_SOCIETY = "digital_society", "Xã hội số / Digital society"
-    AWARENESS = "awareness", "Nhận thức số / Digital awareness"
-    INSTITUTIONS = "institutions", "Thể chế số / Digital institutions"
-    INFRASTRUCTURE = "infrastructure", "Hạ tầng số / Digital infrastructure"
-    DATA = "data", "Dữ liệu số / Digital data"
-    CYBER_SECURITY = "cyber_security", "An toàn thông tin mạng / Cyber-security"
-    HUMAN_RESOURCES = "human_resources", "Nhân lực số / Digital human resources"
+    DIGITAL_GOVERNMENT = "digital_government", _("Chính quyền số")
+    DIGITAL_ECONOMY = "digital_economy", _("Kinh tế số")
+    DIGITAL_SOCIETY = "digital_society", _("Xã hội số")
+    AWARENESS = "awareness", _("Nhận thức số")
+    INSTITUTIONS = "institutions", _("Thể chế số")
+    INFRASTRUCTURE = "infrastructure", _("Hạ tầng số")
+    DATA = "data", _("Dữ liệu số")
+    CYBER_SECURITY = "cyber_security", _("An toàn thông tin mạng")
+    HUMAN_RESOURCES = "human_resources", _("Nhân lực số")
 
 
 class TaskKind(models.TextChoices):
-    TASK = "task", "Nhiệm vụ / Task"
-    INVESTMENT = "investment", "Dự án đầu tư / Investment project"
-    PROCUREMENT = "procurement", "Mua sắm / Procurement"
-    SERVICE = "service", "Thuê dịch vụ CNTT / IT service hire"
-    TRAINING = "training", "Đào tạo, tập huấn / Training"
-    COMMUNICATION = "communication", "Tuyên truyền / Communication"
-    POLICY = "policy", "Xây dựng văn bản, cơ chế / Policy document"
+    TASK = "task", _("Nhiệm vụ")
+    INVESTMENT = "investment", _("Dự án đầu tư")
+    PROCUREMENT = "procurement", _("Mua sắm")
+    SERVICE = "service", _("Thuê dịch vụ CNTT")
+    TRAINING = "training", _("Đào tạo, tập huấn")
+    COMMUNICATION = "communication", _("Tuyên truyền")
+    POLICY = "policy", _("Xây dựng văn bản, cơ chế")
 
 
 class Origin(models.TextChoices):
-    IN_SCHEME = "in_scheme", "Trong Đề án / In the scheme"
-    OUTSIDE_SCHEME = "outside_scheme", "Ngoài Đề án / Outside the scheme"
-    CARRIED_OVER = "carried_over", "Chuyển tiếp từ năm trước / Carried over"
+    IN_SCHEME = "in_scheme", _("Trong Đề án")
+    OUTSIDE_SCHEME = "outside_scheme", _("Ngoài Đề án")
+    CARRIED_OVER = "carried_over", _("Chuyển tiếp từ năm trước")
 
 
 class TaskStatus(models.TextChoices):
     """Stored statuses. "overdue" is a derived state (see DerivedState), never stored."""
 
-    NOT_STARTED = "not_started", "Chưa triển khai / Not started"
-    IN_PROGRESS = "in_progress", "Đang thực hiện / In progress"
-    DONE = "done", "Hoàn thành / Done"
-    CANCELLED = "cancelled", "Dừng, hủy / Cancelled"
-    CARRIED_OVER = "carried_over", "Đã chuyển tiếp sang năm sau / Carried over"
+    NOT_STARTED = "not_started", _("Chưa triển khai")
+    IN_PROGRESS = "in_progress", _("Đang thực hiện")
+    DONE = "done", _("Hoàn thành")
+    CANCELLED = "cancelled", _("Dừng, hủy")
+    CARRIED_OVER = "carried_over", _("Đã chuyển tiếp sang năm sau")
 
 
 Status = TaskStatus  # the API document names it TaskStatus: programme and indicators both have a Status
@@ -56,47 +58,47 @@ Status = TaskStatus  # the API document names it TaskStatus: programme and indic
 class DerivedState(models.TextChoices):
     """What a reader sees: the stored status, except open tasks past their deadline show as overdue."""
 
-    NOT_STARTED = "not_started", "Chưa triển khai / Not started"
-    IN_PROGRESS = "in_progress", "Đang thực hiện / In progress"
-    OVERDUE = "overdue", "Quá hạn / Overdue"
-    DONE = "done", "Hoàn thành / Done"
-    CANCELLED = "cancelled", "Dừng, hủy / Cancelled"
-    CARRIED_OVER = "carried_over", "Đã chuyển tiếp sang năm sau / Carried over"
+    NOT_STARTED = "not_started", _("Chưa triển khai")
+    IN_PROGRESS = "in_progress", _("Đang thực hiện")
+    OVERDUE = "overdue", _("Quá hạn")
+    DONE = "done", _("Hoàn thành")
+    CANCELLED = "cancelled", _("Dừng, hủy")
+    CARRIED_OVER = "carried_over", _("Đã chuyển tiếp sang năm sau")
 
 
 OPEN_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS)
 
 
 class FundingSource(models.TextChoices):
-    CENTRAL = "central", "Ngân sách trung ương / Central budget"
-    PROVINCIAL = "provincial", "Ngân sách tỉnh / Provincial budget"
-    LOCAL = "local", "Ngân sách huyện, xã / District or commune budget"
-    NATIONAL_PROGRAMME = "national_programme", "Chương trình mục tiêu quốc gia / National target programme"
-    ODA = "oda", "Vốn ODA, tài trợ / ODA or grants"
-    ENTERPRISE = "enterprise", "Doanh nghiệp, xã hội hóa / Enterprise or private"
-    OTHER = "other", "Nguồn khác / Other"
+    CENTRAL = "central", _("Ngân sách trung ương")
+    PROVINCIAL = "provincial", _("Ngân sách tỉnh")
+    LOCAL = "local", _("Ngân sách huyện, xã")
+    NATIONAL_PROGRAMME = "national_programme", _("Chương trình mục tiêu quốc gia")
+    ODA = "oda", _("Vốn ODA, tài trợ")
+    ENTERPRISE = "enterprise", _("Doanh nghiệp, xã hội hóa")
+    OTHER = "other", _("Nguồn khác")
 
 
 class Scheme(models.Model):
     """A multi-year DX scheme of a province, e.g. 'Đề án chuyển đổi số tỉnh Bắc Kạn giai đoạn 2022–2025'."""
 
-    code = models.CharField("Mã / Code", max_length=40, unique=True)
-    name = models.CharField("Tên Đề án / Name", max_length=500)
+    code = models.CharField(_("Mã"), max_length=40, unique=True)
+    name = models.CharField(_("Tên Đề án"), max_length=500)
     province = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="dx_schemes",
-                                 verbose_name="Tỉnh / Province")
-    start_year = models.PositiveSmallIntegerField("Từ năm / From year")
-    end_year = models.PositiveSmallIntegerField("Đến năm / To year")
-    vision_year = models.PositiveSmallIntegerField("Định hướng đến năm / Vision to", null=True, blank=True)
-    decision = models.CharField("Quyết định phê duyệt / Approving decision", max_length=255, blank=True)
-    description = models.TextField("Mô tả / Description", blank=True)
-    version = models.PositiveIntegerField("Phiên bản / Version", default=1, editable=False)
+                                 verbose_name=_("Tỉnh"))
+    start_year = models.PositiveSmallIntegerField(_("Từ năm"))
+    end_year = models.PositiveSmallIntegerField(_("Đến năm"))
+    vision_year = models.PositiveSmallIntegerField(_("Định hướng đến năm"), null=True, blank=True)
+    decision = models.CharField(_("Quyết định phê duyệt"), max_length=255, blank=True)
+    description = models.TextField(_("Mô tả"), blank=True)
+    version = models.PositiveIntegerField(_("Phiên bản"), default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
-        verbose_name = "Đề án / Scheme"
-        verbose_name_plural = "Đề án / Schemes"
+        verbose_name = _("Đề án")
+        verbose_name_plural = pgettext_lazy("plural", "Đề án")
         ordering = ["-start_year", "name"]
 
     def __str__(self) -> str:
@@ -106,24 +108,24 @@ class Scheme(models.Model):
 class Plan(models.Model):
     """A plan (usually yearly) carrying out a scheme, or standing alone when a province has no scheme."""
 
-    code = models.CharField("Mã / Code", max_length=40, unique=True)
-    name = models.CharField("Tên kế hoạch / Name", max_length=500)
+    code = models.CharField(_("Mã"), max_length=40, unique=True)
+    name = models.CharField(_("Tên kế hoạch"), max_length=500)
     scheme = models.ForeignKey(Scheme, null=True, blank=True, on_delete=models.PROTECT, related_name="plans",
-                               verbose_name="Đề án / Scheme")
+                               verbose_name=_("Đề án"))
     province = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="dx_plans",
-                                 verbose_name="Tỉnh / Province")
-    year = models.PositiveSmallIntegerField("Năm / Year")
-    end_year = models.PositiveSmallIntegerField("Đến năm / To year")
-    decision = models.CharField("Văn bản ban hành / Issuing document", max_length=255, blank=True)
-    description = models.TextField("Mô tả / Description", blank=True)
-    version = models.PositiveIntegerField("Phiên bản / Version", default=1, editable=False)
+                                 verbose_name=_("Tỉnh"))
+    year = models.PositiveSmallIntegerField(_("Năm"))
+    end_year = models.PositiveSmallIntegerField(_("Đến năm"))
+    decision = models.CharField(_("Văn bản ban hành"), max_length=255, blank=True)
+    description = models.TextField(_("Mô tả"), blank=True)
+    version = models.PositiveIntegerField(_("Phiên bản"), default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
-        verbose_name = "Kế hoạch / Plan"
-        verbose_name_plural = "Kế hoạch / Plans"
+        verbose_name = _("Kế hoạch")
+        verbose_name_plural = pgettext_lazy("plural", "Kế hoạch")
         ordering = ["-year", "name"]
 
     def __str__(self) -> str:
@@ -135,46 +137,46 @@ class Plan(models.Model):
 
 
 class Task(models.Model):
-    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="tasks", verbose_name="Kế hoạch / Plan")
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("Kế hoạch"))
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="subtasks",
-                               verbose_name="Nhiệm vụ cha / Parent task")
-    code = models.CharField("Mã / Code", max_length=40)
-    title = models.CharField("Tên nhiệm vụ / Title", max_length=500)
-    description = models.TextField("Mô tả / Description", blank=True)
-    pillar = models.CharField("Trụ cột, lĩnh vực / Pillar or area", max_length=30, choices=Pillar.choices)
-    kind = models.CharField("Loại / Type", max_length=20, choices=TaskKind.choices, default=TaskKind.TASK)
-    origin = models.CharField("Nguồn gốc / Origin", max_length=20, choices=Origin.choices, default=Origin.IN_SCHEME)
+                               verbose_name=_("Nhiệm vụ cha"))
+    code = models.CharField(_("Mã"), max_length=40)
+    title = models.CharField(_("Tên nhiệm vụ"), max_length=500)
+    description = models.TextField(_("Mô tả"), blank=True)
+    pillar = models.CharField(_("Trụ cột, lĩnh vực"), max_length=30, choices=Pillar.choices)
+    kind = models.CharField(_("Loại"), max_length=20, choices=TaskKind.choices, default=TaskKind.TASK)
+    origin = models.CharField(_("Nguồn gốc"), max_length=20, choices=Origin.choices, default=Origin.IN_SCHEME)
     carried_from = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="carried_to",
-        verbose_name="Chuyển tiếp từ / Carried over from")
+        verbose_name=_("Chuyển tiếp từ"))
     lead_unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="dx_tasks_led",
-                                  verbose_name="Đơn vị chủ trì / Lead unit")
+                                  verbose_name=_("Đơn vị chủ trì"))
     coordinating_units = models.ManyToManyField("units.Unit", blank=True, related_name="dx_tasks_coordinated",
-                                                verbose_name="Đơn vị phối hợp / Coordinating units")
-    start_date = models.DateField("Bắt đầu / Start", null=True, blank=True)
-    due_date = models.DateField("Hạn hoàn thành / Deadline", null=True, blank=True)
+                                                verbose_name=_("Đơn vị phối hợp"))
+    start_date = models.DateField(_("Bắt đầu"), null=True, blank=True)
+    due_date = models.DateField(_("Hạn hoàn thành"), null=True, blank=True)
     # the deadline as the plan wrote it ("Quý IV/2023", "2023–2025", "Thường xuyên"), beside the date it means
-    due_text = models.CharField("Hạn theo văn bản / Deadline as written", max_length=60, blank=True)
-    recurring = models.BooleanField("Thường xuyên / Recurring", default=False,
+    due_text = models.CharField(_("Hạn theo văn bản"), max_length=60, blank=True)
+    recurring = models.BooleanField(_("Thường xuyên"), default=False,
                                     help_text="Chạy suốt kế hoạch, báo cáo theo kỳ; không bao giờ quá hạn cả nhiệm vụ")
-    output = models.TextField("Sản phẩm đầu ra / Expected result or product", blank=True)
-    status = models.CharField("Trạng thái / Status", max_length=20, choices=Status.choices,
+    output = models.TextField(_("Sản phẩm đầu ra"), blank=True)
+    status = models.CharField(_("Trạng thái"), max_length=20, choices=Status.choices,
                               default=Status.NOT_STARTED)
-    progress = models.PositiveSmallIntegerField("Tiến độ (%) / Progress (%)", default=0)
-    completed_on = models.DateField("Ngày hoàn thành / Completed on", null=True, blank=True)
-    note = models.TextField("Ghi chú / Note", blank=True)
-    last_update_on = models.DateField("Cập nhật tiến độ gần nhất / Last progress update", null=True, blank=True,
+    progress = models.PositiveSmallIntegerField(_("Tiến độ (%)"), default=0)
+    completed_on = models.DateField(_("Ngày hoàn thành"), null=True, blank=True)
+    note = models.TextField(_("Ghi chú"), blank=True)
+    last_update_on = models.DateField(_("Cập nhật tiến độ gần nhất"), null=True, blank=True,
                                       editable=False)
     search_text = models.TextField(editable=False, default="")
-    version = models.PositiveIntegerField("Phiên bản / Version", default=1, editable=False)
+    version = models.PositiveIntegerField(_("Phiên bản"), default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["search_text", "updated_at", "last_update_on"],
                                 m2m_fields=[coordinating_units])
 
     class Meta:
-        verbose_name = "Nhiệm vụ / Task"
-        verbose_name_plural = "Nhiệm vụ / Tasks"
+        verbose_name = _("Nhiệm vụ")
+        verbose_name_plural = pgettext_lazy("plural", "Nhiệm vụ")
         ordering = ["plan", "code"]
         constraints = [models.UniqueConstraint(fields=["plan", "code"], name="programme_task_code_unique_in_plan")]
         indexes = [models.Index(fields=["plan", "status", "due_date"]), models.Index(fields=["plan", "lead_unit"])]
@@ -194,16 +196,16 @@ class BudgetLine(models.Model):
     """Money of a task from one source, in million VND (triệu đồng)."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="budget_lines")
-    source = models.CharField("Nguồn vốn / Source", max_length=30, choices=FundingSource.choices)
-    planned = models.DecimalField("Kế hoạch (triệu đồng) / Planned (million VND)", max_digits=14, decimal_places=3,
+    source = models.CharField(_("Nguồn vốn"), max_length=30, choices=FundingSource.choices)
+    planned = models.DecimalField(_("Kế hoạch (triệu đồng)"), max_digits=14, decimal_places=3,
                                   default=0)
-    allocated = models.DecimalField("Được giao / Allocated", max_digits=14, decimal_places=3, default=0)
-    disbursed = models.DecimalField("Đã giải ngân / Disbursed", max_digits=14, decimal_places=3, default=0)
+    allocated = models.DecimalField(_("Được giao"), max_digits=14, decimal_places=3, default=0)
+    disbursed = models.DecimalField(_("Đã giải ngân"), max_digits=14, decimal_places=3, default=0)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "Kinh phí / Budget line"
-        verbose_name_plural = "Kinh phí / Budget lines"
+        verbose_name = _("Kinh phí")
+        verbose_name_plural = pgettext_lazy("plural", "Kinh phí")
         ordering = ["task", "source"]
         constraints = [models.UniqueConstraint(fields=["task", "source"], name="programme_budget_source_unique")]
 
@@ -217,19 +219,19 @@ class ProgressUpdate(models.Model):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="updates")
     # the task's plan, repeated so that "latest reports of a plan" is one index range scan
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+", editable=False)
-    reported_on = models.DateField("Ngày báo cáo / Report date")
-    text = models.TextField("Nội dung / Report")
-    progress = models.PositiveSmallIntegerField("Tiến độ (%) / Progress (%)")
-    status = models.CharField("Trạng thái sau cập nhật / Status after", max_length=20, choices=Status.choices)
+    reported_on = models.DateField(_("Ngày báo cáo"))
+    text = models.TextField(_("Nội dung"))
+    progress = models.PositiveSmallIntegerField(_("Tiến độ (%)"))
+    status = models.CharField(_("Trạng thái sau cập nhật"), max_length=20, choices=Status.choices)
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+",
-                             verbose_name="Đơn vị báo cáo / Reporting unit")
+                             verbose_name=_("Đơn vị báo cáo"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "Cập nhật tiến độ / Progress update"
-        verbose_name_plural = "Cập nhật tiến độ / Progress updates"
+        verbose_name = _("Cập nhật tiến độ")
+        verbose_name_plural = pgettext_lazy("plural", "Cập nhật tiến độ")
         ordering = ["-reported_on", "-id"]
         indexes = [models.Index(fields=["task", "-reported_on"]), models.Index(fields=["plan", "-reported_on", "-id"])]
 
@@ -246,14 +248,14 @@ class Evidence(models.Model):
 
     update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(upload_to=evidence_path, max_length=400)
-    original_name = models.CharField("Tên tệp / File name", max_length=255)
+    original_name = models.CharField(_("Tên tệp"), max_length=255)
     content_type = models.CharField(max_length=120, blank=True)
     size = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "Minh chứng / Evidence"
-        verbose_name_plural = "Minh chứng / Evidence"
+        verbose_name = _("Minh chứng")
+        verbose_name_plural = _("Minh chứng")
 
     def __str__(self) -> str:
         return self.original_name

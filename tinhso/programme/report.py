@@ -13,6 +13,7 @@ from django.urls import reverse
 from tinhso.accounts.services import province_of
 from tinhso.core.errors import NotFound
 from tinhso.core.formatting import vn_date, vn_number, vn_percent
+from tinhso.core.labels import vietnamese
 from tinhso.core.reporting import (
     DATE,
     INTEGER,
@@ -40,7 +41,7 @@ STATE_WORDS = {DerivedState.DONE: "Hoàn thành", DerivedState.IN_PROGRESS: "Đa
 
 def _vi(label: str) -> str:
     """The Vietnamese half of a bilingual choice label ("Chính quyền số / Digital government")."""
-    return str(label).split(" / ")[0]
+    return vietnamese(label)
 
 
 def _plans(request: ReportRequest) -> list[Plan]:

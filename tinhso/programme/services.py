@@ -13,6 +13,7 @@ Who may do what:
 import datetime as dt
 import os
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -32,6 +33,7 @@ from tinhso.accounts.services import (
 from tinhso.core.downloads import content_type_for
 from tinhso.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed, required, single_line_error
 from tinhso.core.formatting import vn_number, vn_percent
+from tinhso.core.labels import english, every_form, vietnamese
 from tinhso.core.text import fold, vi_sort_key
 from tinhso.core.uploads import url_id
 from tinhso.programme.deadlines import display as deadline_display
@@ -268,37 +270,52 @@ def days_late(task: Task, day: dt.date | None = None) -> int:
 
 # ---------------------------------------------------------------- choice parsing (API, forms, import)
 
-def _choice_lookup(choices: type) -> dict[str, str]:
-    lookup = {}
-    for value, label in choices.choices:
-        lookup[fold(value)] = value
-        lookup[fold(value.replace("_", " "))] = value
-        lookup[fold(label)] = value
-        for part in label.split(" / "):
-            lookup[fold(part)] = value
-    return lookup
+class _ChoiceLookup(Mapping):
+    """Folded spelling → choice value, built on first use: the labels are translated, and translations cannot be
+    read while the apps are still loading."""
+
+    def __init__(self, choices: type, extra: dict[str, str] | None = None):
+        self._choices, self._extra, self._lookup = choices, extra or {}, None
+
+    def _built(self) -> dict[str, str]:
+        if self._lookup is None:
+            lookup = {}
+            for value, label in self._choices.choices:
+                lookup[fold(value)] = value
+                lookup[fold(value.replace("_", " "))] = value
+                for text in every_form(label):  # Vietnamese, English and old doubled templates' "Vi / En"
+                    lookup[fold(text)] = value
+            self._lookup = lookup | {fold(text): value for text, value in self._extra.items()}
+        return self._lookup
+
+    def __getitem__(self, key: str) -> str:
+        return self._built()[key]
+
+    def __iter__(self):
+        return iter(self._built())
+
+    def __len__(self) -> int:
+        return len(self._built())
 
 
-PILLAR_LOOKUP = _choice_lookup(Pillar)
-KIND_LOOKUP = _choice_lookup(TaskKind)
-ORIGIN_LOOKUP = _choice_lookup(Origin) | {fold("Chưa có trong Đề án"): Origin.OUTSIDE_SCHEME,
-                                          fold("Chuyển tiếp"): Origin.CARRIED_OVER, fold("Đề án"): Origin.IN_SCHEME}
-STATUS_LOOKUP = _choice_lookup(Status) | {fold("Đang triển khai"): Status.IN_PROGRESS,
-                                          fold("Chưa thực hiện"): Status.NOT_STARTED,
-                                          fold("Đã hoàn thành"): Status.DONE}
-SOURCE_LOOKUP = _choice_lookup(FundingSource) | {fold("NSTW"): FundingSource.CENTRAL,
-                                                 fold("NS tỉnh"): FundingSource.PROVINCIAL,
-                                                 fold("NSĐP"): FundingSource.PROVINCIAL,
-                                                 fold("MTQG"): FundingSource.NATIONAL_PROGRAMME,
-                                                 fold("Xã hội hóa"): FundingSource.ENTERPRISE}
+PILLAR_LOOKUP = _ChoiceLookup(Pillar)
+KIND_LOOKUP = _ChoiceLookup(TaskKind)
+ORIGIN_LOOKUP = _ChoiceLookup(Origin, {"Chưa có trong Đề án": Origin.OUTSIDE_SCHEME,
+                                       "Chuyển tiếp": Origin.CARRIED_OVER, "Đề án": Origin.IN_SCHEME})
+STATUS_LOOKUP = _ChoiceLookup(Status, {"Đang triển khai": Status.IN_PROGRESS, "Chưa thực hiện": Status.NOT_STARTED,
+                                       "Đã hoàn thành": Status.DONE})
+SOURCE_LOOKUP = _ChoiceLookup(FundingSource, {"NSTW": FundingSource.CENTRAL, "NS tỉnh": FundingSource.PROVINCIAL,
+                                              "NSĐP": FundingSource.PROVINCIAL,
+                                              "MTQG": FundingSource.NATIONAL_PROGRAMME,
+                                              "Xã hội hóa": FundingSource.ENTERPRISE})
 
 
 def parse_choice(value, lookup: dict[str, str], field_name: str, choices: type, row: int | None = None) -> str:
     text = fold(str(value or ""))
     if text in lookup:
         return lookup[text]
-    allowed = "; ".join(label.split(" / ")[0] for _, label in choices.choices)
-    allowed_en = "; ".join(label.split(" / ")[-1] for _, label in choices.choices)
+    allowed = "; ".join(vietnamese(label) for _, label in choices.choices)
+    allowed_en = "; ".join(english(label) for _, label in choices.choices)
     raise ValidationFailed(FieldError(field_name, f"giá trị '{value}' không hợp lệ; chọn một trong: {allowed}",
                                       f"'{value}' is not allowed; use one of: {allowed_en}", row))
 

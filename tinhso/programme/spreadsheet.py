@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from tinhso.accounts.models import User
 from tinhso.core.errors import DomainError, FieldError, ValidationFailed, required
+from tinhso.core.labels import vietnamese
 from tinhso.core.tabular import append_row, decode_text, numbered, parse_date, read_table
 from tinhso.core.text import fold, vi_sort_key
 from tinhso.programme import services
@@ -41,8 +42,8 @@ COLUMNS: dict[str, tuple[str, str, bool]] = {
     "title": ("Tên nhiệm vụ, dự án (title)", "Tên đầy đủ.", True),
     "description": ("Mô tả (description)", "Nội dung, mục tiêu, sản phẩm.", False),
     "pillar": ("Trụ cột, lĩnh vực (pillar)", "Một trong: " + "; ".join(
-        label.split(" / ")[0] for _, label in Pillar.choices) + ".", True),
-    "kind": ("Loại (kind)", "Một trong: " + "; ".join(label.split(" / ")[0] for _, label in TaskKind.choices)
+        vietnamese(label) for _, label in Pillar.choices) + ".", True),
+    "kind": ("Loại (kind)", "Một trong: " + "; ".join(vietnamese(label) for _, label in TaskKind.choices)
              + ". Trống = Nhiệm vụ.", False),
     "origin": ("Nguồn gốc (origin)", "Trong Đề án; Ngoài Đề án; Chuyển tiếp. Trống = Trong Đề án (Ngoài Đề án nếu "
                "kế hoạch không thuộc Đề án), hoặc Chuyển tiếp khi có mã nhiệm vụ năm trước.", False),
@@ -61,7 +62,7 @@ COLUMNS: dict[str, tuple[str, str, bool]] = {
                "hệ thống tự tính. Trống = Chưa triển khai.", False),
     "progress": ("Tiến độ % (progress)", "0–100. Hoàn thành = 100.", False),
     "source": ("Nguồn vốn (source)", "Một trong: " + "; ".join(
-        label.split(" / ")[0] for _, label in FundingSource.choices) + ".", False),
+        vietnamese(label) for _, label in FundingSource.choices) + ".", False),
     "planned": ("Kinh phí kế hoạch, triệu đồng (planned)", "Số, triệu đồng; 1.250,5 hoặc 1250.5", False),
     "allocated": ("Kinh phí được giao, triệu đồng (allocated)", "Số, triệu đồng", False),
     "disbursed": ("Đã giải ngân, triệu đồng (disbursed)", "Số, triệu đồng; không vượt số được giao", False),
@@ -462,7 +463,7 @@ def read_plan_file(content: bytes, filename: str) -> PlanRows:
 # ---------------------------------------------------------------- writing
 
 def _label(choices: type, value: str) -> str:
-    return choices(value).label.split(" / ")[0] if value in choices.values else value
+    return vietnamese(choices(value).label) if value in choices.values else value
 
 
 def _number(value: Decimal):
@@ -492,7 +493,7 @@ def plan_rows(tasks: list[Task], day: dt.date | None = None) -> list[list]:
             _number(first.disbursed) if first else None, task.note, task.output,
             # a unit without an electronic code keeps its name here, so the lists stay aligned
             task.lead_unit.code, "; ".join(u.code or u.name for u in coordinating),
-            services.state_label(services.state_of(task, day)).split(" / ")[0], task.last_update_on,
+            vietnamese(services.state_label(services.state_of(task, day))), task.last_update_on,
         ])
         for line in lines[1:]:
             rows.append([task.code] + [""] * 13 + [_label(FundingSource, line.source), _number(line.planned),

@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from tinhso.core.audit import history_of
@@ -101,10 +102,10 @@ def scheme_edit(request: HttpRequest, scheme_id: int | None = None) -> HttpRespo
         except DomainError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Đã lưu Đề án / Saved: {scheme.name}")
+            messages.success(request, _("Đã lưu Đề án: %(name)s") % {"name": scheme.name})
             return redirect("programme:index")
     return render(request, "core/form.html", {
-        "form": form, "title": f"Sửa Đề án / Edit scheme: {scheme.name}" if scheme else "Tạo Đề án / New scheme",
+        "form": form, "title": _("Sửa Đề án: %(name)s") % {"name": scheme.name} if scheme else _("Tạo Đề án"),
         "back": reverse("programme:index")})
 
 
@@ -132,10 +133,10 @@ def plan_edit(request: HttpRequest, plan_id: int | None = None) -> HttpResponse:
         except DomainError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Đã lưu kế hoạch / Saved: {plan.name}")
+            messages.success(request, _("Đã lưu kế hoạch: %(name)s") % {"name": plan.name})
             return redirect("programme:plan", plan_id=plan.pk)
     return render(request, "core/form.html", {
-        "form": form, "title": f"Sửa kế hoạch / Edit plan: {plan.name}" if plan else "Tạo kế hoạch / New plan",
+        "form": form, "title": _("Sửa kế hoạch: %(name)s") % {"name": plan.name} if plan else _("Tạo kế hoạch"),
         "back": reverse("programme:plan", args=[plan.pk]) if plan else reverse("programme:index")})
 
 
@@ -145,24 +146,24 @@ def plan_overview(request: HttpRequest, plan_id: int) -> HttpResponse:
     day = _as_of(request, plan)
     view = services.overview(request.user, plan, day)
     start, end = services.plan_years_span(plan, view.timeline)
-    state_rows = [(r["label"].split(" / ")[0], r["count"], charts.STATE_COLOURS[r["key"]]) for r in view.by_state
+    state_rows = [(str(r["label"]), r["count"], charts.STATE_COLOURS[r["key"]]) for r in view.by_state
                   if r["count"] or r["key"] in (DerivedState.DONE, DerivedState.OVERDUE)]
-    origin_rows = [(r["label"].split(" / ")[0], r["count"], "#7c3aed") for r in view.by_origin]
-    pillar_rows = [(r["label"].split(" / ")[0], r["count"], "#0e7490") for r in view.by_pillar]
+    origin_rows = [(str(r["label"]), r["count"], "#7c3aed") for r in view.by_origin]
+    pillar_rows = [(str(r["label"]), r["count"], "#0e7490") for r in view.by_pillar]
     return render(request, "programme/overview.html", {
         "plan": plan, "view": view, "day": day, "done_count": view.count("by_state", DerivedState.DONE),
         "lead_rows": view.by_lead_unit[:20], "more_units": max(0, len(view.by_lead_unit) - 20),
         "tasks_url": reverse("programme:tasks", args=[plan.pk]), "task_prefix": _task_prefix(),
         "evidence_prefix": reverse("programme:evidence", args=[0])[:-2],
         "overdue_top": view.count("by_state", DerivedState.OVERDUE),
-        "state_chart": charts.bars(state_rows, title="Theo tình trạng / By state"),
-        "origin_chart": charts.bars(origin_rows, title="Theo nguồn gốc / By origin"),
-        "pillar_chart": charts.bars(pillar_rows, title="Theo trụ cột / By pillar"),
+        "state_chart": charts.bars(state_rows, title=_("Theo tình trạng")),
+        "origin_chart": charts.bars(origin_rows, title=_("Theo nguồn gốc")),
+        "pillar_chart": charts.bars(pillar_rows, title=_("Theo trụ cột")),
         "budget_chart": charts.budget_bars(view.budget_by_source) if view.budget_by_source else "",
         "gantt": charts.gantt(view.timeline, start, end, day, _task_url, services.plan_start(plan))
         if view.timeline else "",
-        "day_note": (f"Đơn vị đã kết thúc ngày {day:%d/%m/%Y}: số liệu mặc định tính đến ngày đó / the unit ended "
-                     "then: figures default to that day") if "as_of" not in request.GET and day != services.today()
+        "day_note": (_("Đơn vị đã kết thúc ngày %(day)s: số liệu mặc định tính đến ngày đó")
+                     % {"day": f"{day:%d/%m/%Y}"}) if "as_of" not in request.GET and day != services.today()
         else "",
         "can_manage": services.can_manage_plan(request.user, plan),
         "previous": services.previous_plan(plan),
@@ -262,7 +263,7 @@ def plan_import(request: HttpRequest, plan_id: int) -> HttpResponse:
         else:
             errors = result.errors
             if not errors:
-                messages.success(request, f"Đã nhập {result.created} nhiệm vụ / Imported {result.created} tasks")
+                messages.success(request, _("Đã nhập %(count)s nhiệm vụ") % {"count": result.created})
                 return redirect("programme:tasks", plan_id=plan.pk)
     return render(request, "programme/import.html", {
         "plan": plan, "form": form, "errors": errors, "columns": spreadsheet.COLUMNS.values()})
@@ -289,11 +290,10 @@ def plan_carry_over(request: HttpRequest, plan_id: int) -> HttpResponse:
         except DomainError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Đã chuyển tiếp {len(result.created)} nhiệm vụ / Carried over "
-                                      f"{len(result.created)} tasks")
+            messages.success(request, _("Đã chuyển tiếp %(count)s nhiệm vụ") % {"count": len(result.created)})
             for code, unit in result.dropped:
-                messages.warning(request, f"{code}: bỏ đơn vị phối hợp '{unit.name}' (đã kết thúc, không có đơn vị "
-                                          f"kế thừa) / dropped ended coordinating unit")
+                messages.warning(request, _("%(code)s: bỏ đơn vị phối hợp '%(unit)s' (đã kết thúc, không có "
+                                            "đơn vị kế thừa)") % {"code": code, "unit": unit.name})
             return redirect("programme:plan", plan_id=target.pk)
     return render(request, "programme/carry_over.html", {
         "plan": plan, "form": form, "candidates": candidates, "ticked": ticked,
@@ -352,11 +352,11 @@ def task_edit(request: HttpRequest, task_id: int | None = None, plan_id: int | N
         except DomainError as exc:
             apply_errors(form, exc, {"budget[0]": "__all__"})
         else:
-            messages.success(request, "Đã lưu / Saved")
+            messages.success(request, _("Đã lưu"))
             return redirect("programme:task", task_id=task.pk)
     return render(request, "programme/task_form.html", {
         "form": form, "budget": budget, "plan": plan, "task": task,
-        "title": f"Sửa / Edit: {task.code}" if task else "Thêm nhiệm vụ / New task"})
+        "title": _("Sửa: %(code)s") % {"code": task.code} if task else _("Thêm nhiệm vụ")})
 
 
 @login_required
@@ -385,7 +385,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
             except DomainError as exc:
                 apply_errors(form, exc)
             else:
-                messages.success(request, "Đã ghi nhận báo cáo tiến độ / Progress report recorded")
+                messages.success(request, _("Đã ghi nhận báo cáo tiến độ"))
                 return redirect("programme:task", task_id=task.pk)
     day = services.today()
     state = services.state_of(task, day)

@@ -310,3 +310,20 @@ def test_api_import_results_standing_and_xlsx_show_pillar_values(api_as, root_ad
     header = [c.value for c in sheet_[3]]
     column = header.index("Chính quyền số (giá trị 0–1)")
     assert sheet_.cell(4, column + 1).value == pytest.approx(round((400 + 120) / 700, 4))
+
+
+def test_result_heads_name_the_indicators_in_either_language_or_both(root_admin, dti922, old_provinces):
+    """The template's heads (Vietnamese), a sheet headed in English, and one headed "Vi / En" as the framework
+    names read before #17 item 13, all import."""
+    english = ["Province", "Year", "1. Digital awareness", "2. Digital institutions", "3. Digital infrastructure",
+               "4. Digital human resources", "5. Cyber-security", "7. Digital government activity",
+               "8. Digital economy activity", "9. Digital society activity"]
+    mains = {m.code: m.name for m in dti922.main_indicators.all()}
+    doubled = ["Tỉnh, thành phố", "Năm"] + [f"{h.split('.')[0]}. {mains[h.split('.')[0]]}" for h in HEAD[2:]]
+    assert " / " in doubled[2]
+    row = ["Bắc Kạn", 2022, 0.5, 0.6, 0.7, 0.4, 0.5, 0.3, 0.2, 0.35]
+    for head in (national.sheet_head(national_round(root_admin, dti922, 2022)), english, doubled):
+        round_ = national_round(root_admin, dti922, 2022)
+        outcome = national.import_results(root_admin, round_.pk, sheet([row], head), "dti.xlsx")
+        assert outcome.units == 1, head
+        assert MainValue.objects.filter(round=round_).count() == 8, head

@@ -2,12 +2,12 @@
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from tinhso.programme.models import DerivedState
 
 register = template.Library()
-_LABELS = {value: label.split(" / ")[0] for value, label in DerivedState.choices}
-_LABELS[DerivedState.CARRIED_OVER] = "Đã chuyển tiếp"
+_LABELS = dict(DerivedState.choices) | {DerivedState.CARRIED_OVER: _("Đã chuyển tiếp")}
 
 
 @register.filter

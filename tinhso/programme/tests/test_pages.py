@@ -151,3 +151,15 @@ def test_dx_office_creates_scheme_and_plan_on_pages(db, province, root_admin, tt
     assert focal.get("/programme/schemes/new/").status_code == 403
     assert focal.get("/programme/plans/new/").status_code == 403
     assert focal.get(f"/programme/schemes/{scheme.pk}/edit/").status_code == 403
+
+
+def test_overview_speaks_the_chosen_language_only(loaded, viewer_user):
+    client = _client(viewer_user)
+    html = client.get(f"/programme/plans/{loaded.pk}/?as_of=2024-07-01").content.decode()
+    assert "Tổng quan" in html and "Theo tình trạng" in html and "/ Overview" not in html
+    client.cookies["django_language"] = "en"
+    html = client.get(f"/programme/plans/{loaded.pk}/?as_of=2024-07-01").content.decode()
+    assert "Overview" in html and "By state" in html and "Tổng quan" not in html
+    html = client.get(f"/programme/plans/{loaded.pk}/tasks/").content.decode()
+    assert "Lead unit" in html or "Lead" in html
+    assert "Đơn vị chủ trì" not in html

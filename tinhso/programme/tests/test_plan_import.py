@@ -132,3 +132,39 @@ def test_export_names_the_units_with_their_codes_in_their_own_columns(db, depart
             r["lead_unit"] = "Tên cũ không còn trong danh mục"
     result = spreadsheet.import_plan(root_admin, copy, rows)
     assert result.errors == [] and copy.tasks.get(code=task.code).lead_unit == task.lead_unit
+
+
+def test_choice_labels_import_in_either_language_and_in_the_old_doubled_form(db, departments, plan_2024,
+                                                                              root_admin):
+    """Templates exported before #17 item 13 carry "Dữ liệu số / Digital data"; a reader may type the English."""
+    def row(code, pillar, kind, origin, status, source):
+        return [code, "", f"Nhiệm vụ {code}", "", pillar, kind, origin, "", "Sở Nội vụ Bắc Kạn", "", "01/02/2024",
+                "30/11/2024", status, 30, source, 100, 100, 20, ""]
+
+    rows = [row("V1", "Dữ liệu số", "Mua sắm", "Ngoài Đề án", "Đang thực hiện", "Ngân sách tỉnh"),
+            row("E1", "Digital data", "Procurement", "Outside the scheme", "In progress", "Provincial budget"),
+            row("D1", "Dữ liệu số / Digital data", "Mua sắm / Procurement", "Ngoài Đề án / Outside the scheme",
+                "Đang thực hiện / In progress", "Ngân sách tỉnh / Provincial budget")]
+    result = spreadsheet.import_plan(root_admin, plan_2024, spreadsheet.read_plan_file(_xlsx(rows), "kh.xlsx"))
+    assert result.errors == [] and result.created == 3
+    for task in Task.objects.filter(plan=plan_2024):
+        assert (task.pillar, task.kind, task.origin, task.status) == ("data", "procurement", "outside_scheme",
+                                                                      Status.IN_PROGRESS), task.code
+        assert task.budget_lines.get().source == "provincial"
+
+
+def test_export_is_vietnamese_whatever_the_readers_language(db, departments, plan_2024, scheme, root_admin):
+    from django.utils import translation
+
+    spreadsheet.import_plan(root_admin, plan_2024, spreadsheet.read_plan_file(spreadsheet.build_sample(), "s.xlsx"))
+    with translation.override("en"):
+        content, filename, _ = spreadsheet.export_plan(root_admin, plan_2024)
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
+    header = [c.value for c in sheet[1]]
+    row = dict(zip(header, next(sheet.iter_rows(min_row=2, values_only=True)), strict=False))
+    assert row["Trụ cột, lĩnh vực (pillar)"] in {
+        "Chính quyền số", "Kinh tế số", "Xã hội số", "Nhận thức số", "Thể chế số", "Hạ tầng số", "Dữ liệu số",
+        "An toàn thông tin mạng", "Nhân lực số"}
+    copy = services.create_plan(None, {"code": "KH-2024-EN", "name": "Bản sao", "scheme": scheme, "year": 2024})
+    result = spreadsheet.import_plan(root_admin, copy, spreadsheet.read_plan_file(content, filename))
+    assert result.errors == [] and result.created == 10

@@ -1,0 +1,51 @@
+"""A translated label in a given language, whatever language the request chose.
+
+Choice labels and headings are Vietnamese msgids translated to English by the apps' catalogues. Files the
+product writes (XLSX/CSV templates, exports, reports) are Vietnamese whatever the reader's language, and importers
+accept a label in either language and in the doubled "Tiếng Việt / English" form that files exported before
+#17 item 13 carry."""
+
+import re
+
+from django.utils import translation
+
+
+def in_language(label, language: str) -> str:
+    """`label` (a lazy translation or plain text) rendered in `language`."""
+    with translation.override(language):
+        return str(label)
+
+
+def vietnamese(label) -> str:
+    """The Vietnamese text of a label; of an old doubled "Vi / En" text, the Vietnamese half."""
+    return in_language(label, "vi").split(" / ")[0]
+
+
+def english(label) -> str:
+    return in_language(label, "en").split(" / ")[-1]
+
+
+def every_form(label) -> tuple[str, ...]:
+    """Every spelling an import may meet for a label: Vietnamese, English, and the doubled "Vi / En"."""
+    vi, en = vietnamese(label), english(label)
+    return (vi, en, f"{vi} / {en}") if en != vi else (vi,)
+
+
+_VI_LETTERS = re.compile("[àáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵđ]", re.IGNORECASE)
+
+
+def halves(text: str) -> tuple[str, str]:
+    """A bilingual data text "Chính quyền số / Digital government" split into (Vietnamese, English); a text that
+    is not bilingual gives (text, "")."""
+    text = str(text or "")
+    vi, sep, en = text.rpartition(" / ")
+    if not sep or not _VI_LETTERS.search(vi) or _VI_LETTERS.search(en) or not en[:1].isalpha():
+        return text, ""
+    return vi, en
+
+
+def one_language(text: str) -> str:
+    """The active language's half of a bilingual data text (framework names shipped as "Vi / En"); other texts
+    unchanged. Vietnamese when the text has no English half."""
+    vi, en = halves(text)
+    return en if en and (translation.get_language() or "vi").startswith("en") else vi
