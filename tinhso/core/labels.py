@@ -49,3 +49,30 @@ def one_language(text: str) -> str:
     unchanged. Vietnamese when the text has no English half."""
     vi, en = halves(text)
     return en if en and (translation.get_language() or "vi").startswith("en") else vi
+
+
+def choice_lookup(choices) -> dict[str, str]:
+    """Folded spelling → value of a TextChoices: the value, and its label in Vietnamese, English and the old
+    doubled "Vi / En" form. Call it when reading a file, not at import time (labels are translations)."""
+    from tinhso.core.text import fold
+
+    lookup = {}
+    for value, label in choices.choices:
+        lookup[fold(value)] = value
+        lookup[fold(value.replace("_", " "))] = value
+        for text in every_form(label):
+            lookup[fold(text)] = value
+    return lookup
+
+
+def header_aliases(titles: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """Folded heading → column key, for headings in Vietnamese, in English and in the doubled "Vi / En" form of
+    templates exported before #17 item 13; `titles` maps key → (Vietnamese, English)."""
+    from tinhso.core.text import fold
+
+    aliases = {}
+    for key, (vi, en) in titles.items():
+        for text in (vi, en, f"{vi} / {en}"):
+            aliases[fold(text)] = key
+            aliases[fold(text).replace(" ", "_")] = key
+    return aliases

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SecurityConfig(AppConfig):
     name = "tinhso.security"
     label = "security"
-    verbose_name = "Hệ thống thông tin và an toàn thông tin / Information systems and security"
+    verbose_name = _("Hệ thống thông tin và an toàn thông tin")
     demo_loader = "tinhso.security.demo.load"
     demo_order = 70
     nav_entry = {"url_name": "security:systems", "title": "Hệ thống thông tin",

@@ -8,6 +8,7 @@ from pygal.style import Style
 
 from tinhso.core.charts import inline_svg
 from tinhso.core.formatting import vn_number
+from tinhso.core.labels import one_language
 
 STYLE = Style(background="white", plot_background="white", foreground="#1f2937", foreground_strong="#1f2937",
               foreground_subtle="#6b7280", colors=("#b91c1c", "#1d4ed8", "#15803d", "#b45309", "#7c3aed"),
@@ -15,12 +16,12 @@ STYLE = Style(background="white", plot_background="white", foreground="#1f2937",
 
 
 def horizontal_bars(title: str, rows: list[tuple[str, float]], formatter=vn_number, width: int = 640) -> SafeString:
-    """One bar per (label, value); labels in Vietnamese (the part before " / ")."""
+    """One bar per (label, value); labels in the reader's language."""
     chart = pygal.HorizontalBar(style=STYLE, width=width, height=max(160, 34 * len(rows) + 70), show_legend=False,
                                 print_values=True, print_values_position="top", disable_xml_declaration=True,
                                 js=[])  # no script: the page's Content-Security-Policy forbids inline ones
     chart.title = title
-    chart.x_labels = [label.split(" / ")[0] for label, _ in rows]
+    chart.x_labels = [one_language(label) for label, _ in rows]
     chart.add(title, [value for _, value in rows])
     largest = max((value for _, value in rows), default=0)
     if float(largest).is_integer():  # counts: whole-number ticks only

@@ -18,6 +18,7 @@ from pathlib import PurePath
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tinhso.accounts.models import Role, User
 from tinhso.accounts.services import can_edit_unit, is_system_admin, require_edit_unit
@@ -73,11 +74,12 @@ def dossiers_of(system: InformationSystem) -> list[LevelDossier]:
 
 
 def state_of(dossier: LevelDossier, today: dt.date | None = None) -> tuple[str, str]:
-    """(code, Vietnamese label): the stored status, or "due for review" once an approval's review date has come."""
+    """(code, label in the reader's language): the stored status, or "due for review" once an approval's review
+    date has come."""
     today = today or dt.date.today()
     if dossier.status == DossierStatus.APPROVED and dossier.review_due and dossier.review_due <= today:
-        return "due_for_review", "Đến hạn rà soát, xác định lại"
-    return dossier.status, dossier.get_status_display().split(" / ")[0]
+        return "due_for_review", gettext("Đến hạn rà soát, xác định lại")
+    return dossier.status, dossier.get_status_display()
 
 
 def current_approval(system: InformationSystem, day: dt.date | None = None) -> LevelDossier | None:

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from tinhso.accounts.services import editable_units_filter
 from tinhso.security.models import (
@@ -26,31 +27,31 @@ def _units(user, field: forms.ModelChoiceField) -> None:
 
 
 class SystemForm(forms.Form):
-    code = forms.CharField(label="Mã hệ thống / Code", max_length=40)
-    name = forms.CharField(label="Tên hệ thống / Name", max_length=255)
-    owner = forms.ModelChoiceField(label="Chủ quản / Owner agency", queryset=Unit.objects.none())
-    operator = forms.ModelChoiceField(label="Đơn vị vận hành / Operating unit", queryset=Unit.objects.none(),
+    code = forms.CharField(label=_("Mã hệ thống"), max_length=40)
+    name = forms.CharField(label=_("Tên hệ thống"), max_length=255)
+    owner = forms.ModelChoiceField(label=_("Chủ quản"), queryset=Unit.objects.none())
+    operator = forms.ModelChoiceField(label=_("Đơn vị vận hành"), queryset=Unit.objects.none(),
                                       required=False)
-    category = forms.ChoiceField(label="Loại hệ thống / Category", choices=Category.choices)
-    status = forms.ChoiceField(label="Trạng thái / Status", choices=SystemStatus.choices,
+    category = forms.ChoiceField(label=_("Loại hệ thống"), choices=Category.choices)
+    status = forms.ChoiceField(label=_("Trạng thái"), choices=SystemStatus.choices,
                                initial=SystemStatus.OPERATING)
-    purpose = forms.CharField(label="Mục đích / Purpose", widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    users_count = forms.IntegerField(label="Số người dùng / Users", min_value=0, required=False)
-    data_subjects = forms.IntegerField(label="Số chủ thể dữ liệu cá nhân / Personal-data subjects", min_value=0,
+    purpose = forms.CharField(label=_("Mục đích"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    users_count = forms.IntegerField(label=_("Số người dùng"), min_value=0, required=False)
+    data_subjects = forms.IntegerField(label=_("Số chủ thể dữ liệu cá nhân"), min_value=0,
                                        required=False)
-    sensitive_subjects = forms.IntegerField(label="Số chủ thể dữ liệu nhạy cảm / Sensitive-data subjects",
+    sensitive_subjects = forms.IntegerField(label=_("Số chủ thể dữ liệu nhạy cảm"),
                                             min_value=0, required=False)
-    hosting = forms.ChoiceField(label="Nơi đặt / Hosting", choices=Hosting.choices)
-    migration_status = forms.ChoiceField(label="Chuyển về TTDL tỉnh / Migration", choices=MigrationStatus.choices,
+    hosting = forms.ChoiceField(label=_("Nơi đặt"), choices=Hosting.choices)
+    migration_status = forms.ChoiceField(label=_("Chuyển về TTDL tỉnh"), choices=MigrationStatus.choices,
                                          required=False)
-    migration_date = forms.DateField(label="Ngày chuyển / Migration date", widget=_date_widget(), **DATE)
-    connects_lgsp = forms.BooleanField(label="Kết nối LGSP / Connected to LGSP", required=False)
-    national_connections = forms.CharField(label="Kết nối hệ thống quốc gia / National connections", max_length=500,
+    migration_date = forms.DateField(label=_("Ngày chuyển"), widget=_date_widget(), **DATE)
+    connects_lgsp = forms.BooleanField(label=_("Kết nối LGSP"), required=False)
+    national_connections = forms.CharField(label=_("Kết nối hệ thống quốc gia"), max_length=500,
                                            required=False, help_text="Cách nhau bằng dấu ;")
-    addresses = forms.CharField(label="Máy chủ, dải IP, tên miền / Hosts, IP ranges, domains", required=False,
+    addresses = forms.CharField(label=_("Máy chủ, dải IP, tên miền"), required=False,
                                 widget=forms.Textarea(attrs={"rows": 3}), help_text="Mỗi dòng một địa chỉ")
-    in_service_since = forms.DateField(label="Đưa vào sử dụng / In service since", widget=_date_widget(), **DATE)
-    note = forms.CharField(label="Ghi chú / Note", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    in_service_since = forms.DateField(label=_("Đưa vào sử dụng"), widget=_date_widget(), **DATE)
+    note = forms.CharField(label=_("Ghi chú"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user=None, instance: InformationSystem | None = None, **kwargs):
@@ -64,22 +65,22 @@ class SystemForm(forms.Form):
 
 
 class AssetForm(forms.Form):
-    code = forms.CharField(label="Mã tài sản / Code", max_length=40)
-    kind = forms.ChoiceField(label="Loại / Kind", choices=AssetKind.choices)
-    subtype = forms.CharField(label="Phân loại / Subtype", max_length=20, required=False,
+    code = forms.CharField(label=_("Mã tài sản"), max_length=40)
+    kind = forms.ChoiceField(label=_("Loại"), choices=AssetKind.choices)
+    subtype = forms.CharField(label=_("Phân loại"), max_length=20, required=False,
                               help_text="camera: traffic, security, ioc · máy chủ: physical, virtual · "
                                         "điểm cầu: province, department, commune")
-    name = forms.CharField(label="Tên / Name", max_length=255)
-    unit = forms.ModelChoiceField(label="Đơn vị / Unit", queryset=Unit.objects.none())
-    system = forms.ModelChoiceField(label="Thuộc hệ thống / System",
+    name = forms.CharField(label=_("Tên"), max_length=255)
+    unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=Unit.objects.none())
+    system = forms.ModelChoiceField(label=_("Thuộc hệ thống"),
                                     queryset=InformationSystem.objects.order_by("code"), required=False)
-    status = forms.ChoiceField(label="Trạng thái / Status", choices=AssetStatus.choices)
-    location = forms.CharField(label="Vị trí / Location", max_length=255, required=False)
-    address = forms.CharField(label="Địa chỉ IP, tên máy / IP address, host", max_length=255, required=False)
-    latitude = forms.DecimalField(label="Vĩ độ / Latitude", max_digits=9, decimal_places=6, required=False)
-    longitude = forms.DecimalField(label="Kinh độ / Longitude", max_digits=9, decimal_places=6, required=False)
-    commissioned_on = forms.DateField(label="Đưa vào sử dụng / Commissioned", widget=_date_widget(), **DATE)
-    note = forms.CharField(label="Ghi chú / Note", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    status = forms.ChoiceField(label=_("Trạng thái"), choices=AssetStatus.choices)
+    location = forms.CharField(label=_("Vị trí"), max_length=255, required=False)
+    address = forms.CharField(label=_("Địa chỉ IP, tên máy"), max_length=255, required=False)
+    latitude = forms.DecimalField(label=_("Vĩ độ"), max_digits=9, decimal_places=6, required=False)
+    longitude = forms.DecimalField(label=_("Kinh độ"), max_digits=9, decimal_places=6, required=False)
+    commissioned_on = forms.DateField(label=_("Đưa vào sử dụng"), widget=_date_widget(), **DATE)
+    note = forms.CharField(label=_("Ghi chú"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user=None, instance=None, **kwargs):
@@ -90,4 +91,4 @@ class AssetForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Tệp XLSX hoặc CSV / XLSX or CSV file")
+    file = forms.FileField(label=_("Tệp XLSX hoặc CSV"))

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tinhso.accounts.models import Role, User
 from tinhso.accounts.services import can_edit_unit, is_system_admin
 from tinhso.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from tinhso.core.labels import vietnamese
 from tinhso.security import regimes
 from tinhso.security.events import rules as rule_engine
 from tinhso.security.events import store
@@ -95,9 +97,9 @@ class Clock:
 def clocks(incident: Incident, now: dt.datetime | None = None) -> list[Clock]:
     now = now or timezone.now()
     return [
-        Clock("Thông báo ban đầu / Initial notice", incident.notice_due, incident.notified_at,
+        Clock(_("Thông báo ban đầu"), incident.notice_due, incident.notified_at,
               incident.notified_at is None and incident.notice_due < now),
-        Clock("Báo cáo / Report", incident.report_due, incident.reported_at,
+        Clock(_("Báo cáo"), incident.report_due, incident.reported_at,
               incident.reported_at is None and incident.report_due is not None and incident.report_due < now),
     ]
 
@@ -213,7 +215,7 @@ def counts_by_owner(user: User, since: dt.datetime) -> list[dict]:
             .values("owner_id", "owner__name").annotate(total=Count("id"),
                                                         open=Count("id", filter=~Q(status__in=CLOSED_STATUSES)))
             .order_by("-open", "-total"))
-    return [{"owner_id": r["owner_id"], "owner": r["owner__name"] or "Chưa xác định / Unattributed",
+    return [{"owner_id": r["owner_id"], "owner": r["owner__name"] or _("Chưa xác định"),
              "total": r["total"], "open": r["open"]} for r in rows]
 
 
@@ -245,7 +247,7 @@ def events_summary(user: User, day: dt.date) -> dict:
         con.close()
     names = dict(Unit.objects.filter(pk__in=[o for o, _ in by_owner if o]).values_list("pk", "name"))
     return {"total": total, "by_category": by_category,
-            "by_owner": [(names.get(o, "Chưa xác định / Unattributed"), n) for o, n in by_owner],
+            "by_owner": [(names.get(o, _("Chưa xác định")), n) for o, n in by_owner],
             "by_hour": [hours.get(h, 0) for h in range(24)]}
 
 
@@ -279,5 +281,5 @@ def incidents_between(user: User, start: dt.date, end: dt.date, under: Unit | No
     counts = {s: sum(r["severity"] == s for r in rows) for s, _ in Severity.choices}
     closed = sum(r["closed_at"] is not None and r["closed_at"] < after for r in rows)
     return PeriodIncidents(total=len(rows), closed=closed, still_open=len(rows) - closed,
-                           by_severity=[(label.split(" / ")[0], counts[s])
+                           by_severity=[(vietnamese(label), counts[s])
                                         for s, label in reversed(Severity.choices) if counts[s]])

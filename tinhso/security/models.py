@@ -9,82 +9,84 @@ points of the specialised data network, cameras, servers) are typed records of t
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
 class Category(models.TextChoices):
-    ADMIN_PROCEDURE = "admin_procedure", "Giải quyết thủ tục hành chính / Administrative procedures"
-    INTERNAL = "internal", "Quản lý nội bộ, điều hành / Internal management"
-    SHARED_PLATFORM = "shared_platform", "Nền tảng dùng chung / Shared platform"
-    PORTAL = "portal", "Cổng, trang thông tin điện tử / Public portal"
-    DATABASE = "database", "Cơ sở dữ liệu chuyên ngành / Specialised database"
-    INFRASTRUCTURE = "infrastructure", "Hạ tầng thông tin / Information infrastructure"
-    INDUSTRIAL = "industrial_control", "Điều khiển công nghiệp / Industrial control"
-    OTHER = "other", "Khác / Other"
+    ADMIN_PROCEDURE = "admin_procedure", _("Giải quyết thủ tục hành chính")
+    INTERNAL = "internal", _("Quản lý nội bộ, điều hành")
+    SHARED_PLATFORM = "shared_platform", _("Nền tảng dùng chung")
+    PORTAL = "portal", _("Cổng, trang thông tin điện tử")
+    DATABASE = "database", _("Cơ sở dữ liệu chuyên ngành")
+    INFRASTRUCTURE = "infrastructure", _("Hạ tầng thông tin")
+    INDUSTRIAL = "industrial_control", _("Điều khiển công nghiệp")
+    OTHER = "other", _("Khác")
 
 
 class Hosting(models.TextChoices):
-    PROVINCIAL_DC = "provincial_dc", "Trung tâm dữ liệu tỉnh / Provincial data centre"
-    OTHER_DC = "other_dc", "Trung tâm dữ liệu khác / Another data centre"
-    CLOUD = "cloud", "Điện toán đám mây / Cloud"
-    ON_PREMISES = "on_premises", "Tại cơ quan / On premises"
+    PROVINCIAL_DC = "provincial_dc", _("Trung tâm dữ liệu tỉnh")
+    OTHER_DC = "other_dc", _("Trung tâm dữ liệu khác")
+    CLOUD = "cloud", _("Điện toán đám mây")
+    ON_PREMISES = "on_premises", _("Tại cơ quan")
 
 
 class MigrationStatus(models.TextChoices):
     """The plan to move a system into the provincial data centre (seed 000)."""
 
-    NOT_NEEDED = "not_needed", "Không cần (đã ở TTDL tỉnh) / Not needed"
-    NOT_PLANNED = "not_planned", "Chưa có kế hoạch / Not planned"
-    PLANNED = "planned", "Đã có kế hoạch / Planned"
-    IN_PROGRESS = "in_progress", "Đang chuyển / In progress"
-    DONE = "done", "Đã chuyển / Done"
+    NOT_NEEDED = "not_needed", _("Không cần (đã ở TTDL tỉnh)")
+    NOT_PLANNED = "not_planned", _("Chưa có kế hoạch")
+    PLANNED = "planned", _("Đã có kế hoạch")
+    IN_PROGRESS = "in_progress", _("Đang chuyển")
+    DONE = "done", _("Đã chuyển")
 
 
 class SystemStatus(models.TextChoices):
-    BUILDING = "building", "Đang xây dựng / Being built"
-    OPERATING = "operating", "Đang vận hành / In operation"
-    RETIRED = "retired", "Đã dừng / Retired"
+    BUILDING = "building", _("Đang xây dựng")
+    OPERATING = "operating", _("Đang vận hành")
+    RETIRED = "retired", _("Đã dừng")
 
 
 class InformationSystem(models.Model):
-    code = models.CharField("Mã hệ thống / Code", max_length=40, unique=True,
+    code = models.CharField(_("Mã hệ thống"), max_length=40, unique=True,
                             help_text="Mã trong danh mục của tỉnh, ví dụ LCI-HTTT-001")
-    name = models.CharField("Tên hệ thống / Name", max_length=255)
+    name = models.CharField(_("Tên hệ thống"), max_length=255)
     owner = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="owned_systems",
-                              verbose_name="Chủ quản / Owner agency")
+                              verbose_name=_("Chủ quản"))
     operator = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="operated_systems",
-                                 null=True, blank=True, verbose_name="Đơn vị vận hành / Operating unit")
-    purpose = models.TextField("Mục đích / Purpose", blank=True)
-    category = models.CharField("Loại hệ thống / Category", max_length=30, choices=Category.choices)
-    status = models.CharField("Trạng thái / Status", max_length=20, choices=SystemStatus.choices,
+                                 null=True, blank=True, verbose_name=_("Đơn vị vận hành"))
+    purpose = models.TextField(_("Mục đích"), blank=True)
+    category = models.CharField(_("Loại hệ thống"), max_length=30, choices=Category.choices)
+    status = models.CharField(_("Trạng thái"), max_length=20, choices=SystemStatus.choices,
                               default=SystemStatus.OPERATING)
-    users_count = models.PositiveIntegerField("Số người dùng / Users", null=True, blank=True)
+    users_count = models.PositiveIntegerField(_("Số người dùng"), null=True, blank=True)
     data_subjects = models.PositiveIntegerField(
-        "Số chủ thể dữ liệu cá nhân / Personal-data subjects", null=True, blank=True,
+        _("Số chủ thể dữ liệu cá nhân"), null=True, blank=True,
         help_text="Số người có dữ liệu cá nhân cơ bản trong hệ thống")
     sensitive_subjects = models.PositiveIntegerField(
-        "Số chủ thể dữ liệu nhạy cảm / Sensitive-data subjects", null=True, blank=True)
-    hosting = models.CharField("Nơi đặt / Hosting", max_length=20, choices=Hosting.choices)
-    migration_status = models.CharField("Chuyển về TTDL tỉnh / Migration to the provincial DC", max_length=20,
+        _("Số chủ thể dữ liệu nhạy cảm"), null=True, blank=True)
+    hosting = models.CharField(_("Nơi đặt"), max_length=20, choices=Hosting.choices)
+    migration_status = models.CharField(_("Chuyển về TTDL tỉnh"), max_length=20,
                                         choices=MigrationStatus.choices, default=MigrationStatus.NOT_PLANNED)
-    migration_date = models.DateField("Ngày chuyển (dự kiến/thực tế) / Migration date", null=True, blank=True)
-    connects_lgsp = models.BooleanField("Kết nối nền tảng chia sẻ tỉnh (LGSP) / Connected to LGSP", default=False)
-    national_connections = models.CharField("Kết nối hệ thống quốc gia / National connections", max_length=500,
+    migration_date = models.DateField(_("Ngày chuyển (dự kiến/thực tế)"), null=True, blank=True)
+    connects_lgsp = models.BooleanField(_("Kết nối nền tảng chia sẻ tỉnh (LGSP)"), default=False)
+    national_connections = models.CharField(_("Kết nối hệ thống quốc gia"), max_length=500,
                                             blank=True, help_text="Cách nhau bằng dấu ;")
-    addresses = models.TextField("Máy chủ, dải IP, tên miền / Hosts, IP ranges, domains", blank=True,
+    addresses = models.TextField(_("Máy chủ, dải IP, tên miền"), blank=True,
                                  help_text="Mỗi dòng một địa chỉ: 10.1.2.3, 10.1.2.0/24, dichvucong.laocai.gov.vn")
-    in_service_since = models.DateField("Đưa vào sử dụng / In service since", null=True, blank=True)
-    note = models.TextField("Ghi chú / Note", blank=True)
+    in_service_since = models.DateField(_("Đưa vào sử dụng"), null=True, blank=True)
+    note = models.TextField(_("Ghi chú"), blank=True)
 
     search_text = models.TextField(editable=False, default="")
-    version = models.PositiveIntegerField("Phiên bản / Version", default=1, editable=False)
+    version = models.PositiveIntegerField(_("Phiên bản"), default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["search_text", "updated_at"])
 
     class Meta:
-        verbose_name = "Hệ thống thông tin / Information system"
-        verbose_name_plural = "Hệ thống thông tin / Information systems"
+        verbose_name = _("Hệ thống thông tin")
+        verbose_name_plural = pgettext_lazy("plural", "Hệ thống thông tin")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -92,56 +94,56 @@ class InformationSystem(models.Model):
 
 
 class AssetKind(models.TextChoices):
-    VC_POINT = "vc_point", "Điểm cầu truyền hình trực tuyến / Video-conference point"
-    NETWORK_POINT = "network_point", "Điểm kết nối mạng truyền số liệu chuyên dùng / Data-network point"
-    CAMERA = "camera", "Camera (IOC, giao thông) / Camera"
-    SERVER = "server", "Máy chủ / Server"
+    VC_POINT = "vc_point", _("Điểm cầu truyền hình trực tuyến")
+    NETWORK_POINT = "network_point", _("Điểm kết nối mạng truyền số liệu chuyên dùng")
+    CAMERA = "camera", _("Camera (IOC, giao thông)")
+    SERVER = "server", _("Máy chủ")
 
 
 # Allowed subtypes per kind: the typed part of an asset record.
 ASSET_SUBTYPES: dict[str, dict[str, str]] = {
-    AssetKind.VC_POINT: {"province": "Cấp tỉnh / Province", "department": "Sở, ngành / Department",
-                         "commune": "Cấp xã / Commune", "district": "Cấp huyện (trước 2025) / District"},
-    AssetKind.NETWORK_POINT: {"level1": "Cấp I / Level I", "level2": "Cấp II / Level II"},
-    AssetKind.CAMERA: {"traffic": "Giao thông / Traffic", "security": "An ninh trật tự / Public order",
-                       "ioc": "Đô thị thông minh, IOC / Smart city"},
-    AssetKind.SERVER: {"physical": "Máy chủ vật lý / Physical", "virtual": "Máy chủ ảo / Virtual"},
+    AssetKind.VC_POINT: {"province": _("Cấp tỉnh"), "department": _("Sở, ngành"),
+                         "commune": _("Cấp xã"), "district": _("Cấp huyện (trước 2025)")},
+    AssetKind.NETWORK_POINT: {"level1": _("Cấp I"), "level2": _("Cấp II")},
+    AssetKind.CAMERA: {"traffic": _("Giao thông"), "security": _("An ninh trật tự"),
+                       "ioc": _("Đô thị thông minh, IOC")},
+    AssetKind.SERVER: {"physical": _("Máy chủ vật lý"), "virtual": _("Máy chủ ảo")},
 }
 
 
 class AssetStatus(models.TextChoices):
-    OPERATING = "operating", "Đang hoạt động / Operating"
-    FAULTY = "faulty", "Hỏng, gián đoạn / Faulty"
-    RETIRED = "retired", "Đã thu hồi / Retired"
+    OPERATING = "operating", _("Đang hoạt động")
+    FAULTY = "faulty", _("Hỏng, gián đoạn")
+    RETIRED = "retired", _("Đã thu hồi")
 
 
 class Asset(models.Model):
-    code = models.CharField("Mã tài sản / Code", max_length=40, unique=True)
-    kind = models.CharField("Loại / Kind", max_length=20, choices=AssetKind.choices)
-    subtype = models.CharField("Phân loại / Subtype", max_length=20, blank=True)
-    name = models.CharField("Tên / Name", max_length=255)
+    code = models.CharField(_("Mã tài sản"), max_length=40, unique=True)
+    kind = models.CharField(_("Loại"), max_length=20, choices=AssetKind.choices)
+    subtype = models.CharField(_("Phân loại"), max_length=20, blank=True)
+    name = models.CharField(_("Tên"), max_length=255)
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="digital_assets",
-                             verbose_name="Đơn vị / Unit")
+                             verbose_name=_("Đơn vị"))
     system = models.ForeignKey(InformationSystem, on_delete=models.SET_NULL, null=True, blank=True,
-                               related_name="assets", verbose_name="Thuộc hệ thống / System")
-    status = models.CharField("Trạng thái / Status", max_length=20, choices=AssetStatus.choices,
+                               related_name="assets", verbose_name=_("Thuộc hệ thống"))
+    status = models.CharField(_("Trạng thái"), max_length=20, choices=AssetStatus.choices,
                               default=AssetStatus.OPERATING)
-    location = models.CharField("Vị trí / Location", max_length=255, blank=True)
-    address = models.CharField("Địa chỉ IP, tên máy / IP address, host name", max_length=255, blank=True)
-    latitude = models.DecimalField("Vĩ độ / Latitude", max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField("Kinh độ / Longitude", max_digits=9, decimal_places=6, null=True, blank=True)
-    commissioned_on = models.DateField("Đưa vào sử dụng / Commissioned", null=True, blank=True)
-    note = models.TextField("Ghi chú / Note", blank=True)
+    location = models.CharField(_("Vị trí"), max_length=255, blank=True)
+    address = models.CharField(_("Địa chỉ IP, tên máy"), max_length=255, blank=True)
+    latitude = models.DecimalField(_("Vĩ độ"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("Kinh độ"), max_digits=9, decimal_places=6, null=True, blank=True)
+    commissioned_on = models.DateField(_("Đưa vào sử dụng"), null=True, blank=True)
+    note = models.TextField(_("Ghi chú"), blank=True)
 
     search_text = models.TextField(editable=False, default="")
-    version = models.PositiveIntegerField("Phiên bản / Version", default=1, editable=False)
+    version = models.PositiveIntegerField(_("Phiên bản"), default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["search_text", "updated_at"])
 
     class Meta:
-        verbose_name = "Tài sản hạ tầng số / Digital infrastructure asset"
-        verbose_name_plural = "Tài sản hạ tầng số / Digital infrastructure assets"
+        verbose_name = _("Tài sản hạ tầng số")
+        verbose_name_plural = pgettext_lazy("plural", "Tài sản hạ tầng số")
         ordering = ["kind", "code"]
         indexes = [models.Index(fields=["kind", "unit"])]
 
@@ -159,11 +161,11 @@ def _user_fk(related: str, verbose: str) -> models.ForeignKey:
 
 
 class DossierStatus(models.TextChoices):
-    DRAFT = "draft", "Đang soạn / Draft"
-    SUBMITTED = "submitted", "Đã trình thẩm định / Submitted"
-    APPRAISED = "appraised", "Đã thẩm định / Appraised"
-    APPROVED = "approved", "Đã phê duyệt / Approved"
-    RETURNED = "returned", "Trả lại để bổ sung / Returned with comments"
+    DRAFT = "draft", _("Đang soạn")
+    SUBMITTED = "submitted", _("Đã trình thẩm định")
+    APPRAISED = "appraised", _("Đã thẩm định")
+    APPROVED = "approved", _("Đã phê duyệt")
+    RETURNED = "returned", _("Trả lại để bổ sung")
 
 
 class LevelDossier(models.Model):
@@ -172,38 +174,38 @@ class LevelDossier(models.Model):
     the review date passes; the appraiser or approver may return it with comments."""
 
     system = models.ForeignKey(InformationSystem, on_delete=models.PROTECT, related_name="dossiers",
-                               verbose_name="Hệ thống / System")
-    dated = models.DateField("Ngày hồ sơ / Dossier date",
+                               verbose_name=_("Hệ thống"))
+    dated = models.DateField(_("Ngày hồ sơ"),
                              help_text="Chế độ pháp lý áp dụng là chế độ có hiệu lực vào ngày này")
-    regime = models.CharField("Chế độ áp dụng / Regime", max_length=40)
-    proposed_level = models.PositiveSmallIntegerField("Cấp độ đề xuất / Proposed level")
-    screening = models.JSONField("Kết quả sàng lọc / Screening", default=dict, blank=True)
-    justification = models.TextField("Thuyết minh / Justification", blank=True)
-    status = models.CharField("Trạng thái / Status", max_length=20, choices=DossierStatus.choices,
+    regime = models.CharField(_("Chế độ áp dụng"), max_length=40)
+    proposed_level = models.PositiveSmallIntegerField(_("Cấp độ đề xuất"))
+    screening = models.JSONField(_("Kết quả sàng lọc"), default=dict, blank=True)
+    justification = models.TextField(_("Thuyết minh"), blank=True)
+    status = models.CharField(_("Trạng thái"), max_length=20, choices=DossierStatus.choices,
                               default=DossierStatus.DRAFT)
-    submitted_at = models.DateTimeField("Ngày trình / Submitted", null=True, blank=True)
-    appraised_by = _user_fk("appraised_dossiers", "Người thẩm định / Appraised by")
-    appraiser_authority = models.CharField("Cơ quan thẩm định / Appraising authority", max_length=255, blank=True)
-    appraised_at = models.DateTimeField("Ngày thẩm định / Appraised", null=True, blank=True)
-    appraisal_note = models.TextField("Ý kiến thẩm định / Appraisal opinion", blank=True)
-    approved_by = _user_fk("approved_dossiers", "Người phê duyệt / Approved by")
-    decision_number = models.CharField("Số quyết định / Decision number", max_length=60, blank=True)
-    decision_date = models.DateField("Ngày quyết định / Decision date", null=True, blank=True)
-    signer = models.CharField("Người ký / Signer", max_length=255, blank=True)
-    approved_level = models.PositiveSmallIntegerField("Cấp độ được phê duyệt / Approved level", null=True, blank=True)
-    review_due = models.DateField("Hạn rà soát / Review due", null=True, blank=True)
-    comments = models.TextField("Ý kiến trả lại / Comments when returned", blank=True)
-    created_by = _user_fk("created_dossiers", "Người lập / Created by")
-    version = models.PositiveIntegerField("Phiên bản / Version", default=1, editable=False)
+    submitted_at = models.DateTimeField(_("Ngày trình"), null=True, blank=True)
+    appraised_by = _user_fk("appraised_dossiers", _("Người thẩm định"))
+    appraiser_authority = models.CharField(_("Cơ quan thẩm định"), max_length=255, blank=True)
+    appraised_at = models.DateTimeField(_("Ngày thẩm định"), null=True, blank=True)
+    appraisal_note = models.TextField(_("Ý kiến thẩm định"), blank=True)
+    approved_by = _user_fk("approved_dossiers", _("Người phê duyệt"))
+    decision_number = models.CharField(_("Số quyết định"), max_length=60, blank=True)
+    decision_date = models.DateField(_("Ngày quyết định"), null=True, blank=True)
+    signer = models.CharField(_("Người ký"), max_length=255, blank=True)
+    approved_level = models.PositiveSmallIntegerField(_("Cấp độ được phê duyệt"), null=True, blank=True)
+    review_due = models.DateField(_("Hạn rà soát"), null=True, blank=True)
+    comments = models.TextField(_("Ý kiến trả lại"), blank=True)
+    created_by = _user_fk("created_dossiers", _("Người lập"))
+    version = models.PositiveIntegerField(_("Phiên bản"), default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
-        verbose_name = "Hồ sơ cấp độ / Level dossier"
-        verbose_name_plural = "Hồ sơ cấp độ / Level dossiers"
+        verbose_name = _("Hồ sơ cấp độ")
+        verbose_name_plural = pgettext_lazy("plural", "Hồ sơ cấp độ")
         ordering = ["-dated", "-id"]
-        permissions = [("approve_level", "Phê duyệt hồ sơ cấp độ / Approve level dossiers")]
+        permissions = [("approve_level", _("Phê duyệt hồ sơ cấp độ"))]
 
     def __str__(self) -> str:
         return f"{self.system.code} · cấp độ {self.proposed_level} · {self.get_status_display()}"
@@ -215,16 +217,16 @@ def dossier_upload_path(instance: "DossierDocument", filename: str) -> str:
 
 class DossierDocument(models.Model):
     dossier = models.ForeignKey(LevelDossier, on_delete=models.CASCADE, related_name="documents")
-    kind = models.CharField("Thành phần hồ sơ / Document", max_length=40)
-    file = models.FileField("Tệp / File", upload_to=dossier_upload_path, max_length=255)
-    name = models.CharField("Tên tệp / File name", max_length=255)
-    uploaded_by = _user_fk("security_documents", "Người tải lên / Uploaded by")
+    kind = models.CharField(_("Thành phần hồ sơ"), max_length=40)
+    file = models.FileField(_("Tệp"), upload_to=dossier_upload_path, max_length=255)
+    name = models.CharField(_("Tên tệp"), max_length=255)
+    uploaded_by = _user_fk("security_documents", _("Người tải lên"))
     uploaded_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "Tài liệu hồ sơ cấp độ / Dossier document"
-        verbose_name_plural = "Tài liệu hồ sơ cấp độ / Dossier documents"
+        verbose_name = _("Tài liệu hồ sơ cấp độ")
+        verbose_name_plural = pgettext_lazy("plural", "Tài liệu hồ sơ cấp độ")
         ordering = ["kind", "id"]
 
     def __str__(self) -> str:
@@ -232,19 +234,19 @@ class DossierDocument(models.Model):
 
 
 class Severity(models.TextChoices):
-    INFORMATIONAL = "informational", "Thông tin / Informational"
-    LOW = "low", "Thấp / Low"
-    MEDIUM = "medium", "Trung bình / Medium"
-    HIGH = "high", "Cao / High"
-    CRITICAL = "critical", "Nghiêm trọng / Critical"
+    INFORMATIONAL = "informational", _("Thông tin")
+    LOW = "low", _("Thấp")
+    MEDIUM = "medium", _("Trung bình")
+    HIGH = "high", _("Cao")
+    CRITICAL = "critical", _("Nghiêm trọng")
 
 
 class IncidentStatus(models.TextChoices):
-    NEW = "new", "Mới / New"
-    INVESTIGATING = "investigating", "Đang xử lý / Investigating"
-    CONTAINED = "contained", "Đã ngăn chặn / Contained"
-    RESOLVED = "resolved", "Đã khắc phục / Resolved"
-    FALSE_POSITIVE = "false_positive", "Cảnh báo nhầm / False positive"
+    NEW = "new", _("Mới")
+    INVESTIGATING = "investigating", _("Đang xử lý")
+    CONTAINED = "contained", _("Đã ngăn chặn")
+    RESOLVED = "resolved", _("Đã khắc phục")
+    FALSE_POSITIVE = "false_positive", _("Cảnh báo nhầm")
 
 
 CLOSED_STATUSES = (IncidentStatus.RESOLVED, IncidentStatus.FALSE_POSITIVE)
@@ -256,41 +258,41 @@ class Incident(models.Model):
 
     key = models.CharField(max_length=255, unique=True, editable=False,
                            help_text="rule | host | source | window: the same alert found again updates this row")
-    rule_id = models.CharField("Mã quy tắc / Rule id", max_length=64)
-    title = models.CharField("Tiêu đề / Title", max_length=255)
-    severity = models.CharField("Mức độ / Severity", max_length=20, choices=Severity.choices)
-    host = models.CharField("Máy / Host", max_length=255, blank=True)
-    source_ip = models.CharField("Địa chỉ nguồn / Source address", max_length=64, blank=True)
+    rule_id = models.CharField(_("Mã quy tắc"), max_length=64)
+    title = models.CharField(_("Tiêu đề"), max_length=255)
+    severity = models.CharField(_("Mức độ"), max_length=20, choices=Severity.choices)
+    host = models.CharField(_("Máy"), max_length=255, blank=True)
+    source_ip = models.CharField(_("Địa chỉ nguồn"), max_length=64, blank=True)
     system = models.ForeignKey(InformationSystem, on_delete=models.SET_NULL, null=True, blank=True,
-                               related_name="incidents", verbose_name="Hệ thống / System")
+                               related_name="incidents", verbose_name=_("Hệ thống"))
     owner = models.ForeignKey("units.Unit", on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="security_incidents", verbose_name="Đơn vị chủ quản / Owner unit")
-    first_seen = models.DateTimeField("Sự kiện đầu / First event")
-    last_seen = models.DateTimeField("Sự kiện cuối / Last event")
-    event_count = models.PositiveIntegerField("Số sự kiện / Events", default=0)
-    sample = models.TextField("Sự kiện mẫu / Sample event", blank=True)
-    status = models.CharField("Trạng thái / Status", max_length=20, choices=IncidentStatus.choices,
+                              related_name="security_incidents", verbose_name=_("Đơn vị chủ quản"))
+    first_seen = models.DateTimeField(_("Sự kiện đầu"))
+    last_seen = models.DateTimeField(_("Sự kiện cuối"))
+    event_count = models.PositiveIntegerField(_("Số sự kiện"), default=0)
+    sample = models.TextField(_("Sự kiện mẫu"), blank=True)
+    status = models.CharField(_("Trạng thái"), max_length=20, choices=IncidentStatus.choices,
                               default=IncidentStatus.NEW)
-    assignee = _user_fk("security_incidents", "Người xử lý / Assignee")
-    detected_at = models.DateTimeField("Phát hiện lúc / Detected at")
-    regime = models.CharField("Chế độ áp dụng / Regime", max_length=40)
-    notice_due = models.DateTimeField("Hạn thông báo ban đầu / Initial notice due")
-    report_due = models.DateTimeField("Hạn báo cáo / Report due", null=True, blank=True)
-    notified_at = models.DateTimeField("Đã thông báo lúc / Notified at", null=True, blank=True)
-    reported_at = models.DateTimeField("Đã báo cáo lúc / Reported at", null=True, blank=True)
-    closed_at = models.DateTimeField("Đóng lúc / Closed at", null=True, blank=True)
-    note = models.TextField("Ghi chú xử lý / Handling notes", blank=True)
-    version = models.PositiveIntegerField("Phiên bản / Version", default=1, editable=False)
+    assignee = _user_fk("security_incidents", _("Người xử lý"))
+    detected_at = models.DateTimeField(_("Phát hiện lúc"))
+    regime = models.CharField(_("Chế độ áp dụng"), max_length=40)
+    notice_due = models.DateTimeField(_("Hạn thông báo ban đầu"))
+    report_due = models.DateTimeField(_("Hạn báo cáo"), null=True, blank=True)
+    notified_at = models.DateTimeField(_("Đã thông báo lúc"), null=True, blank=True)
+    reported_at = models.DateTimeField(_("Đã báo cáo lúc"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("Đóng lúc"), null=True, blank=True)
+    note = models.TextField(_("Ghi chú xử lý"), blank=True)
+    version = models.PositiveIntegerField(_("Phiên bản"), default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
-        verbose_name = "Sự cố an toàn thông tin / Security incident"
-        verbose_name_plural = "Sự cố an toàn thông tin / Security incidents"
+        verbose_name = _("Sự cố an toàn thông tin")
+        verbose_name_plural = pgettext_lazy("plural", "Sự cố an toàn thông tin")
         ordering = ["-detected_at", "-id"]
         indexes = [models.Index(fields=["status", "owner"]), models.Index(fields=["detected_at"])]
-        permissions = [("ingest_events", "Gửi sự kiện an toàn thông tin / Send security events")]
+        permissions = [("ingest_events", _("Gửi sự kiện an toàn thông tin"))]
 
     def __str__(self) -> str:
         return f"{self.title} · {self.host}"

@@ -21,6 +21,7 @@ from tinhso.accounts.models import User
 from tinhso.accounts.services import can_edit_unit, is_system_admin, require_edit_unit
 from tinhso.core.audit import AuditEntry, history_of
 from tinhso.core.errors import Conflict, DomainError, FieldError, NotFound, ValidationFailed, required
+from tinhso.core.labels import english, every_form, vietnamese
 from tinhso.core.tabular import numbered, parse_date, to_csv, to_xlsx
 from tinhso.core.text import fold
 from tinhso.security.models import (
@@ -305,7 +306,8 @@ def _choice(value, choices, field_name: str, row: int | None, errors: list[Field
     if not text:
         return ""
     for code, label in choices:
-        if text == code or fold(text) in (fold(code), *(fold(part) for part in label.split(" / "))):
+        # Vietnamese, English, or "Vi / En" as templates exported before #17 item 13 wrote it
+        if text == code or fold(text) in (fold(code), *(fold(form) for form in every_form(label))):
             return code
     allowed = ", ".join(code for code, _ in choices)
     errors.append(FieldError(field_name, f"'{text}' không thuộc danh sách ({allowed})",
@@ -803,14 +805,14 @@ def _with_allowed_values(content: bytes, what: str) -> bytes:
 
     workbook = openpyxl.load_workbook(io.BytesIO(content))
     sheet = workbook.create_sheet("Giá trị hợp lệ")
-    sheet.append(["Cột / column", "Mã / code", "Ý nghĩa / meaning"])
+    sheet.append(["Cột / column", "Mã / code", "Ý nghĩa", "Meaning"])
     lists = ({"category": Category.choices, "status": SystemStatus.choices, "hosting": Hosting.choices,
               "migration_status": MigrationStatus.choices} if what == "systems" else
              {"kind": AssetKind.choices, "status": AssetStatus.choices,
               **{f"subtype ({kind})": list(subtypes.items()) for kind, subtypes in ASSET_SUBTYPES.items()}})
     for column, choices in lists.items():
         for code, label in choices:
-            sheet.append([column, code, label])
+            sheet.append([column, code, vietnamese(label), english(label)])  # the import takes any of them
     sheet.append(["owner/operator/unit", "", "Mã định danh điện tử hoặc tên đầy đủ của đơn vị"])
     sheet.append(["dates", "", "dd/mm/yyyy"])
     buffer = io.BytesIO()

@@ -9,13 +9,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from tinhso.accounts.models import Role, User
 from tinhso.accounts.services import can_edit_unit, is_system_admin, require_edit_unit, upload_by_writer
 from tinhso.core import downloads
 from tinhso.core.audit import history_of
-from tinhso.core.errors import DomainError, Forbidden, ValidationFailed, required
+from tinhso.core.errors import DomainError, Forbidden, ValidationFailed, in_language, required
 from tinhso.core.forms import apply_errors
 from tinhso.core.tabular import read_table
 from tinhso.core.uploads import upload_guard
@@ -104,9 +105,9 @@ def system_create(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Đã thêm hệ thống / Added: {system.name}")
+            messages.success(request, _("Đã thêm hệ thống: %(name)s") % {"name": system.name})
             return redirect("security:system", system_id=system.pk)
-    return render(request, "core/form.html", {"form": form, "title": "Thêm hệ thống thông tin / New information system",
+    return render(request, "core/form.html", {"form": form, "title": _("Thêm hệ thống thông tin"),
                                               "back": reverse("security:systems")})
 
 
@@ -124,9 +125,9 @@ def system_edit(request: HttpRequest, system_id: int) -> HttpResponse:
         except DomainError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, "Đã lưu / Saved")
+            messages.success(request, _("Đã lưu"))
             return redirect("security:system", system_id=system.pk)
-    return render(request, "core/form.html", {"form": form, "title": f"Sửa / Edit: {system.name}",
+    return render(request, "core/form.html", {"form": form, "title": _("Sửa: %(name)s") % {"name": system.name},
                                               "back": reverse("security:system", args=[system.pk])})
 
 
@@ -172,9 +173,9 @@ def asset_create(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Đã thêm / Added: {asset.name}")
+            messages.success(request, _("Đã thêm: %(name)s") % {"name": asset.name})
             return redirect("security:assets")
-    return render(request, "core/form.html", {"form": form, "title": "Thêm tài sản hạ tầng số / New asset",
+    return render(request, "core/form.html", {"form": form, "title": _("Thêm tài sản hạ tầng số"),
                                               "back": reverse("security:assets")})
 
 
@@ -192,9 +193,9 @@ def asset_edit(request: HttpRequest, asset_id: int) -> HttpResponse:
         except DomainError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, "Đã lưu / Saved")
+            messages.success(request, _("Đã lưu"))
             return redirect("security:assets")
-    return render(request, "core/form.html", {"form": form, "title": f"Sửa / Edit: {asset.name}",
+    return render(request, "core/form.html", {"form": form, "title": _("Sửa: %(name)s") % {"name": asset.name},
                                               "back": reverse("security:assets")})
 
 
@@ -254,7 +255,7 @@ def _wizard_fields(answers: dict) -> list[dict]:
     for question in regimes.questions():
         value = answers.get(question["id"], "")
         if question["kind"] == "yesno":
-            choices = [("true", "Có / Yes"), ("false", "Không / No")]
+            choices = [("true", _("Có")), ("false", _("Không"))]
             value = {True: "true", False: "false"}.get(value, str(value).lower())
         else:
             choices = [(k, labels[0]) for k, labels in question.get("choices", {}).items()]
@@ -279,7 +280,7 @@ def screen(request: HttpRequest, system_id: int) -> HttpResponse:
         try:
             dated = dt.date.fromisoformat(request.POST.get("dated", ""))
         except ValueError:
-            errors.append("Ngày hồ sơ không hợp lệ / invalid dossier date")
+            errors.append(_("Ngày hồ sơ không hợp lệ"))
         if not errors:
             try:
                 cleaned, problems = regimes.clean_answers(answers)
@@ -293,11 +294,11 @@ def screen(request: HttpRequest, system_id: int) -> HttpResponse:
                     else:
                         dossier = dossiers.start_dossier(request.user, system.pk, answers, dated,
                                                          request.POST.get("justification", ""))
-                    messages.success(request, f"Đã lưu hồ sơ, cấp độ đề xuất {dossier.proposed_level} / "
-                                              f"Dossier saved, proposed level {dossier.proposed_level}")
+                    messages.success(request, _("Đã lưu hồ sơ, cấp độ đề xuất %(level)s")
+                                     % {"level": dossier.proposed_level})
                     return redirect("security:dossier", dossier_id=dossier.pk)
             except DomainError as exc:
-                errors += [f"{e.field}: {e.vi} / {e.en}" for e in exc.errors] or [f"{exc.vi} / {exc.en}"]
+                errors += [f"{e.field}: {in_language(e.vi, e.en)}" for e in exc.errors] or [in_language(exc.vi, exc.en)]
     regime = regimes.regime_on(dated) if dated >= regimes.all_regimes()[0].valid_from else None
     return render(request, "security/screen.html", {
         "system": system, "fields": _wizard_fields(answers), "dated": dated,
@@ -366,9 +367,9 @@ def dossier_action(request: HttpRequest, dossier_id: int, action: str) -> HttpRe
             raise Http404
     except ValidationFailed as exc:
         for error in exc.errors or [None]:
-            messages.error(request, f"{error.vi} / {error.en}" if error else f"{exc.vi} / {exc.en}")
+            messages.error(request, in_language(error.vi, error.en) if error else in_language(exc.vi, exc.en))
     else:
-        messages.success(request, "Đã cập nhật hồ sơ / Dossier updated")
+        messages.success(request, _("Đã cập nhật hồ sơ"))
     return redirect("security:dossier", dossier_id=dossier_id)
 
 
@@ -452,9 +453,9 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
                                       note=post.get("note"), notified="notified" in post, reported="reported" in post)
         except DomainError as exc:
             for error in exc.errors or [None]:
-                messages.error(request, f"{error.vi} / {error.en}" if error else f"{exc.vi} / {exc.en}")
+                messages.error(request, in_language(error.vi, error.en) if error else in_language(exc.vi, exc.en))
         else:
-            messages.success(request, "Đã cập nhật sự cố / Incident updated")
+            messages.success(request, _("Đã cập nhật sự cố"))
         return redirect("security:incident", incident_id=incident.pk)
     people = []
     if can_handle:

@@ -190,7 +190,7 @@ def _dt(epoch: int) -> dt.datetime:
 
 def _violation_out(v: dict, plates: dict[int, str], legal: dict[str, str] | None = None) -> dict:
     return {**v, "plate": plates.get(v["vehicle_id"], ""), "start": _dt(v["start"]), "end": _dt(v["end"]),
-            "kind_label": services.VIOLATION_LABELS.get(v["kind"], v["kind"]), "detail": v.get("detail") or "",
+            "kind_label": str(services.VIOLATION_LABELS.get(v["kind"], v["kind"])), "detail": v.get("detail") or "",
             "legal_reference": v.get("legal_reference") or (legal or {}).get(v.get("rule") or "", "")}
 
 

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TransportConfig(AppConfig):
     name = "tinhso.transport"
     label = "transport"
-    verbose_name = "Giám sát hành trình / Journey monitoring"
+    verbose_name = _("Giám sát hành trình")
     demo_loader = "tinhso.transport.demo.load"
     demo_order = 60
     # Shown in the `tinhso demo` banner; the demo loader creates it with the shared demo password.

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from tinhso.core.errors import Conflict, DomainError, FieldError, NotFound, ValidationFailed
+from tinhso.core.labels import choice_lookup, header_aliases, vietnamese
 from tinhso.core.tabular import numbered, parse_date, read_table, to_csv, to_xlsx
 from tinhso.core.text import fold
 from tinhso.transport.access import require_manage_rules, require_view
@@ -322,7 +323,15 @@ FLEET_TITLES = {
     "device_serial": "Mã thiết bị GSHT", "device_provider": "Đơn vị cung cấp thiết bị", "drivers": "Số GPLX lái xe",
     "driver_names": "Họ tên lái xe", "active": "Đang hoạt động",
 }
-FLEET_ALIASES = {fold(title).replace(" ", "_"): key for key, title in FLEET_TITLES.items()} | {
+FLEET_ENGLISH = {
+    "business_name": "Transport business", "business_licence": "Licence number", "plate": "Plate",
+    "licence_kind": "Licence kind", "seats": "Seats", "tonnage": "Tonnage (t)", "registered_route": "Registered route",
+    "badge_number": "Badge number", "badge_expiry": "Badge expiry", "device_serial": "Device serial",
+    "device_provider": "Device provider", "drivers": "Driving licence numbers", "driver_names": "Driver names",
+    "active": "Active",
+}
+# headings in Vietnamese, English, or "Vi / En" as templates exported before #17 item 13 wrote some of them
+FLEET_ALIASES = header_aliases({key: (FLEET_TITLES[key], FLEET_ENGLISH[key]) for key in FLEET_COLUMNS}) | {
     key: key for key in FLEET_COLUMNS} | {
     "don_vi": "business_name", "doanh_nghiep": "business_name", "ten_don_vi": "business_name",
     "business": "business_name", "giay_phep": "business_licence", "so_giay_phep": "business_licence",
@@ -362,7 +371,8 @@ class ImportResult:
 
 def _kind(value, row: int) -> tuple[str | None, list[FieldError]]:
     text = fold(str(value or ""))
-    kind = text.replace(" ", "_") if text.replace(" ", "_") in LicenceKind.values else KIND_WORDS.get(text)
+    kind = (text.replace(" ", "_") if text.replace(" ", "_") in LicenceKind.values
+            else KIND_WORDS.get(text) or choice_lookup(LicenceKind).get(text))
     if kind is None:
         return None, [FieldError("licence_kind", f"loại hình '{value or ''}' không rõ (tuyến cố định, hợp đồng, du "
                                  "lịch, taxi, buýt, hàng hóa, container)", f"unknown licence kind '{value or ''}'",
@@ -547,7 +557,7 @@ def export_fleet(user, fmt: str = "xlsx") -> tuple[bytes, str, str]:
     for v in vehicles:
         device = getattr(v, "device", None)
         drivers = list(v.drivers.all())
-        rows.append([v.business.name, v.business.licence_number, v.plate, v.get_licence_kind_display().split(" / ")[0],
+        rows.append([v.business.name, v.business.licence_number, v.plate, vietnamese(v.get_licence_kind_display()),
                      v.seats, float(v.tonnage) if v.tonnage is not None else None, v.registered_route, v.badge_number,
                      v.badge_expiry, device.serial if device else "", device.provider if device else "",
                      "; ".join(d.licence_number for d in drivers), "; ".join(d.full_name for d in drivers),
@@ -568,7 +578,9 @@ CONTRACT_COLUMNS = ["number", "plate", "customer", "origin", "destination", "sta
 CONTRACT_TITLES = {"number": "Số hợp đồng", "plate": "Biển số", "customer": "Bên thuê", "origin": "Điểm đi",
                    "destination": "Điểm đến", "start_date": "Từ ngày", "end_date": "Đến ngày",
                    "passengers": "Số hành khách"}
-CONTRACT_ALIASES = {fold(t).replace(" ", "_"): k for k, t in CONTRACT_TITLES.items()} | {
+CONTRACT_ENGLISH = {"number": "Contract number", "plate": "Plate", "customer": "Customer", "origin": "Origin",
+                    "destination": "Destination", "start_date": "From", "end_date": "To", "passengers": "Passengers"}
+CONTRACT_ALIASES = header_aliases({k: (CONTRACT_TITLES[k], CONTRACT_ENGLISH[k]) for k in CONTRACT_COLUMNS}) | {
     k: k for k in CONTRACT_COLUMNS} | {
     "so_hd": "number", "hop_dong": "number", "bien_so_xe": "plate", "khach_hang": "customer",
     "ben_thue_van_tai": "customer", "diem_dau": "origin", "diem_cuoi": "destination", "tu": "start_date",

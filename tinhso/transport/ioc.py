@@ -11,6 +11,7 @@ from collections import Counter
 from django.urls import reverse
 
 from tinhso.core.formatting import vn_number
+from tinhso.core.labels import vietnamese
 from tinhso.ioc.contract import BAD, CHART, GOOD, HIGH, LOW, MEDIUM, TILE, WARN, Alert, Chart, Context, Tile, Widget
 from tinhso.transport import services
 
@@ -50,7 +51,7 @@ def _tiles(ctx: Context, params: dict) -> list[Tile]:
     if day is None:
         return []
     rows = _violations(ctx, day)
-    kinds = Counter(r["kind_label"].split(" / ")[0] for r in rows)
+    kinds = Counter(vietnamese(r["kind_label"]) for r in rows)
     silent = {r["vehicle_id"] for r in rows if r["kind"] == "data_gap"}
     coaches, start = _coaches(ctx, day)
     when = f"ngày {day:%d/%m/%Y}"
@@ -85,7 +86,7 @@ def _by_kind(ctx: Context, params: dict) -> list[Chart]:
     days = [start + dt.timedelta(days=i) for i in range(7)]
     kinds = sorted({r["kind"] for r in rows})
     counts = Counter((r["kind"], r["start_dt"].date()) for r in rows)
-    labels = {r["kind"]: r["kind_label"].split(" / ")[0] for r in rows}
+    labels = {r["kind"]: vietnamese(r["kind_label"]) for r in rows}
     return [Chart(key="transport.by_kind", title="Vi phạm 7 ngày gần nhất", kind="bar",
                   labels=[f"{d:%d/%m}" for d in days],
                   series=[(labels[k], [counts.get((k, d), 0) for d in days]) for k in kinds],

@@ -7,6 +7,8 @@ under TINHSO_DATA_DIR/transport (see tinhso.transport.store) and are queried thr
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 VIEW_PERMISSION = "transport.view_journeys"
@@ -15,31 +17,31 @@ INSPECTOR_GROUP = "Thanh tra giao thông"
 
 
 class LicenceKind(models.TextChoices):
-    FIXED_ROUTE = "fixed_route", "Tuyến cố định / Fixed-route coach"
-    CONTRACT = "contract", "Hợp đồng / Contract hire"
-    TOURIST = "tourist", "Du lịch / Tourist"
-    TAXI = "taxi", "Taxi / Taxi"
-    BUS = "bus", "Xe buýt / Bus"
-    FREIGHT = "freight", "Hàng hóa / Freight"
-    CONTAINER = "container", "Container / Container"
+    FIXED_ROUTE = "fixed_route", _("Tuyến cố định")
+    CONTRACT = "contract", _("Hợp đồng")
+    TOURIST = "tourist", _("Du lịch")
+    TAXI = "taxi", "Taxi"
+    BUS = "bus", _("Xe buýt")
+    FREIGHT = "freight", _("Hàng hóa")
+    CONTAINER = "container", "Container"
 
 
 class Business(models.Model):
     """A transport business (đơn vị kinh doanh vận tải) holding a transport business licence."""
 
-    name = models.CharField("Tên đơn vị / Name", max_length=255)
-    licence_number = models.CharField("Số giấy phép KDVT / Licence number", max_length=50, unique=True)
-    address = models.CharField("Địa chỉ / Address", max_length=255, blank=True)
+    name = models.CharField(_("Tên đơn vị"), max_length=255)
+    licence_number = models.CharField(_("Số giấy phép KDVT"), max_length=50, unique=True)
+    address = models.CharField(_("Địa chỉ"), max_length=255, blank=True)
     unit = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="transport_businesses", verbose_name="Tỉnh quản lý / Province")
-    active = models.BooleanField("Đang hoạt động / Active", default=True)
+                             related_name="transport_businesses", verbose_name=_("Tỉnh quản lý"))
+    active = models.BooleanField(_("Đang hoạt động"), default=True)
     search_text = models.TextField(editable=False, default="")
-    version = models.PositiveIntegerField("Phiên bản / Version", default=1, editable=False)
+    version = models.PositiveIntegerField(_("Phiên bản"), default=1, editable=False)
     history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
-        verbose_name = "Đơn vị kinh doanh vận tải / Transport business"
-        verbose_name_plural = "Đơn vị kinh doanh vận tải / Transport businesses"
+        verbose_name = _("Đơn vị kinh doanh vận tải")
+        verbose_name_plural = pgettext_lazy("plural", "Đơn vị kinh doanh vận tải")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -47,33 +49,33 @@ class Business(models.Model):
 
 
 class Vehicle(models.Model):
-    plate = models.CharField("Biển số / Plate", max_length=20)
+    plate = models.CharField(_("Biển số"), max_length=20)
     # Upper-case plate without separators ("20B01234"): what devices' rows are matched on.
     plate_key = models.CharField(max_length=20, unique=True, editable=False)
     business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="vehicles",
-                                 verbose_name="Đơn vị kinh doanh / Business")
-    licence_kind = models.CharField("Loại hình kinh doanh / Licence kind", max_length=20, choices=LicenceKind.choices)
-    seats = models.PositiveSmallIntegerField("Số chỗ / Seats", null=True, blank=True)
-    tonnage = models.DecimalField("Tải trọng (tấn) / Tonnage (t)", max_digits=6, decimal_places=2,
+                                 verbose_name=_("Đơn vị kinh doanh"))
+    licence_kind = models.CharField(_("Loại hình kinh doanh"), max_length=20, choices=LicenceKind.choices)
+    seats = models.PositiveSmallIntegerField(_("Số chỗ"), null=True, blank=True)
+    tonnage = models.DecimalField(_("Tải trọng (tấn)"), max_digits=6, decimal_places=2,
                                   null=True, blank=True)
-    registered_route = models.CharField("Tuyến đăng ký / Registered route", max_length=255, blank=True,
-                                        help_text="Chỉ với xe tuyến cố định / fixed-route coaches only")
-    badge_number = models.CharField("Số phù hiệu / Badge number", max_length=50, blank=True)
-    badge_expiry = models.DateField("Hạn phù hiệu / Badge expiry", null=True, blank=True)
+    registered_route = models.CharField(_("Tuyến đăng ký"), max_length=255, blank=True,
+                                        help_text=_("Chỉ với xe tuyến cố định"))
+    badge_number = models.CharField(_("Số phù hiệu"), max_length=50, blank=True)
+    badge_expiry = models.DateField(_("Hạn phù hiệu"), null=True, blank=True)
     drivers = models.ManyToManyField("Driver", blank=True, related_name="vehicles",
-                                     verbose_name="Lái xe được giao / Assigned drivers")
-    active = models.BooleanField("Đang hoạt động / Active", default=True)
+                                     verbose_name=_("Lái xe được giao"))
+    active = models.BooleanField(_("Đang hoạt động"), default=True)
     search_text = models.TextField(editable=False, default="")
-    version = models.PositiveIntegerField("Phiên bản / Version", default=1, editable=False)
+    version = models.PositiveIntegerField(_("Phiên bản"), default=1, editable=False)
     history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
-        verbose_name = "Phương tiện / Vehicle"
-        verbose_name_plural = "Phương tiện / Vehicles"
+        verbose_name = _("Phương tiện")
+        verbose_name_plural = pgettext_lazy("plural", "Phương tiện")
         ordering = ["plate"]
         permissions = [
-            ("view_journeys", "Xem dữ liệu giám sát hành trình / View journey-monitoring data"),
-            ("ingest_positions", "Gửi dữ liệu giám sát hành trình / Push journey-monitoring data"),
+            ("view_journeys", _("Xem dữ liệu giám sát hành trình")),
+            ("ingest_positions", _("Gửi dữ liệu giám sát hành trình")),
         ]
 
     def __str__(self) -> str:
@@ -81,17 +83,17 @@ class Vehicle(models.Model):
 
 
 class Driver(models.Model):
-    full_name = models.CharField("Họ và tên / Full name", max_length=200)
-    licence_number = models.CharField("Số giấy phép lái xe / Driving licence", max_length=20, unique=True)
+    full_name = models.CharField(_("Họ và tên"), max_length=200)
+    licence_number = models.CharField(_("Số giấy phép lái xe"), max_length=20, unique=True)
     business = models.ForeignKey(Business, null=True, blank=True, on_delete=models.PROTECT, related_name="drivers",
-                                 verbose_name="Đơn vị kinh doanh / Business")
-    active = models.BooleanField("Đang hoạt động / Active", default=True)
-    version = models.PositiveIntegerField("Phiên bản / Version", default=1, editable=False)
+                                 verbose_name=_("Đơn vị kinh doanh"))
+    active = models.BooleanField(_("Đang hoạt động"), default=True)
+    version = models.PositiveIntegerField(_("Phiên bản"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "Lái xe / Driver"
-        verbose_name_plural = "Lái xe / Drivers"
+        verbose_name = _("Lái xe")
+        verbose_name_plural = pgettext_lazy("plural", "Lái xe")
         ordering = ["full_name"]
 
     def __str__(self) -> str:
@@ -101,17 +103,17 @@ class Driver(models.Model):
 class Device(models.Model):
     """A journey-monitoring device (thiết bị giám sát hành trình) fitted to a vehicle."""
 
-    serial = models.CharField("Số sê-ri / Serial", max_length=50, unique=True)
-    provider = models.CharField("Đơn vị cung cấp / Provider", max_length=120, blank=True)
+    serial = models.CharField(_("Số sê-ri"), max_length=50, unique=True)
+    provider = models.CharField(_("Đơn vị cung cấp"), max_length=120, blank=True)
     vehicle = models.OneToOneField(Vehicle, null=True, blank=True, on_delete=models.SET_NULL, related_name="device",
-                                   verbose_name="Lắp trên xe / Vehicle")
-    active = models.BooleanField("Đang hoạt động / Active", default=True)
-    version = models.PositiveIntegerField("Phiên bản / Version", default=1, editable=False)
+                                   verbose_name=_("Lắp trên xe"))
+    active = models.BooleanField(_("Đang hoạt động"), default=True)
+    version = models.PositiveIntegerField(_("Phiên bản"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "Thiết bị GSHT / Tracking device"
-        verbose_name_plural = "Thiết bị GSHT / Tracking devices"
+        verbose_name = _("Thiết bị GSHT")
+        verbose_name_plural = pgettext_lazy("plural", "Thiết bị GSHT")
 
     def __str__(self) -> str:
         return self.serial
@@ -125,7 +127,7 @@ class FleetStamp(models.Model):
     version = models.BigIntegerField(default=0)
 
     class Meta:
-        verbose_name = "Dấu phiên bản đội xe / Fleet registry stamp"
+        verbose_name = _("Dấu phiên bản đội xe")
 
     def __str__(self) -> str:
         return str(self.version)
@@ -136,22 +138,22 @@ class Contract(models.Model):
     which route and dates, how many passengers. A trip matching a declared contract is evidence against a
     disguised-coach suspicion."""
 
-    number = models.CharField("Số hợp đồng / Contract number", max_length=60)
+    number = models.CharField(_("Số hợp đồng"), max_length=60)
     vehicle = models.ForeignKey(Vehicle, on_delete=models.PROTECT, related_name="contracts",
-                                verbose_name="Phương tiện / Vehicle")
-    customer = models.CharField("Bên thuê / Customer", max_length=255)
-    origin = models.CharField("Điểm đi / Origin", max_length=255)
-    destination = models.CharField("Điểm đến / Destination", max_length=255)
-    start_date = models.DateField("Từ ngày / From")
-    end_date = models.DateField("Đến ngày / To")
-    passengers = models.PositiveIntegerField("Số hành khách / Passengers", null=True, blank=True)
-    active = models.BooleanField("Còn hiệu lực / Active", default=True)
-    version = models.PositiveIntegerField("Phiên bản / Version", default=1, editable=False)
+                                verbose_name=_("Phương tiện"))
+    customer = models.CharField(_("Bên thuê"), max_length=255)
+    origin = models.CharField(_("Điểm đi"), max_length=255)
+    destination = models.CharField(_("Điểm đến"), max_length=255)
+    start_date = models.DateField(_("Từ ngày"))
+    end_date = models.DateField(_("Đến ngày"))
+    passengers = models.PositiveIntegerField(_("Số hành khách"), null=True, blank=True)
+    active = models.BooleanField(_("Còn hiệu lực"), default=True)
+    version = models.PositiveIntegerField(_("Phiên bản"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "Hợp đồng vận tải / Transport contract"
-        verbose_name_plural = "Hợp đồng vận tải / Transport contracts"
+        verbose_name = _("Hợp đồng vận tải")
+        verbose_name_plural = pgettext_lazy("plural", "Hợp đồng vận tải")
         ordering = ["-start_date", "number"]
         constraints = [models.UniqueConstraint(fields=["vehicle", "number"], name="transport_contract_number")]
 
@@ -160,36 +162,36 @@ class Contract(models.Model):
 
 
 class RuleKind(models.TextChoices):
-    SPEEDING = "speeding", "Quá tốc độ / Speeding"
-    CONTINUOUS_DRIVING = "continuous_driving", "Lái xe liên tục quá thời gian / Continuous driving"
-    DAILY_DRIVING = "daily_driving", "Lái xe quá thời gian trong ngày / Daily driving time"
-    WEEKLY_DRIVING = "weekly_driving", "Lái xe quá thời gian trong tuần / Weekly driving time"
-    DATA_GAP = "data_gap", "Mất tín hiệu, gián đoạn dữ liệu / Data gap"
-    NO_DRIVER = "no_driver", "Chạy xe không đăng nhập lái xe / Driving without a logged-in driver"
+    SPEEDING = "speeding", _("Quá tốc độ")
+    CONTINUOUS_DRIVING = "continuous_driving", _("Lái xe liên tục quá thời gian")
+    DAILY_DRIVING = "daily_driving", _("Lái xe quá thời gian trong ngày")
+    WEEKLY_DRIVING = "weekly_driving", _("Lái xe quá thời gian trong tuần")
+    DATA_GAP = "data_gap", _("Mất tín hiệu, gián đoạn dữ liệu")
+    NO_DRIVER = "no_driver", _("Chạy xe không đăng nhập lái xe")
 
 
 class Rule(models.Model):
     """A violation rule as data: its parameters and the legal text they come from. Changing a limit
     is an edit of this row (audited), never a code change."""
 
-    code = models.SlugField("Mã / Code", max_length=50, unique=True)
-    kind = models.CharField("Loại / Kind", max_length=30, choices=RuleKind.choices)
-    name = models.CharField("Tên / Name", max_length=255)
-    params = models.JSONField("Tham số / Parameters", default=dict)
-    legal_reference = models.TextField("Căn cứ pháp lý / Legal reference", blank=True)
+    code = models.SlugField(_("Mã"), max_length=50, unique=True)
+    kind = models.CharField(_("Loại"), max_length=30, choices=RuleKind.choices)
+    name = models.CharField(_("Tên"), max_length=255)
+    params = models.JSONField(_("Tham số"), default=dict)
+    legal_reference = models.TextField(_("Căn cứ pháp lý"), blank=True)
     # The rule applies to data of these local days (inclusive; empty = unbounded): a 2024 trip is judged by
     # the rules of 2024, a 2026 trip by today's.
-    valid_from = models.DateField("Áp dụng từ ngày / Valid from", null=True, blank=True)
-    valid_to = models.DateField("Áp dụng đến ngày / Valid to", null=True, blank=True)
-    verified = models.BooleanField("Đã đối chiếu văn bản / Checked against the text", default=False)
-    verification_note = models.TextField("Ghi chú đối chiếu / What was checked, where", blank=True)
-    active = models.BooleanField("Áp dụng / Active", default=True)
-    version = models.PositiveIntegerField("Phiên bản / Version", default=1, editable=False)
+    valid_from = models.DateField(_("Áp dụng từ ngày"), null=True, blank=True)
+    valid_to = models.DateField(_("Áp dụng đến ngày"), null=True, blank=True)
+    verified = models.BooleanField(_("Đã đối chiếu văn bản"), default=False)
+    verification_note = models.TextField(_("Ghi chú đối chiếu"), blank=True)
+    active = models.BooleanField(_("Áp dụng"), default=True)
+    version = models.PositiveIntegerField(_("Phiên bản"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "Quy tắc vi phạm / Violation rule"
-        verbose_name_plural = "Quy tắc vi phạm / Violation rules"
+        verbose_name = _("Quy tắc vi phạm")
+        verbose_name_plural = pgettext_lazy("plural", "Quy tắc vi phạm")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -200,22 +202,22 @@ class MonitoringRegime(models.Model):
     """What the journey-monitoring regulation in force on a date requires of the devices: reporting
     intervals, the fields a record must carry, and where the data goes — with its legal basis, dated."""
 
-    code = models.SlugField("Mã / Code", max_length=50, unique=True)
-    name = models.CharField("Tên / Name", max_length=255)
-    valid_from = models.DateField("Áp dụng từ ngày / Valid from", null=True, blank=True)
-    valid_to = models.DateField("Áp dụng đến ngày / Valid to", null=True, blank=True)
-    moving_interval_s = models.PositiveIntegerField("Tần suất khi xe chạy (giây) / Interval moving (s)")
-    parked_interval_s = models.PositiveIntegerField("Tần suất khi dừng đỗ (giây) / Interval parked (s)")
-    required_fields = models.JSONField("Trường dữ liệu bắt buộc / Required fields", default=list)
-    destination = models.TextField("Nơi nhận dữ liệu / Where the data goes")
-    legal_reference = models.TextField("Căn cứ pháp lý / Legal reference")
-    verified = models.BooleanField("Đã đối chiếu văn bản / Checked against the text", default=False)
-    verification_note = models.TextField("Ghi chú đối chiếu / What was checked, where", blank=True)
+    code = models.SlugField(_("Mã"), max_length=50, unique=True)
+    name = models.CharField(_("Tên"), max_length=255)
+    valid_from = models.DateField(_("Áp dụng từ ngày"), null=True, blank=True)
+    valid_to = models.DateField(_("Áp dụng đến ngày"), null=True, blank=True)
+    moving_interval_s = models.PositiveIntegerField(_("Tần suất khi xe chạy (giây)"))
+    parked_interval_s = models.PositiveIntegerField(_("Tần suất khi dừng đỗ (giây)"))
+    required_fields = models.JSONField(_("Trường dữ liệu bắt buộc"), default=list)
+    destination = models.TextField(_("Nơi nhận dữ liệu"))
+    legal_reference = models.TextField(_("Căn cứ pháp lý"))
+    verified = models.BooleanField(_("Đã đối chiếu văn bản"), default=False)
+    verification_note = models.TextField(_("Ghi chú đối chiếu"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "Quy định giám sát hành trình / Journey-monitoring regime"
-        verbose_name_plural = "Quy định giám sát hành trình / Journey-monitoring regimes"
+        verbose_name = _("Quy định giám sát hành trình")
+        verbose_name_plural = pgettext_lazy("plural", "Quy định giám sát hành trình")
         ordering = ["valid_from"]
 
     def __str__(self) -> str:
@@ -228,9 +230,9 @@ class IngestBatch(models.Model):
     batch_id = models.CharField(max_length=40, unique=True)
     # Idempotency key: "client:<user id>:<key the client sent>" or "sha256:<hash of the content>". A retry of
     # a committed batch finds its row and is answered "already stored" instead of storing the points twice.
-    key = models.CharField("Khóa chống gửi lặp / Idempotency key", max_length=120, unique=True, null=True,
+    key = models.CharField(_("Khóa chống gửi lặp"), max_length=120, unique=True, null=True,
                            blank=True)
-    source = models.CharField("Nguồn / Source", max_length=20)  # csv, jsonl, parquet, stream
+    source = models.CharField(_("Nguồn"), max_length=20)  # csv, jsonl, parquet, stream
     filename = models.CharField(max_length=255, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
@@ -239,12 +241,12 @@ class IngestBatch(models.Model):
     rows_rejected = models.PositiveBigIntegerField(default=0)
     duplicates = models.PositiveBigIntegerField(default=0)
     days = models.JSONField(default=list)
-    report = models.JSONField("Báo cáo lỗi / Error report", default=dict)
+    report = models.JSONField(_("Báo cáo lỗi"), default=dict)
     seconds = models.FloatField(default=0)
 
     class Meta:
-        verbose_name = "Lô dữ liệu / Ingest batch"
-        verbose_name_plural = "Lô dữ liệu / Ingest batches"
+        verbose_name = _("Lô dữ liệu")
+        verbose_name_plural = pgettext_lazy("plural", "Lô dữ liệu")
         ordering = ["-received_at"]
 
     def __str__(self) -> str:

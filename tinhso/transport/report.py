@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from tinhso.accounts.services import home_province
 from tinhso.core.formatting import vn_date, vn_number
+from tinhso.core.labels import vietnamese
 from tinhso.core.reporting import INTEGER, TEXT, Figure, ReportRequest, Section, Table, number_format
 from tinhso.transport import services
 from tinhso.transport.models import Business, RuleKind, Vehicle
@@ -23,7 +24,7 @@ ORDER = 40
 KINDS = (("speeding", RuleKind.SPEEDING), ("continuous", RuleKind.CONTINUOUS_DRIVING),
          ("daily", RuleKind.DAILY_DRIVING), ("weekly", RuleKind.WEEKLY_DRIVING), ("gaps", RuleKind.DATA_GAP),
          ("no_driver", RuleKind.NO_DRIVER))
-COUNTS = tuple((key, services.VIOLATION_LABELS[kind].split(" / ")[0]) for key, kind in KINDS)
+COUNTS = tuple((key, kind) for key, kind in KINDS)  # the report writes its kind's Vietnamese label
 COACHES_LISTED = 20
 
 
@@ -86,14 +87,18 @@ def enforcement(request: ReportRequest) -> dict | None:
             "coaches": coaches, "coach_start": window_start, "days": services.analysed_days(start, end)}
 
 
+def _word(kind) -> str:
+    label = vietnamese(kind.label)
+    return label[0].lower() + label[1:]
+
+
 def sections(request: ReportRequest) -> list[Section]:
     found = enforcement(request)
     if found is None or not found["monitored"]:
         return []
     totals, start, end = found["totals"], found["start"], found["end"]
     violations = sum(totals[key] for key, _ in COUNTS)
-    breakdown = ", ".join(f"{vn_number(totals[key])} lượt {label[0].lower() + label[1:]}"
-                          for key, label in COUNTS if totals[key])
+    breakdown = ", ".join(f"{vn_number(totals[key])} lượt {_word(kind)}" for key, kind in COUNTS if totals[key])
     sentence = (f"Từ ngày {vn_date(start)} đến ngày {vn_date(end)}, hệ thống giám sát hành trình ghi nhận "
                 f"{vn_number(len(found['monitored']))} phương tiện hoạt động với {vn_number(totals['trips'])} chuyến, "
                 f"{vn_number(violations)} lượt vi phạm của {vn_number(len(found['in_violation']))} phương tiện")
@@ -103,7 +108,8 @@ def sections(request: ReportRequest) -> list[Section]:
                       f"hợp đồng trá hình) từ ngày {vn_date(found['coach_start'])} đến ngày {vn_date(end)}")
     paragraphs.append(coach_sentence + ".")
     table = Table(title="Vi phạm phát hiện qua dữ liệu thiết bị giám sát hành trình",
-                  headers=["Loại vi phạm", "Số lượt"], rows=[[label, totals[key]] for key, label in COUNTS],
+                  headers=["Loại vi phạm", "Số lượt"],
+                  rows=[[vietnamese(kind.label), totals[key]] for key, kind in COUNTS],
                   formats=[TEXT, INTEGER], total=["Tổng số", violations], key="transport.violations",
                   note=f"Số ngày dữ liệu đã phân tích: {vn_number(found['days'])}.")
     appendices = []
@@ -133,7 +139,8 @@ def sections(request: ReportRequest) -> list[Section]:
                       vn_number(len(found["in_violation"]))),
                Figure("transport.coaches", "Xe nghi hợp đồng trá hình", len(coaches), vn_number(len(coaches)),
                       coach_sentence)]
-    figures += [Figure(f"transport.{key}", label, totals[key], vn_number(totals[key])) for key, label in COUNTS]
+    figures += [Figure(f"transport.{key}", vietnamese(kind.label), totals[key], vn_number(totals[key]))
+                for key, kind in COUNTS]
     return [Section(key="transport.enforcement", title="Giám sát hành trình phương tiện vận tải", paragraphs=paragraphs,
                     tables=[table], appendices=appendices, problems=problems, next_tasks=next_tasks, figures=figures,
                     url=reverse("transport:reports") + f"?start={start:%Y-%m-%d}&end={end:%Y-%m-%d}")]

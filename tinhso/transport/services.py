@@ -10,9 +10,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from tinhso.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from tinhso.core.formatting import MINUS, vn_duration, vn_hm, vn_number
+from tinhso.core.labels import one_language, vietnamese
 from tinhso.core.tabular import to_csv, to_xlsx
 from tinhso.core.text import fold, vi_sort_key
 from tinhso.transport import analysis, coach, store
@@ -408,8 +410,9 @@ def run_analysis(user, start: dt.date, end: dt.date, chunk_vehicles: int = 125, 
 
 def analysis_summary(out: dict) -> str:
     """What a finished analysis found, in Vietnamese number format (1.337 chuyến … 263.481 điểm)."""
-    return (f"Đã tính / computed: {vn_number(out['trips'])} chuyến / trips, {vn_number(out['violations'])} "
-            f"vi phạm / violations từ / from {vn_number(out['points'])} điểm / points")
+    return _("Đã tính %(trips)s chuyến, %(violations)s vi phạm từ %(points)s điểm GSHT") % {
+        "trips": vn_number(out["trips"]), "violations": vn_number(out["violations"]),
+        "points": vn_number(out["points"])}
 
 
 def write_results(result: analysis.Result, start: dt.date, end: dt.date) -> None:
@@ -536,7 +539,8 @@ def _value_text(v: dict) -> str:
     if kind == "speeding":
         return f"{vn_number(v['value'], 1)} km/h > {vn_number(v['limit'])} km/h, {vn_duration(v['duration_s'])}"
     if kind in ("continuous_driving", "daily_driving", "weekly_driving", "data_gap"):
-        detail = f" ({v['detail']})" if kind == "data_gap" and v.get("detail") else ""
+        # the analysis stores the vehicle's state bilingual ("dừng đỗ / parked"): the page shows one language
+        detail = f" ({one_language(v['detail'])})" if kind == "data_gap" and v.get("detail") else ""
         return f"{vn_duration(v['value'])} > {vn_duration(v['limit'])}{detail}"
     return vn_duration(v["duration_s"])
 
@@ -595,7 +599,7 @@ def report(user, level: str, start: dt.date, end: dt.date) -> list[dict]:
             label = vehicle.plate if vehicle else str(key)
             extra = vehicle.business.name if vehicle else ""
         elif level == "driver":
-            label = key or "(không đăng nhập / not logged in)"
+            label = key or str(_("(không đăng nhập)"))
             extra = drivers.get(key, "")
         else:
             business = businesses.get(key)
@@ -608,14 +612,14 @@ def report(user, level: str, start: dt.date, end: dt.date) -> list[dict]:
 
 
 REPORT_HEADERS = [
-    ("label", "Đối tượng / Subject"), ("extra", "Thông tin / Info"), ("vehicle_count", "Số xe / Vehicles"),
-    ("trips", "Chuyến / Trips"), ("distance_km", "Quãng đường (km) / Distance (km)"),
-    ("driving_s", "Thời gian lái (giờ:phút) / Driving (h:mm)"), ("speeding", "Quá tốc độ (lần) / Speeding (count)"),
-    ("speeding_s", "Thời gian quá tốc độ (giờ:phút) / Speeding (h:mm)"),
-    ("continuous", "Lái liên tục > 4 giờ / Continuous > 4 h"), ("daily", "Lái > 10 giờ/ngày / > 10 h a day"),
-    ("weekly", "Lái > 48 giờ/tuần / > 48 h a week"), ("gaps", "Gián đoạn dữ liệu (lần) / Data gaps"),
-    ("gap_s", "Thời gian mất dữ liệu (giờ:phút) / Gap time (h:mm)"),
-    ("no_driver", "Không đăng nhập lái xe / No driver"),
+    ("label", _("Đối tượng")), ("extra", _("Thông tin")), ("vehicle_count", _("Số xe")),
+    ("trips", _("Chuyến")), ("distance_km", _("Quãng đường (km)")),
+    ("driving_s", _("Thời gian lái (giờ:phút)")), ("speeding", _("Quá tốc độ (lần)")),
+    ("speeding_s", _("Thời gian quá tốc độ (giờ:phút)")),
+    ("continuous", _("Lái liên tục > 4 giờ")), ("daily", _("Lái > 10 giờ/ngày")),
+    ("weekly", _("Lái > 48 giờ/tuần")), ("gaps", _("Gián đoạn dữ liệu (lần)")),
+    ("gap_s", _("Thời gian mất dữ liệu (giờ:phút)")),
+    ("no_driver", _("Không đăng nhập lái xe")),
 ]
 # columns holding seconds: shown as h:mm on the page, as Excel durations ([h]:mm) in XLSX, h:mm in CSV
 DURATION_COLUMNS = {"driving_s", "speeding_s", "gap_s"}
@@ -631,7 +635,7 @@ def _export_cell(key: str, value, fmt: str):
 
 def export_report(user, level: str, start: dt.date, end: dt.date, fmt: str = "xlsx") -> tuple[bytes, str, str]:
     rows = report(user, level, start, end)
-    headers = [h for _, h in REPORT_HEADERS]
+    headers = [vietnamese(h) for _, h in REPORT_HEADERS]  # files are Vietnamese
     values = [[_export_cell(k, r[k], fmt) for k, _ in REPORT_HEADERS] for r in rows]
     name = f"bao-cao-gsht-{level}-{start:%Y%m%d}-{end:%Y%m%d}"
     if fmt == "csv":
@@ -698,7 +702,7 @@ def register_fleet(fleet, user=None) -> dict[int, int]:
         bump_stamp()  # bulk_create sends no signals
         ids = dict(Vehicle.objects.values_list("plate_key", "id"))
         with_device = set(Device.objects.values_list("vehicle_id", flat=True))
-        devices = [Device(serial=f"GSHT-{ids[store.plate_key(v.plate)]:06d}", provider="Thiết bị mô phỏng / simulated",
+        devices = [Device(serial=f"GSHT-{ids[store.plate_key(v.plate)]:06d}", provider="Thiết bị mô phỏng",
                           vehicle_id=ids[store.plate_key(v.plate)])
                    for v in fleet.vehicles if ids[store.plate_key(v.plate)] not in with_device]
         if devices:

@@ -8,11 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from tinhso.core import jobs
 from tinhso.core.downloads import attach
-from tinhso.core.errors import DomainError, FieldError
+from tinhso.core.errors import DomainError, FieldError, in_language
 from tinhso.core.formatting import vn_date, vn_duration, vn_number
 from tinhso.core.uploads import upload_guard
 from tinhso.transport import generator, services
@@ -109,20 +111,24 @@ def analyse(request: HttpRequest) -> HttpResponse:
     try:
         start, end = services.check_period(start, end)
     except DomainError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, "; ".join(in_language(e.vi, e.en) for e in exc.errors) or in_language(exc.vi, exc.en))
         return redirect(back)
     user = request.user
+    language = translation.get_language()  # the job runs in another thread: it speaks the starter's language
 
     def work(progress) -> str:
+        with translation.override(language):
+            return _analyse(progress)
+
+    def _analyse(progress) -> str:
         def chunk_done(done: int, total: int, points: int) -> None:  # analysis.analyse's per-chunk report
-            progress(0.95 * done / max(total, 1), f"{vn_number(done)}/{vn_number(total)} xe / vehicles, "
-                                                  f"{vn_number(points)} điểm / points")
+            progress(0.95 * done / max(total, 1), f"{vn_number(done)}/{vn_number(total)} {_('xe')}, "
+                                                  f"{vn_number(points)} {_('điểm GSHT')}")
 
         return services.analysis_summary(services.run_analysis(user, start, end, progress=chunk_done))
 
-    job = jobs.start(user, "transport.analyse", f"Tính chuyến và vi phạm / Compute trips and violations "
-                                                f"{vn_date(start)} → {vn_date(end)}", work,
-                     key=f"{start}:{end}", next_url=back)
+    label = f"{_('Tính chuyến và vi phạm')} {vn_date(start)} → {vn_date(end)}"
+    job = jobs.start(user, "transport.analyse", label, work, key=f"{start}:{end}", next_url=back)
     return redirect("job", job_id=job.pk)
 
 
@@ -303,7 +309,7 @@ def vehicle_edit(request: HttpRequest, vehicle_id: int) -> HttpResponse:
                        "badge_expiry": _date(request, "badge_expiry", None), "active": bool(post.get("active"))}
             version = int(post.get("version") or 0)
             updated = fleet.update_vehicle(request.user, vehicle.pk, changes, version)
-            messages.success(request, "Đã lưu / Saved")
+            messages.success(request, _("Đã lưu"))
             return redirect("transport:vehicle", updated.pk)
         except DomainError as exc:
             context["error"] = exc
@@ -328,7 +334,7 @@ def _fleet_form(request: HttpRequest, form, obj, title: str, save, back: str) ->
                 apply_errors(form, exc, {"vehicle": "plate"})
                 status = exc.status
             else:
-                messages.success(request, f"Đã lưu / Saved: {title}")
+                messages.success(request, _("Đã lưu: %(title)s") % {"title": title})
                 return redirect(back)
         else:
             status = 400
@@ -389,5 +395,5 @@ def device_edit(request: HttpRequest, device_id: int) -> HttpResponse:
         fleet.update_device(request.user, device.pk, {"provider": data["provider"], "vehicle": vehicle,
                                                       "active": data["active"]}, data["version"])
 
-    return _fleet_form(request, form, device, f"Thiết bị / Device {device.serial}", save,
+    return _fleet_form(request, form, device, f"{_('Thiết bị')} {device.serial}", save,
                        reverse("transport:fleet") + "#devices")

@@ -40,7 +40,7 @@ def test_import_national_results_and_open_the_provinces_place(browser_page, root
     page.set_input_files("#import-results input[type=file]", str(path))
     page.click("#import-results button")
     page.locator("table#ranking").wait_for()
-    page.click("text=Công bố kết quả / Publish")
+    page.click("text=Công bố kết quả")
     table = page.locator("table#ranking")
     table.wait_for()
     assert table.locator("tbody tr").count() == 34
