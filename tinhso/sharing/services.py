@@ -24,6 +24,7 @@ from tinhso.accounts.models import Role, User
 from tinhso.accounts.services import can_edit_unit, is_system_admin
 from tinhso.core.audit import AuditEntry, history_of
 from tinhso.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed, required
+from tinhso.core.labels import every_form, vietnamese
 from tinhso.core.text import fold
 from tinhso.security.services import SystemRef, system_refs
 from tinhso.sharing import ledger
@@ -124,7 +125,10 @@ def unit_by_code(code: str, field: str = "provider_unit") -> Unit:
 def _service_search_text(service: Service) -> str:
     return fold(" ".join([service.code, service.name, service.provider_system, service.provider_system_code,
                           service.provider_unit.name,
-                          service.provider_unit.code or "", service.get_data_category_display(),
+                          service.provider_unit.code or "",
+                          # found by its data group in either language, whatever the saver's language
+                          *(every_form(DataCategory(service.data_category).label)
+                            if service.data_category in DataCategory.values else [service.data_category]),
                           service.documentation[:500]]))
 
 
@@ -374,7 +378,7 @@ def request_access(user: User, service_id: int, consumer_unit: str | Unit, consu
             status__in=[AccessStatus.PENDING, AccessStatus.APPROVED]).first()
         if open_one is not None:
             raise ValidationFailed(FieldError(
-                "service", f"đã có yêu cầu {open_one.get_status_display().lower()} cho hệ thống này",
+                "service", f"đã có yêu cầu {vietnamese(AccessStatus(open_one.status).label).lower()} cho hệ thống này",
                 f"there is already a {open_one.status} request for this system"))
         access = Access(service=service, consumer_unit=unit, consumer_system=consumer_system, purpose=purpose,
                         requested_by=user)
@@ -398,7 +402,7 @@ def decide_access(user: User, access_id: int, approve: bool, note: str = "", exp
             raise Conflict(access.version)
         if access.status != AccessStatus.PENDING:
             raise ValidationFailed(FieldError(
-                "status", f"yêu cầu đang '{access.get_status_display()}', không chờ duyệt",
+                "status", f"yêu cầu đang '{vietnamese(AccessStatus(access.status).label)}', không chờ duyệt",
                 f"the request is {access.status}, not pending"))
         note = (note or "").strip()
         if not approve and not note:

@@ -94,7 +94,7 @@ def test_fleet_sheet_and_gps_file_lead_to_a_suspected_coach_with_its_explanation
     assert "⚑" in row.inner_text()
     shuttle_row = page.locator("#coach-list tr", has_text=shuttle.plate)
     assert shuttle_row.count() == 0 or "⚑" not in shuttle_row.inner_text()  # the worker shuttle is not flagged
-    row.get_by_role("link", name="Bằng chứng / Evidence").click()
+    row.get_by_role("link", name="Bằng chứng").click()
     page.wait_for_url(re.compile(r".*/transport/coaches/\d+/.*"))
     text = page.inner_text("main")
     assert "Xe chạy cùng một tuyến trong" in text and "lần dừng ngắn mỗi chuyến dọc đường" in text
