@@ -76,3 +76,11 @@ def header_aliases(titles: dict[str, tuple[str, str]]) -> dict[str, str]:
             aliases[fold(text)] = key
             aliases[fold(text).replace(" ", "_")] = key
     return aliases
+
+
+def audit_in_language(entries: list) -> list:
+    """Audit entries for a page: change reasons were written bilingual ("Dữ liệu mẫu / Demo data"), a page shows
+    the reader's half. The API keeps the stored text."""
+    import dataclasses
+
+    return [dataclasses.replace(entry, reason=one_language(entry.reason)) for entry in entries]

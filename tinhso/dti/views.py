@@ -16,6 +16,7 @@ from tinhso.core import jobs
 from tinhso.core.downloads import attach, stored_file
 from tinhso.core.errors import DomainError, FieldError, ValidationFailed, in_language
 from tinhso.core.formatting import vn_number, vn_signed
+from tinhso.core.labels import audit_in_language
 from tinhso.core.uploads import upload_guard
 from tinhso.dti import exports, frameworks, national, services
 from tinhso.dti.charts import main_indicator_bars
@@ -271,7 +272,7 @@ def value_save(request: HttpRequest, round_id: int, unit_id: int, code: str) -> 
 @login_required
 def value_history(request: HttpRequest, round_id: int, unit_id: int, code: str) -> HttpResponse:
     value, entries = services.value_history(request.user, round_id, unit_id, code)
-    return render(request, "dti/value_history.html", {"value": value, "entries": entries})
+    return render(request, "dti/value_history.html", {"value": value, "entries": audit_in_language(entries)})
 
 
 @login_required

@@ -17,6 +17,7 @@ from tinhso.core.audit import history_of
 from tinhso.core.downloads import attach, stored_file
 from tinhso.core.errors import DomainError, FieldError, Forbidden, ValidationFailed
 from tinhso.core.forms import apply_errors
+from tinhso.core.labels import audit_in_language
 from tinhso.core.text import vi_sort_key
 from tinhso.core.uploads import upload_guard
 from tinhso.programme import charts, services, spreadsheet
@@ -404,7 +405,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
 @login_required
 def task_history(request: HttpRequest, task_id: int) -> HttpResponse:
     task = services.get_task(task_id, request.user)
-    return render(request, "programme/history.html", {"task": task, "entries": history_of(task)})
+    return render(request, "programme/history.html", {"task": task, "entries": audit_in_language(history_of(task))})
 
 
 @login_required

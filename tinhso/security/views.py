@@ -18,6 +18,7 @@ from tinhso.core import downloads
 from tinhso.core.audit import history_of
 from tinhso.core.errors import DomainError, Forbidden, ValidationFailed, in_language, required
 from tinhso.core.forms import apply_errors
+from tinhso.core.labels import audit_in_language
 from tinhso.core.tabular import read_table
 from tinhso.core.uploads import upload_guard
 from tinhso.security import charts, dossiers, incidents, regimes, services
@@ -136,7 +137,7 @@ def system_history(request: HttpRequest, system_id: int) -> HttpResponse:
     system = services.get_system(system_id)
     return render(request, "security/history.html", {
         "title": system.name, "back": reverse("security:system", args=[system.pk]),
-        "entries": services.system_history(system_id)})
+        "entries": audit_in_language(services.system_history(system_id))})
 
 
 @login_required
@@ -203,7 +204,7 @@ def asset_edit(request: HttpRequest, asset_id: int) -> HttpResponse:
 def asset_history(request: HttpRequest, asset_id: int) -> HttpResponse:
     asset: Asset = services.get_asset(asset_id)
     return render(request, "security/history.html", {"title": asset.name, "back": reverse("security:assets"),
-                                                     "entries": services.asset_history(asset_id)})
+                                                     "entries": audit_in_language(services.asset_history(asset_id))})
 
 
 @login_required
@@ -330,7 +331,7 @@ def dossier_detail(request: HttpRequest, dossier_id: int) -> HttpResponse:
             dossiers.is_dx_office(user, owner) or dossiers.is_approver(user, owner)),
         "approver": regime.authority(dossier.proposed_level, "approver"),
         "appraiser": regime.authority(dossier.proposed_level, "appraiser"),
-        "entries": history_of(dossier), "today": dt.date.today(),
+        "entries": audit_in_language(history_of(dossier)), "today": dt.date.today(),
     })
 
 
@@ -464,7 +465,7 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
     return render(request, "security/incident.html", {
         "incident": incident, "clocks": incidents.clocks(incident), "can_handle": can_handle, "people": people,
         "statuses": IncidentStatus.choices, "regime": regimes.get_regime(incident.regime),
-        "entries": history_of(incident)})
+        "entries": audit_in_language(history_of(incident))})
 
 
 @login_required

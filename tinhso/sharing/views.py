@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from tinhso.core.audit import history_of
 from tinhso.core.charts import inline_svg
 from tinhso.core.errors import DomainError, FieldError
+from tinhso.core.labels import audit_in_language
 from tinhso.core.uploads import upload_guard
 from tinhso.sharing import gateway as gw
 from tinhso.sharing import ledger, services
@@ -63,7 +64,7 @@ def service_detail(request: HttpRequest, service_id: int) -> HttpResponse:
         "service": service, "system": services.provider_systems([service]).get(service.provider_system_code),
         "manage": manage, "consumer_units": units,
         "accesses": services.list_accesses(request.user, service_id=service.pk),
-        "history": history_of(service) if manage else [],
+        "history": audit_in_language(history_of(service)) if manage else [],
     })
 
 
@@ -111,7 +112,7 @@ def access_detail(request: HttpRequest, access_id: int) -> HttpResponse:
         "can_revoke": access.status == AccessStatus.APPROVED and services.can_manage_provider(
             request.user, access.service.provider_unit),
         "consumer": services.can_act_for_consumer(request.user, access.consumer_unit),
-        "history": history_of(access), "gateway_path": f"/sharing/gw/{access.service.code}/",
+        "history": audit_in_language(history_of(access)), "gateway_path": f"/sharing/gw/{access.service.code}/",
     })
 
 

@@ -16,6 +16,7 @@ from tinhso.core import jobs
 from tinhso.core.downloads import attach
 from tinhso.core.errors import DomainError, FieldError, in_language
 from tinhso.core.formatting import vn_date, vn_duration, vn_number
+from tinhso.core.labels import audit_in_language
 from tinhso.core.uploads import upload_guard
 from tinhso.transport import generator, services
 from tinhso.transport.access import can_manage, manage_upload_check
@@ -339,7 +340,8 @@ def _fleet_form(request: HttpRequest, form, obj, title: str, save, back: str) ->
         else:
             status = 400
     return render(request, "transport/fleet_form.html", {
-        "form": form, "title": title, "back": back, "history": history_of(obj, limit=50)}, status=status)
+        "form": form, "title": title, "back": back, "history": audit_in_language(history_of(obj, limit=50)),
+    }, status=status)
 
 
 @login_required
