@@ -770,7 +770,7 @@ def validate_task(plan: Plan, data: TaskData, instance: Task | None = None, row:
         if line.source not in FundingSource.values:
             err(name, "nguồn vốn không hợp lệ", "unknown funding source")
         elif line.source in sources:
-            err(name, f"nguồn vốn '{FundingSource(line.source).label.split(' / ')[0]}' bị lặp",
+            err(name, f"nguồn vốn '{vietnamese(FundingSource(line.source).label)}' bị lặp",
                 "the funding source is repeated")
         sources.add(line.source)
         amounts = (line.planned, line.allocated, line.disbursed)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 from tinhso.accounts.models import Role, User
 from tinhso.accounts.services import can_edit_unit, is_system_admin, require_edit_unit
 from tinhso.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from tinhso.core.labels import vietnamese
 from tinhso.security import regimes
 from tinhso.security.models import (
     DossierDocument,
@@ -119,7 +120,7 @@ def _locked(dossier_id: int, expected_version: int | None) -> LevelDossier:
 
 def _wrong_state(dossier: LevelDossier, action_vi: str, action_en: str) -> ValidationFailed:
     return ValidationFailed(FieldError(
-        "status", f"không thể {action_vi} hồ sơ đang ở trạng thái '{dossier.get_status_display().split(' / ')[0]}'",
+        "status", f"không thể {action_vi} hồ sơ đang ở trạng thái '{vietnamese(DossierStatus(dossier.status).label)}'",
         f"cannot {action_en} a dossier that is '{dossier.status}'"))
 
 

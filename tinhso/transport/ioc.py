@@ -122,7 +122,7 @@ def alerts(ctx: Context) -> list[Alert]:
     for r in serious[:8]:
         plate = r["vehicle"].plate if r.get("vehicle") else f"#{r['vehicle_id']}"
         found.append(Alert(f"transport.violation.{r['vehicle_id']}.{r['kind']}.{r['start']}",
-                           f"{r['kind_label'].split(' / ')[0]}: {r['value_text']}", plate, r["start_dt"],
+                           f"{vietnamese(r['kind_label'])}: {r['value_text']}", plate, r["start_dt"],
                            reverse("transport:vehicle", args=[r["vehicle_id"]]), MEDIUM))
     silent = Counter(r["vehicle_id"] for r in rows if r["kind"] == "data_gap")
     if silent:
