@@ -5,10 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tinhso.core.downloads import download
-from tinhso.core.errors import DomainError
+from tinhso.core.errors import DomainError, in_language
 from tinhso.security import drafting
 
 
@@ -22,9 +23,9 @@ def dossier_draft(request: HttpRequest, dossier_id: int, which: str, fmt: str) -
     except DomainError as exc:
         if not attach:
             raise
-        messages.error(request, exc.vi)
+        messages.error(request, in_language(exc.vi, exc.en))
         return redirect(reverse("security:dossier", args=[dossier_id]))
     if attach:
-        messages.success(request, f"Đã soạn và đính kèm: {drafted.name}")
+        messages.success(request, _("Đã soạn và đính kèm: %(name)s") % {"name": drafted.name})
         return redirect(reverse("security:dossier", args=[dossier_id]) + "#drafts")
     return download(drafted.content, drafted.name, drafted.mime)
