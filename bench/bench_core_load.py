@@ -10,7 +10,8 @@ each level also prints the CPU time per request of the server's processes, of Po
 clients (with the share of a core the clients took), and the requests/s that server + database CPU implies for
 the machine's cores — the figure that does not depend on what else the shared machine is doing.
 
-    python bench/bench_core_load.py [--small] [--server auto|gunicorn|waitress] [--workers N] [--seconds S]
+    python bench/bench_core_load.py [--small] [--server auto|gunicorn|waitress] [--workers N] [--threads N]
+                                    [--seconds S]
                                     [--database URL]
 
 `--database` runs against an existing PostgreSQL database that already holds the demo (nothing is loaded or
@@ -230,6 +231,7 @@ def main() -> int:
     parser.add_argument("--small", action="store_true")
     parser.add_argument("--server", default="auto", choices=("auto", "gunicorn", "waitress"))
     parser.add_argument("--workers", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--seconds", type=float, default=0)
     parser.add_argument("--sqlite", action="store_true", help="SQLite even when PostgreSQL is reachable")
     parser.add_argument("--database", default="", help="an existing PostgreSQL database holding the demo")
@@ -277,6 +279,8 @@ def run(args, database_url: str | None) -> int:
     command = [sys.executable, "-m", "tinhso.cli", "serve", "--port", str(port), "--server", args.server]
     if args.workers:
         command += ["--workers", str(args.workers)]
+    if args.threads:
+        command += ["--threads", str(args.threads)]
     server = subprocess.Popen(command, cwd=_harness.REPO, env={**os.environ, "PYTHONPATH": str(_harness.REPO)},
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
@@ -295,7 +299,8 @@ def run(args, database_url: str | None) -> int:
         if server.stdout is not None:
             os.set_blocking(server.stdout.fileno(), False)
             first_line = " | ".join(line.strip() for line in (server.stdout.readlines() or []) if line.strip())[-200:]
-        print(f"tinhso serve --server {args.server}{f' --workers {args.workers}' if args.workers else ''} "
+        print(f"tinhso serve --server {args.server}{f' --workers {args.workers}' if args.workers else ''}"
+              f"{f' --threads {args.threads}' if args.threads else ''} "
               f"({first_line})")
         seconds = args.seconds or (6 if args.small else 30)
         run_level(port, 4, 2)  # warm every process's caches
