@@ -336,7 +336,9 @@ class Report:
     omitted: list[tuple[str, str]] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     # a single-purpose document (a submission, a decision) says who issues it and when, and its own parts:
-    issuer: Any = None  # the issuing unit when not request.unit (e.g. the approver of a level dossier)
+    issuer: Any = None  # the issuing unit when not request.unit (e.g. the approver of a level dossier); a
+    # province stands for its DX agency, or for its People's Committee with issuer_committee
+    issuer_committee: bool = False
     date: dt.date | None = None  # the document's date when the content fixes it (the dossier's date)
     addressees: list[str] = field(default_factory=list)  # "Kính gửi: …" of a submission (tờ trình)
     grounds: list[str] = field(default_factory=list)  # "Căn cứ …;" lines of a decision

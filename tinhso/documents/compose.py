@@ -197,7 +197,9 @@ def build(user, kind: str, unit: Unit, period_key: str, options: Options | None 
         province = issuers.province_of(issuers.as_of(unit, day)) or unit
         issuer = _committee(issuers.as_of(province, day))
     elif report.issuer is not None:  # the content names its issuer (a province stands for its DX agency)
-        issuer = issuers.issuer(report.issuer, day, "issuer_id")
+        chosen = issuers.as_of(report.issuer, day, "issuer_id")
+        issuer = _committee(chosen) if report.issuer_committee and chosen.kind == UnitKind.PROVINCE else \
+            issuers.issuer(chosen, day, "issuer_id")
     else:
         issuer = issuers.issuer(unit, day)
     spec = KINDS[kind]

@@ -228,7 +228,8 @@ def decision_document(request: ReportRequest, reference: str = "") -> Report:
         summary=f"Phê duyệt hồ sơ đề xuất cấp độ {level} đối với {system.name}",
         sections=[Section(key="security.dossier.system", title="Thông tin chung về hệ thống thông tin",
                           tables=[system_facts(dossier)], figures=_figures(dossier))],
-        issuer=_decision_issuer(dossier), date=day, grounds=grounds, articles=articles)
+        issuer=_decision_issuer(dossier), date=day, grounds=grounds, articles=articles,
+        issuer_committee=dossier.proposed_level >= 3)  # a province owning the system approves as its Committee
 
 
 DOCUMENTS = {"security_proposal": proposal_document, "security_decision": decision_document}

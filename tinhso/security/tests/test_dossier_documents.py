@@ -131,3 +131,14 @@ def test_the_dossier_page_downloads_and_attaches_the_drafts(focal_user, system, 
     made = api.post(f"/security/dossiers/{dossier.pk}/drafts/decision?format=docx&date=2024-03-25")
     assert made.status_code == 201 and made.json()["kind"] == "approval_decision"
     assert api.get(f"/security/dossiers/{dossier.pk}/drafts/other").status_code in (400, 404, 422)
+
+
+def test_a_level_3_system_the_province_owns_is_approved_by_its_peoples_committee(root_admin, make_unit):
+    province = make_unit("Tỉnh Thái Nguyên", UnitKind.PROVINCE, stats_code="19")
+    make_unit("Sở Khoa học và Công nghệ Thái Nguyên", UnitKind.DEPARTMENT, province, short_name="SKHCN")
+    system = services.create_system(root_admin, system_data(province, code="TN-002", name="Cổng dịch vụ công tỉnh"))
+    dossier = _dossier(root_admin, system, PORTAL | {"admin_procedure": True}, day=dt.date(2026, 8, 1))
+    assert dossier.proposed_level == 3
+    doc, _ = _draft(root_admin, "security_decision", dossier, dt.date(2026, 9, 1))
+    assert doc.agency == "ỦY BAN NHÂN DÂN\nTỈNH THÁI NGUYÊN" and doc.symbol == "QĐ-UBND"
+    assert "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH THÁI NGUYÊN" in _text(doc)
