@@ -244,9 +244,13 @@ def parse_lines(lines: list[str] | pa.Array, fmt: str = "auto", year: int | None
     result = IngestResult()
     if fmt not in ("auto", *parsers.FORMATS):
         raise ValueError(fmt)
-    # blank lines dropped and line ends trimmed column-wise; `positions` keeps each line's number
-    raw = pc.utf8_rtrim(lines if isinstance(lines, pa.Array) else pa.array(lines, pa.string()), characters="\r\n")
-    kept = pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(raw)), 0)
+    # blank lines dropped and line ends trimmed column-wise; `positions` keeps each line's number. Both
+    # without copying every line: the trim only when some line has a line end left (CRLF files, lines read
+    # from a file object), blank lines found by a test that stops at a line's first visible character.
+    raw = lines if isinstance(lines, pa.Array) else pa.array(lines, pa.string())
+    if pc.any(pc.or_(pc.ends_with(raw, "\r"), pc.ends_with(raw, "\n"))).as_py():
+        raw = pc.utf8_rtrim(raw, characters="\r\n")
+    kept = pc.and_(pc.greater(pc.binary_length(raw), 0), pc.invert(pc.utf8_is_space(raw)))
     positions = pc.indices_nonzero(kept).to_numpy() + first_line
     texts = raw.filter(kept)
     result.lines = len(texts)
