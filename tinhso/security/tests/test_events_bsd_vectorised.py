@@ -85,3 +85,15 @@ def test_a_file_read_in_small_blocks_keeps_its_line_numbers(db, event_store, tmp
     assert (result.lines, result.stored, result.malformed) == (5, 3, 2)
     assert sorted(s["line"] for s in result.samples) == [3, 5]
     assert [s["text"] for s in sorted(result.samples, key=lambda s: s["line"])] == ["garbage one", "garbage two"]
+
+
+def test_blank_lines_of_any_spaces_are_skipped_and_line_ends_trimmed_only_where_present():
+    """Blank means only whitespace, Unicode spaces included; a line end left on some lines (lines read from a
+    file object, CRLF) is trimmed, and lines without one are read as they are."""
+    lines = [EDGE_LINES[0] + "\n", "\u00a0\u3000 \t", "", EDGE_LINES[1] + "\r\n", "garbage\n", EDGE_LINES[4]]
+    table, result = store.parse_lines(lines, "syslog", YEAR)
+    assert (result.lines, result.malformed) == (4, 1)
+    assert [s["line"] for s in result.samples] == [5] and result.samples[0]["text"] == "garbage"
+    assert table.column("message").to_pylist()[-1] == "no space after the colon"
+    plain, _ = store.parse_lines([EDGE_LINES[0], EDGE_LINES[1]], "syslog", YEAR)
+    assert plain.column("host").to_pylist() == ["db01", "motcua.babe.backan.gov.vn"]
