@@ -83,4 +83,5 @@ def audit_in_language(entries: list) -> list:
     the reader's half. The API keeps the stored text."""
     import dataclasses
 
-    return [dataclasses.replace(entry, reason=one_language(entry.reason)) for entry in entries]
+    return [dataclasses.replace(entry, reason=one_language(entry.reason), who=one_language(entry.who))
+            for entry in entries]

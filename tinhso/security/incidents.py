@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from tinhso.accounts.models import Role, User
 from tinhso.accounts.services import can_edit_unit, is_system_admin
 from tinhso.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
-from tinhso.core.labels import vietnamese
+from tinhso.core.labels import halves, vietnamese
 from tinhso.security import regimes
 from tinhso.security.events import rules as rule_engine
 from tinhso.security.events import store
@@ -133,7 +133,8 @@ def raise_incidents(alerts: list[rule_engine.Alert], now: dt.datetime | None = N
             system=systems.get(alert.system_id), owner=owners.get(alert.owner_id), first_seen=alert.first_seen,
             last_seen=alert.last_seen, event_count=alert.count, sample=alert.sample[:2000], detected_at=now,
             regime=regime.code, notice_due=notice, report_due=report)
-        incident._change_reason = f"Quy tắc / Rule: {alert.rule.title}"[:100]  # varchar(100)
+        vi, en = halves(alert.rule.title)  # one language on each side of the " / ": a page shows the reader's half
+        incident._change_reason = f"Quy tắc: {vi} / Rule: {en or vi}"[:100]  # varchar(100)
         try:
             with transaction.atomic():
                 incident.save()
