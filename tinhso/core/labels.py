@@ -79,9 +79,15 @@ def header_aliases(titles: dict[str, tuple[str, str]]) -> dict[str, str]:
 
 
 def audit_in_language(entries: list) -> list:
-    """Audit entries for a page: change reasons were written bilingual ("Dữ liệu mẫu / Demo data"), a page shows
-    the reader's half. The API keeps the stored text."""
+    """Audit entries for a page: change reasons and some values were written bilingual ("Dữ liệu mẫu / Demo
+    data"), a page shows the reader's half. The API keeps the stored text."""
     import dataclasses
 
-    return [dataclasses.replace(entry, reason=one_language(entry.reason), who=one_language(entry.who))
+    def shown(value):
+        return one_language(value) if isinstance(value, str) else value
+
+    # values too: a record's first entry lists every field, and some hold bilingual data (an incident's title)
+    return [dataclasses.replace(entry, reason=one_language(entry.reason), who=one_language(entry.who),
+                                changes=[{**c, "before": shown(c.get("before")), "after": shown(c.get("after"))}
+                                         for c in entry.changes])
             for entry in entries]

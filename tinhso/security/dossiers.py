@@ -198,9 +198,7 @@ def attach_document(user: User, dossier_id: int, kind: str, upload) -> DossierDo
         document._history_user = user
         document.save()
         dossier.version += 1
-        # one language on each side of the " / ", so a page can show the reader's half (core.labels.one_language)
-        _save(user, dossier, f"Bổ sung tài liệu: {known[kind]['vi']} / Document added: "
-                             f"{known[kind].get('en') or known[kind]['vi']}")
+        _save(user, dossier, f"Bổ sung tài liệu / Document added: {known[kind]['vi']}")
         return document
 
 
