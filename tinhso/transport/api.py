@@ -140,6 +140,7 @@ class TransportRuleOut(Schema):
     valid_to: dt.date | None = Field(description="đến ngày / until this day")
     verified: bool = Field(description="đã đối chiếu văn bản / checked against the legal text")
     verification_note: str
+    verification_note_en: str = Field(description="ghi chú đối chiếu bằng tiếng Anh / the verification note in English")
     active: bool
     version: int
 

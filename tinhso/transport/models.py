@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from tinhso.core.errors import in_language
+
 VIEW_PERMISSION = "transport.view_journeys"
 INGEST_PERMISSION = "transport.ingest_positions"
 INSPECTOR_GROUP = "Thanh tra giao thông"
@@ -185,6 +187,7 @@ class Rule(models.Model):
     valid_to = models.DateField(_("Áp dụng đến ngày"), null=True, blank=True)
     verified = models.BooleanField(_("Đã đối chiếu văn bản"), default=False)
     verification_note = models.TextField(_("Ghi chú đối chiếu"), blank=True)
+    verification_note_en = models.TextField(_("Ghi chú đối chiếu (tiếng Anh)"), blank=True)
     active = models.BooleanField(_("Áp dụng"), default=True)
     version = models.PositiveIntegerField(_("Phiên bản"), default=1, editable=False)
     history = HistoricalRecords()
@@ -196,6 +199,11 @@ class Rule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def note_in_language(self) -> str:
+        """The verification note in the reader's language (English when it has one)."""
+        return in_language(self.verification_note, self.verification_note_en)
 
 
 class MonitoringRegime(models.Model):
@@ -213,6 +221,7 @@ class MonitoringRegime(models.Model):
     legal_reference = models.TextField(_("Căn cứ pháp lý"))
     verified = models.BooleanField(_("Đã đối chiếu văn bản"), default=False)
     verification_note = models.TextField(_("Ghi chú đối chiếu"), blank=True)
+    verification_note_en = models.TextField(_("Ghi chú đối chiếu (tiếng Anh)"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -222,6 +231,11 @@ class MonitoringRegime(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def note_in_language(self) -> str:
+        """The verification note in the reader's language (English when it has one)."""
+        return in_language(self.verification_note, self.verification_note_en)
 
 
 class IngestBatch(models.Model):
