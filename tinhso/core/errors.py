@@ -4,7 +4,6 @@ Services raise these; they never return HTTP responses. Each message names the f
 of an import) and says what is wrong in Vietnamese first, then English.
 """
 
-import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -15,28 +14,6 @@ def in_language(vi: str, en: str) -> str:
     from django.utils import translation
 
     return en if en and (translation.get_language() or "vi").startswith("en") else vi
-
-
-_VI_LETTERS = "àáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵđ"
-_BILINGUAL = re.compile(rf"^(?P<vi>[^/]*[{_VI_LETTERS}][^/]*?) / (?P<en>[A-Za-z][^{_VI_LETTERS}:;]*?)(?P<tail>: .*)?$",
-                        re.IGNORECASE | re.S)
-
-
-def one_language(text: str) -> str:
-    """The active language's half of a stored "Tiếng Việt / English" text (history reasons and comments written
-    bilingually because the API returns them, e.g. "Trả lại / Returned: thiếu số liệu"); each "; "-separated
-    part on its own, what follows a colon (a person's words) kept as written. Only an English-only right half
-    counts, so "Tỉnh A / Tỉnh B" stays whole."""
-    if not text or " / " not in text:
-        return text
-
-    def part(piece: str) -> str:
-        match = _BILINGUAL.match(piece)
-        if not match:
-            return piece
-        return in_language(match["vi"], match["en"]) + (match["tail"] or "")
-
-    return "; ".join(part(piece) for piece in text.split("; "))
 
 
 @dataclass(frozen=True)

@@ -35,20 +35,46 @@ _VI_LETTERS = re.compile("[àáảãạăắằẳẵặâấầẩẫậèéẻ
 
 
 def halves(text: str) -> tuple[str, str]:
-    """A bilingual data text "Chính quyền số / Digital government" split into (Vietnamese, English); a text that
-    is not bilingual gives (text, "")."""
+    """A bilingual text "Chính quyền số / Digital government" split into (Vietnamese, English): at the first
+    " / " whose right side is English (no Vietnamese letter), else at the last; a text that is not bilingual
+    gives (text, ""), so "Tỉnh A / Tỉnh B" stays whole."""
     text = str(text or "")
-    vi, sep, en = text.rpartition(" / ")
-    if not sep or not _VI_LETTERS.search(vi) or _VI_LETTERS.search(en) or not en[:1].isalpha():
-        return text, ""
-    return vi, en
+    for vi, sep, en in (text.partition(" / "), text.rpartition(" / ")):
+        if sep and _VI_LETTERS.search(vi) and not _VI_LETTERS.search(en) and en[:1].isalpha():
+            return vi, en
+    return text, ""
 
 
 def one_language(text: str) -> str:
-    """The active language's half of a bilingual data text (framework names shipped as "Vi / En"); other texts
-    unchanged. Vietnamese when the text has no English half."""
+    """The reader's half of a bilingual text, for pages (the API keeps the stored text): data shipped as
+    "Vi / En" (framework, indicator and rule names) and history reasons or comments written bilingually.
+    A text of "; "-separated bilingual parts is read part by part ("Nhập số liệu / Data entry; gửi báo cáo /
+    submitted"); what follows a colon after a bilingual head is a person's words, kept as written ("Trả lại /
+    Returned: thiếu số liệu"). Vietnamese when there is no English half; anything else unchanged."""
+    if not text:
+        return text
+    text = str(text)  # a lazy translation too
+    if " / " not in text:
+        return text
+    parts = text.split("; ")
+    if len(parts) > 1 and all(_one_part(part) != part for part in parts):
+        return "; ".join(_one_part(part) for part in parts)
+    return _one_part(text)
+
+
+def _one_part(text: str) -> str:
     vi, en = halves(text)
-    return en if en and (translation.get_language() or "vi").startswith("en") else vi
+    if not en:
+        head, colon, words = text.partition(": ")
+        vi, en = halves(head) if colon else (text, "")
+        if not en:
+            return text
+        return _pick(vi, en) + colon + words
+    return _pick(vi, en)
+
+
+def _pick(vi: str, en: str) -> str:
+    return en if (translation.get_language() or "vi").startswith("en") else vi
 
 
 def choice_lookup(choices) -> dict[str, str]:
@@ -63,6 +89,16 @@ def choice_lookup(choices) -> dict[str, str]:
         for text in every_form(label):
             lookup[fold(text)] = value
     return lookup
+
+
+def choice_from_text(text, choices) -> str | None:
+    """The value of the choice an imported cell names (its code, or its label in Vietnamese, English or the old
+    doubled form, without case or diacritics); None when nothing matches, so the caller reports the cell as
+    typed."""
+    from tinhso.core.text import fold
+
+    wanted = fold(str(text or "").strip())
+    return choice_lookup(choices).get(wanted) if wanted else None
 
 
 def header_aliases(titles: dict[str, tuple[str, str]]) -> dict[str, str]:

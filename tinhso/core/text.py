@@ -49,24 +49,3 @@ def vi_sort_key(text: str) -> tuple:
     words = text.split()
     primary, tones = zip(*(_letters(w) for w in words), strict=True) if words else ((), ())
     return (tuple(tuple(p) for p in primary), tuple(tuple(t) for t in tones))
-
-
-def choice_from_text(text: str, choices) -> str | None:
-    """The value of a choice named in an imported cell: its code, or its label in Vietnamese or English, or the
-    bilingual "Tiếng Việt / English" label that templates exported before #17 item 13 carried — compared
-    without case or diacritics. `choices` is a TextChoices class or (value, label) pairs; None when nothing
-    matches, so the caller reports the cell as it was typed."""
-    from django.utils import translation
-
-    pairs = choices.choices if hasattr(choices, "choices") else list(choices)
-    wanted = fold(str(text or ""))
-    if not wanted:
-        return None
-    for value, label in pairs:
-        with translation.override("vi"):
-            vi = str(label)
-        with translation.override("en"):
-            en = str(label)
-        if wanted in {fold(str(value)), fold(vi), fold(en), fold(f"{vi} / {en}")}:
-            return str(value)
-    return None

@@ -22,8 +22,9 @@ from tinhso.accounts.services import (
 from tinhso.core import memo
 from tinhso.core.audit import AuditEntry, history_of
 from tinhso.core.errors import Conflict, DomainError, FieldError, NotFound, ValidationFailed, required
+from tinhso.core.labels import choice_from_text
 from tinhso.core.tabular import numbered, parse_date, to_csv, to_xlsx
-from tinhso.core.text import choice_from_text, fold, vi_sort_key
+from tinhso.core.text import fold, vi_sort_key
 from tinhso.units.codes import ElectronicCode, child_agrees_with_parent
 from tinhso.units.models import TERRITORIAL_KINDS, EventKind, Succession, Unit, UnitEvent, UnitKind
 

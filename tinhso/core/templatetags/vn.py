@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from tinhso.core import errors, formatting
+from tinhso.core import formatting, labels
 
 register = template.Library()
 
@@ -98,7 +98,7 @@ def icon(name: str, label: str = "") -> str:
 @register.filter(name="one_language")
 def one_language_filter(text):
     """A stored "Tiếng Việt / English" text (a history reason, a report comment) in the active language only."""
-    return errors.one_language(str(text)) if text else ""
+    return labels.one_language(str(text)) if text else ""
 
 
 @register.filter

@@ -6,8 +6,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
-from tinhso.core.errors import one_language
-from tinhso.core.text import choice_from_text
+from tinhso.core.labels import choice_from_text, one_language
 from tinhso.units import services as units
 from tinhso.units.models import UnitKind
 

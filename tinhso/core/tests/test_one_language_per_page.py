@@ -174,7 +174,6 @@ def small_demo(db, monkeypatch):
     demo.load_all()
 
 
-@pytest.mark.xfail(strict=True, reason="#17 item 13 is not done: pages still double 'Tiếng Việt / English' labels")
 @pytest.mark.django_db
 def test_every_page_speaks_the_chosen_language_only(small_demo):
     from django.contrib.auth import get_user_model
