@@ -47,8 +47,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils.translation import gettext_noop
-
 from tinhso.core.errors import FieldError
 
 # audiences (who the dashboard is for)
@@ -58,9 +56,9 @@ AUDIENCES = (LEADER, DX_OFFICE, FOCAL, SECTOR)
 # widget kinds
 TILE, CHART, MAP = "tile", "chart", "map"
 
-# what a tile's target is called; pages translate these words (listed here for the message catalogue)
-TARGET_LABELS = (gettext_noop("Kế hoạch"), gettext_noop("Mức trần"), gettext_noop("Mục tiêu"),
-                 gettext_noop("Kinh phí"), gettext_noop("Điểm"))
+# what a tile's target is called; pages translate these words in the context "tile target" (catalogues of
+# other apps give "Kế hoạch" other meanings, e.g. programme's "Plan")
+TARGET_LABELS = ("Kế hoạch", "Mức trần", "Mục tiêu", "Kinh phí", "Điểm")
 
 # tile status colours: judged by the indicator's direction (higher or lower is better)
 GOOD, WARN, BAD, NEUTRAL = "good", "warn", "bad", "neutral"

@@ -241,7 +241,7 @@ def test_a_transaction_log_import_stops_at_the_row_limit(db, settings, province)
     settings.TINHSO_MAX_IMPORT_ROWS = 5
     office = User.objects.create_user("dx", password=PASSWORD, role=Role.ADMIN, unit=province)
     content = io.StringIO()
-    content.write("request_at,service,status\n")
+    content.write("request_time,service_code,status\n")
     for i in range(20):
         content.write(f"2025-01-01T00:00:{i:02d},SVC,200\n")
     with pytest.raises(ValidationFailed) as caught:
