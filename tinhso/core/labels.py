@@ -57,8 +57,9 @@ def one_language(text: str) -> str:
     if " / " not in text:
         return text
     parts = text.split("; ")
-    if len(parts) > 1 and all(_one_part(part) != part for part in parts):
-        return "; ".join(_one_part(part) for part in parts)
+    picked = [_one_part(part) for part in parts]
+    if len(parts) > 1 and all(one != part for one, part in zip(picked, parts, strict=True)):
+        return "; ".join(picked)
     return _one_part(text)
 
 
