@@ -40,10 +40,14 @@ def _isolated_media(tmp_path, settings):
     settings.TINHSO_2FA_REQUIRED_ROLES = []
     # background jobs run in the request: a test's transaction is never committed for a job thread to read
     settings.TINHSO_JOBS_INLINE = True
-    # per-process memos (menus, home province) start empty in every test
+    # per-process memos (menus, home province) and the cache the server processes share start empty in every
+    # test (a figure cached by an earlier test, or an earlier run in the same data directory, is not this one's)
+    from django.core.cache import caches
+
     from tinhso.core import memo
 
     memo.clear()
+    caches["shared"].clear()
 
 
 @pytest.fixture(scope="session")

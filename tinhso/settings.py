@@ -264,6 +264,11 @@ CACHES = {
     "sessions": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                  "LOCATION": str(_private_dir(_private_dir(DATA_DIR / "cache") / "sessions")),
                  "OPTIONS": {"MAX_ENTRIES": 20_000}},
+    # What one server process computed for many requests and the others can reuse (the operations centre's
+    # dashboards): a file cache in the data directory, like the sessions.
+    "shared": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+               "LOCATION": str(_private_dir(_private_dir(DATA_DIR / "cache") / "shared")),
+               "OPTIONS": {"MAX_ENTRIES": 2_000}},
 }
 SESSION_COOKIE_AGE = _int_env("TINHSO_SESSION_AGE", 12 * 3600)  # a working day, not Django's two weeks
 SESSION_EXPIRE_AT_BROWSER_CLOSE = _flag("TINHSO_SESSION_BROWSER_CLOSE")

@@ -4,7 +4,10 @@ figures — computed once per refresh interval per dashboard and scope, and shar
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import logging
+import secrets
 import threading
 import time
 from dataclasses import dataclass, field
@@ -33,6 +36,8 @@ from tinhso.ioc.contract import (
 )
 from tinhso.ioc.models import Dashboard, KioskLink, Pin
 from tinhso.units.models import Unit, UnitKind
+
+logger = logging.getLogger(__name__)
 
 DEFINITION_KEYS = {"name", "audience", "scope", "year", "period", "refresh_seconds", "rotate_seconds", "columns",
                    "widgets", "alerts"}
@@ -403,18 +408,22 @@ class Figures:
 
 
 class SharedFigures:
-    """In-process store of computed dashboards: one computation per key per interval, whatever the number
-    of screens. While one request recomputes expired figures, the others get the previous ones at once
-    (a wall must not stall); only the very first computation of a key is waited for. `computations`
-    counts them, for the benchmark and the tests."""
+    """Store of computed dashboards: one computation per key per interval, whatever the number of screens and
+    of server processes. Each process keeps the figures it uses in memory; figures one process computes are
+    also put in the cache the processes share (`shared_cache`), so the others take them instead of computing
+    the same dashboard again (a 100-user dashboard costs half a second of CPU and a hundred queries). While one
+    request recomputes expired figures, the others get the previous ones at once (a wall must not stall); only
+    the very first computation of a key is waited for. `computations` counts this process's computations, for
+    the benchmark and the tests; `Figures.computation` names one computation across processes."""
 
     MAX_ENTRIES = 500
 
-    def __init__(self) -> None:
+    def __init__(self, shared_cache=None) -> None:
         self._lock = threading.Lock()
         self._entries: dict[tuple, tuple[float, Figures]] = {}
         self._key_locks: dict[tuple, threading.Lock] = {}
         self._small: dict[tuple, tuple[float, tuple]] = {}
+        self._shared_cache = shared_cache
         self.computations = 0
 
     def get(self, key: tuple, ttl: float, compute) -> Figures:
@@ -431,23 +440,62 @@ class SharedFigures:
             entry = self._entries.get(key)
             if entry is not None and entry[0] > time.monotonic():
                 return entry[1]
-            figures = compute()
+            figures, seconds_left = self._from_other_processes(key)
+            if figures is None:
+                figures, seconds_left = compute(), ttl
+                figures.computation = secrets.randbelow(2 ** 52) + 1  # unique across processes, exact in JS
+                with self._lock:
+                    self.computations += 1
+                self._share(key, figures, ttl)
             with self._lock:
-                self.computations += 1
-                figures.computation = self.computations
                 if len(self._entries) >= self.MAX_ENTRIES:
                     now = time.monotonic()
                     self._entries = {k: v for k, v in self._entries.items() if v[0] > now}
-                self._entries[key] = (time.monotonic() + ttl, figures)
+                self._entries[key] = (time.monotonic() + seconds_left, figures)
             return figures
         finally:
             key_lock.release()
+
+    def _cache(self):
+        if self._shared_cache is not None:
+            return self._shared_cache
+        from django.core.cache import caches  # noqa: PLC0415 - settings are read when first needed
+
+        return caches["shared"]
+
+    @staticmethod
+    def _shared_key(key: tuple) -> str:
+        return "ioc-figures:" + hashlib.sha256(repr(key).encode()).hexdigest()
+
+    def _from_other_processes(self, key: tuple) -> tuple[Figures | None, float]:
+        try:
+            stored = self._cache().get(self._shared_key(key))
+        except Exception:  # a damaged cache file must not take the dashboard down: compute instead
+            logger.warning("shared IOC figures unreadable", exc_info=True)
+            return None, 0.0
+        if stored is None:
+            return None, 0.0
+        expires_at, figures = stored
+        seconds_left = expires_at - time.time()
+        if seconds_left <= 0:
+            return None, 0.0
+        figures.rendered = {}  # HTML is rendered per process (and per language) from the figures
+        return figures, seconds_left
+
+    def _share(self, key: tuple, figures: Figures, ttl: float) -> None:
+        if ttl <= 0:
+            return
+        try:
+            self._cache().set(self._shared_key(key), (time.time() + ttl, figures), timeout=ttl)
+        except Exception:  # e.g. a widget put something unpicklable in its tiles: this process keeps them
+            logger.warning("IOC figures not shared with the other processes", exc_info=True)
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
             self._key_locks.clear()
             self._small.clear()
+        self._cache().clear()
 
     # small answers every poll needs (a kiosk link, a viewer's scope), kept for a few seconds
     def recall(self, key: tuple) -> tuple | None:
