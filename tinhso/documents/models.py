@@ -53,7 +53,7 @@ class IssuedDocument(models.Model):
     type_name = models.CharField(_("Tên loại"), max_length=60, blank=True)
     summary = models.CharField(_("Trích yếu"), max_length=500)
     date = models.DateField(_("Ngày ban hành"))
-    period = models.CharField(_("Kỳ báo cáo"), max_length=20, blank=True)
+    period = models.CharField(pgettext_lazy("report period", "Kỳ báo cáo"), max_length=20, blank=True)
     signer = models.CharField(_("Người ký"), max_length=200, blank=True)
     recipients = models.TextField(_("Nơi nhận"), blank=True)
     docx = models.BinaryField("Tệp DOCX")

@@ -233,7 +233,7 @@ class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("Đang nhập")
     SUBMITTED = "submitted", _("Đã gửi")
     APPROVED = "approved", _("Đã phê duyệt")
-    RETURNED = "returned", _("Trả lại")
+    RETURNED = "returned", pgettext_lazy("status", "Trả lại")
 
 
 Status = ReportStatus  # the API document names it ReportStatus: programme and indicators both have a Status

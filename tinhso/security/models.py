@@ -112,9 +112,9 @@ ASSET_SUBTYPES: dict[str, dict[str, str]] = {
 
 
 class AssetStatus(models.TextChoices):
-    OPERATING = "operating", _("Đang hoạt động")
+    OPERATING = "operating", pgettext_lazy("asset status", "Đang hoạt động")
     FAULTY = "faulty", _("Hỏng, gián đoạn")
-    RETIRED = "retired", _("Đã thu hồi")
+    RETIRED = "retired", pgettext_lazy("asset status", "Đã thu hồi")
 
 
 class Asset(models.Model):
@@ -236,7 +236,7 @@ class DossierDocument(models.Model):
 class Severity(models.TextChoices):
     INFORMATIONAL = "informational", _("Thông tin")
     LOW = "low", _("Thấp")
-    MEDIUM = "medium", _("Trung bình")
+    MEDIUM = "medium", pgettext_lazy("severity", "Trung bình")
     HIGH = "high", _("Cao")
     CRITICAL = "critical", _("Nghiêm trọng")
 

@@ -118,7 +118,7 @@ class Service(models.Model):
 class AccessStatus(models.TextChoices):
     PENDING = "pending", _("Chờ duyệt")
     APPROVED = "approved", _("Đã duyệt")
-    REFUSED = "refused", _("Từ chối")
+    REFUSED = "refused", pgettext_lazy("status", "Từ chối")
     REVOKED = "revoked", _("Đã thu hồi")
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.csrf import csrf_exempt
 
 from tinhso.core.audit import history_of
@@ -136,7 +137,7 @@ def _day_chart(rows: list[dict]) -> str:
     chart.x_labels = [r["day"].strftime("%d") for r in rows]
     chart.x_labels_major = chart.x_labels[::5]
     chart.add(_("Thành công"), [r["calls"] - r["failed"] for r in rows])
-    chart.add(_("Lỗi"), [r["failed"] for r in rows])
+    chart.add(pgettext("failed count", "Lỗi"), [r["failed"] for r in rows])
     return inline_svg(chart)
 
 

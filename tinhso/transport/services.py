@@ -11,6 +11,7 @@ import pyarrow.parquet as pq
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tinhso.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from tinhso.core.formatting import MINUS, vn_duration, vn_hm, vn_number
@@ -612,7 +613,7 @@ def report(user, level: str, start: dt.date, end: dt.date) -> list[dict]:
 
 
 REPORT_HEADERS = [
-    ("label", _("Đối tượng")), ("extra", _("Thông tin")), ("vehicle_count", _("Số xe")),
+    ("label", _("Đối tượng")), ("extra", pgettext_lazy("report column", "Thông tin")), ("vehicle_count", _("Số xe")),
     ("trips", _("Chuyến")), ("distance_km", _("Quãng đường (km)")),
     ("driving_s", _("Thời gian lái (giờ:phút)")), ("speeding", _("Quá tốc độ (lần)")),
     ("speeding_s", _("Thời gian quá tốc độ (giờ:phút)")),
