@@ -183,7 +183,7 @@ LOGOUT_REDIRECT_URL = "login"
 # Sign-in throttling (django-axes): after TINHSO_LOGIN_FAILURES wrong passwords for one account the account is
 # locked for TINHSO_LOCKOUT_MINUTES; administrators see every attempt and unlock in the admin (Access attempts)
 # or with `tinhso manage axes_reset_username NAME`.
-AUTHENTICATION_BACKENDS = ["tinhso.accounts.auth.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["tinhso.accounts.auth.LockoutBackend", "tinhso.accounts.auth.AccountBackend"]
 AXES_FAILURE_LIMIT = int(os.environ.get("TINHSO_LOGIN_FAILURES", 5))
 AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("TINHSO_LOCKOUT_MINUTES", 15)))
 # Locked per account, whatever the address: guessing one official's password from many addresses is the

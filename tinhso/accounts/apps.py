@@ -16,3 +16,26 @@ class AccountsConfig(AppConfig):
 
         user_logged_in.connect(lambda sender, request, user, **kw: show_notice_once(request, user), weak=False,
                                dispatch_uid="tinhso.accounts.notice")
+        self._forget_permissions_when_they_change()
+
+    @staticmethod
+    def _forget_permissions_when_they_change() -> None:
+        """Permissions kept per process (accounts.auth.AccountBackend) are recomputed, in every process, when
+        an account's groups or permissions, a group's permissions, a group, a permission or an account go."""
+        from django.contrib.auth.models import Group, Permission
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from tinhso.accounts.models import User
+        from tinhso.core import memo
+
+        def changed(sender, **kwargs) -> None:
+            memo.changed("accounts")
+
+        for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
+            m2m_changed.connect(changed, sender=through, weak=False,
+                                dispatch_uid=f"tinhso.accounts.changed.{through.__name__}")
+        for model, signals in ((Group, (post_save, post_delete)), (Permission, (post_save, post_delete)),
+                               (User, (post_delete,))):
+            for signal in signals:
+                signal.connect(changed, sender=model, weak=False,
+                               dispatch_uid=f"tinhso.accounts.changed.{model.__name__}.{signal is post_save}")

@@ -1,10 +1,17 @@
 """API authentication: the browser session (with CSRF) or a bearer token of an API client."""
 
 from axes.backends import AxesStandaloneBackend
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
 from tinhso.accounts.services import user_for_token
+from tinhso.core.memo import Memo
+
+# An account's permissions, per process, until accounts' groups or permissions change (memo.changed("accounts")
+# from the signals in accounts.apps): the home page and the menu asked them in two queries on every request.
+_PERMISSIONS = Memo(300, depends_on=("accounts",))
 
 
 class TokenAuth(HttpBearer):
@@ -30,3 +37,29 @@ class LockoutBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+class AccountBackend(ModelBackend):
+    """Django's model backend, with two savings on every request: the account's unit is read in the same query as
+    the account (nearly every page and API call scopes by it), and its permissions are kept per process until
+    somebody changes groups or permissions (superuser and active flags are read from the account itself)."""
+
+    def get_user(self, user_id):
+        model = get_user_model()
+        try:
+            user = model._default_manager.select_related("unit").get(pk=user_id)
+        except model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
+    def get_user_permissions(self, user_obj, obj=None):
+        return self._kept("user", user_obj, obj, ModelBackend.get_user_permissions)
+
+    def get_group_permissions(self, user_obj, obj=None):
+        return self._kept("group", user_obj, obj, ModelBackend.get_group_permissions)
+
+    def _kept(self, source: str, user_obj, obj, read) -> frozenset[str]:
+        if obj is not None or not user_obj.is_active or user_obj.is_anonymous:
+            return read(self, user_obj, obj)
+        key = (source, user_obj.pk, user_obj.is_superuser)
+        return _PERMISSIONS.get(key, lambda: frozenset(read(self, user_obj)))

@@ -20,6 +20,7 @@ from django.utils import timezone
 from tinhso.accounts.models import Role, User
 from tinhso.accounts.services import is_system_admin
 from tinhso.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from tinhso.core.memo import Memo
 from tinhso.ioc import registry
 from tinhso.ioc.contract import (
     AUDIENCES,
@@ -153,16 +154,27 @@ def get_dashboard(user: User, dashboard_id: int) -> Dashboard:
     return dashboard
 
 
+# Which dashboard each account's home page shows (its pin, or its audience's shared default), per process, until a
+# dashboard or a pin changes (memo.changed("dashboards") from ioc.apps) or permissions do (they decide the
+# audience): two queries on every home page.
+_HOME_DASHBOARDS = Memo(300, depends_on=("dashboards", "accounts"))
+
+
 def home_definition(user: User) -> tuple[dict, Dashboard | None]:
-    """What the home page shows: the user's pin, else the shared default of their role, else the built-in one."""
+    """What the home page shows: the user's pin, else the shared default of their role, else the built-in one.
+    The caller must not change a dashboard's definition: it is shared by the requests of this process."""
+    key = (user.pk, user.role, user.unit_id, user.is_superuser, user.is_active)
+    dashboard = _HOME_DASHBOARDS.get(key, lambda: _home_dashboard(user))
+    if dashboard is not None:
+        return dashboard.definition, dashboard
+    return default_definition(user), None
+
+
+def _home_dashboard(user: User) -> Dashboard | None:
     pin = Pin.objects.select_related("dashboard").filter(user=user).first()
     if pin is not None:
-        return pin.dashboard.definition, pin.dashboard
-    audience = audience_of(user)
-    shared = Dashboard.objects.filter(owner__isnull=True, default_for=audience).order_by("-updated_at").first()
-    if shared is not None:
-        return shared.definition, shared
-    return default_definition(user), None
+        return pin.dashboard
+    return Dashboard.objects.filter(owner__isnull=True, default_for=audience_of(user)).order_by("-updated_at").first()
 
 
 def _int_field(data: dict, name: str, low: int, high: int, errors: list[FieldError]) -> None:

@@ -1,12 +1,15 @@
-"""#15, serving many users: whose units an account reads is kept per process and widens at once when a merger
-is recorded; the session is read from the file cache the server processes share, not the database."""
+"""#15, serving many users: whose units an account reads and its permissions are kept per process and follow a
+change at once; the account comes with its unit in one query; the session is read from the file cache the server
+processes share, not the database."""
 
 import datetime as dt
 
+from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from tinhso.accounts.auth import AccountBackend
 from tinhso.accounts.models import Role, User
 from tinhso.accounts.services import can_read_unit, read_roots
 from tinhso.conftest import PASSWORD
@@ -34,3 +37,28 @@ def test_a_signed_in_request_does_not_read_the_session_from_the_database(focal_u
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/api/v1/me").status_code == 200
     assert not [q for q in queries.captured_queries if "django_session" in q["sql"]]
+
+
+def test_permissions_are_kept_and_follow_a_change_of_groups_at_once(focal_user, django_assert_num_queries):
+    permission = Permission.objects.get(codename="change_unit")
+    label = f"{permission.content_type.app_label}.{permission.codename}"
+    inspectors = Group.objects.create(name="Thanh tra")
+    inspectors.permissions.add(permission)
+    assert not User.objects.get(pk=focal_user.pk).has_perm(label)
+    official = User.objects.get(pk=focal_user.pk)  # as the next request loads it
+    with django_assert_num_queries(0):
+        assert not official.has_perm(label)
+    focal_user.groups.add(inspectors)
+    assert User.objects.get(pk=focal_user.pk).has_perm(label)
+    inspectors.permissions.remove(permission)
+    assert not User.objects.get(pk=focal_user.pk).has_perm(label)
+    focal_user.user_permissions.add(permission)
+    assert User.objects.get(pk=focal_user.pk).has_perm(label)
+    User.objects.filter(pk=focal_user.pk).update(is_active=False)
+    assert not User.objects.get(pk=focal_user.pk).has_perm(label)
+
+
+def test_the_signed_in_account_comes_with_its_unit_in_one_query(focal_user, django_assert_num_queries):
+    unit_name = User.objects.select_related("unit").get(pk=focal_user.pk).unit.name
+    with django_assert_num_queries(1):
+        assert AccountBackend().get_user(focal_user.pk).unit.name == unit_name
