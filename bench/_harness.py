@@ -13,6 +13,10 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+# First on the path as soon as a script imports this module, before anything imports `tinhso` (bench/_transport.py
+# does at its top): otherwise the editable install's checkout is measured, not this one.
+if str(REPO) not in sys.path[:1]:
+    sys.path.insert(0, str(REPO))
 
 
 def start_django(prefix: str, database_url: str | None = None, settings: dict | None = None) -> Path:

@@ -11,10 +11,11 @@ import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from tinhso.core.errors import Conflict, DomainError, FieldError, NotFound, ValidationFailed
+from tinhso.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from tinhso.core.labels import choice_lookup, header_aliases, vietnamese
 from tinhso.core.tabular import numbered, parse_date, read_table, to_csv, to_xlsx
 from tinhso.core.text import fold
@@ -151,6 +152,20 @@ class VehicleData:
 
 
 def validate_vehicle(data: VehicleData, instance: Vehicle | None = None, row: int | None = None) -> list[FieldError]:
+    errors = _vehicle_errors(data, row)
+    key = plate_key(data.plate or "")
+    if not any(e.field == "plate" for e in errors):
+        clash = Vehicle.objects.filter(plate_key=key)
+        if instance is not None and instance.pk:
+            clash = clash.exclude(pk=instance.pk)
+        if clash.exists():
+            errors.insert(0, FieldError("plate", f"biển số {data.plate} đã có", f"plate {data.plate} already exists",
+                                        row))
+    return errors
+
+
+def _vehicle_errors(data: VehicleData, row: int | None) -> list[FieldError]:
+    """The checks of a vehicle that need no database (all but the plate's uniqueness)."""
     errors = []
     key = plate_key(data.plate or "")
     if not key:
@@ -158,12 +173,6 @@ def validate_vehicle(data: VehicleData, instance: Vehicle | None = None, row: in
     elif not (5 <= len(key) <= 12):
         errors.append(FieldError("plate", f"biển số '{data.plate}' không hợp lệ", f"plate '{data.plate}' is invalid",
                                  row))
-    else:
-        clash = Vehicle.objects.filter(plate_key=key)
-        if instance is not None and instance.pk:
-            clash = clash.exclude(pk=instance.pk)
-        if clash.exists():
-            errors.append(FieldError("plate", f"biển số {data.plate} đã có", f"plate {data.plate} already exists", row))
     if data.business is None:
         errors.append(FieldError("business", "bắt buộc chọn đơn vị kinh doanh", "the business is required", row))
     if data.licence_kind not in LicenceKind.values:
@@ -430,31 +439,75 @@ def read_fleet(content: bytes, filename: str) -> list[dict]:
     return rows
 
 
+IMPORT_REASON = "Nhập đội xe từ tệp / fleet import"
+
+
 def import_fleet(user, rows: list[dict]) -> ImportResult:
     """Create or update businesses, vehicles (matched by plate without separators or diacritics), their
-    devices and drivers from the licensing system's rows — all or nothing: any row error rolls back every
-    row, and every error names its row."""
+    devices and drivers from the licensing system's rows — all or nothing: if any row has an error nothing is
+    written, and every error names its row.
+
+    Every row is checked first with reads only (what the file names is read in a few queries, whatever its
+    length); a valid file is then written in one short transaction of bulk statements with their audit
+    history, so a long file does not hold the database (SQLite's one writer) while it is checked (#15,
+    finding 3). Whatever another user changed between the check and the write (a version moved, a plate or
+    serial registered) refuses the import, naming the row."""
     require_manage_rules(user)
     result = ImportResult()
-    seen: dict[str, int] = {}
-    with transaction.atomic():
-        for number, row in numbered(rows):
-            try:
-                _import_row(user, row, number, seen, result)
-            except DomainError as exc:
-                result.errors += [FieldError(e.field, e.vi, e.en, number) for e in exc.errors] or [
-                    FieldError("row", exc.vi, exc.en, number)]
-        if result.errors:
-            transaction.set_rollback(True)
-            result.created = result.updated = result.unchanged = 0
-        else:
-            bump_stamp()
+    plan = _FleetPlan(list(numbered(rows)))
+    plan.check(result)
+    if not result.errors:
+        try:
+            with transaction.atomic():
+                stale = plan.changed_since_check()
+                if stale:
+                    raise ValidationFailed(stale)
+                plan.write(user)
+                bump_stamp()
+        except ValidationFailed as exc:
+            result.errors = exc.errors
+        except IntegrityError:
+            result.errors = [FieldError("row", _STALE[0].format(what="Đội xe", name=""),
+                                        _STALE[1].format(what="The fleet", name=""))]
     if result.errors:
+        result.created = result.updated = result.unchanged = 0
         forget_vehicle_map()
     return result
 
 
-def _import_row(user, row: dict, number: int, seen: dict[str, int], result: ImportResult) -> None:
+_STALE = ("{what} {name} vừa được người khác thay đổi trong lúc kiểm tra tệp; hãy nhập lại tệp",
+          "{what} {name} was changed by someone else while the file was being checked; import the file again")
+_CHUNK = 400  # bounded IN lists: SQLite limits bound parameters
+
+
+def _chunks(values) -> list[list]:
+    values = sorted(values)
+    return [values[i:i + _CHUNK] for i in range(0, len(values), _CHUNK)]
+
+
+def _in(queryset, name: str, values) -> list:
+    """`queryset` filtered on `name` IN `values`, a few hundred values per query."""
+    return [obj for chunk in _chunks(set(values)) for obj in queryset.filter(**{f"{name}__in": chunk})]
+
+
+@dataclass
+class _Row:
+    """One row of a fleet file, parsed (no database)."""
+
+    number: int
+    plate: str
+    key: str
+    data: VehicleData
+    business_name: str
+    business_licence: str
+    drivers: list[str]
+    names: list[str]
+    serial: str
+    provider: str
+    errors: list[FieldError]
+
+
+def _parse_row(number: int, row: dict, seen: dict[str, int]) -> _Row:
     errors: list[FieldError] = []
     plate = str(row.get("plate") or "").strip()
     key = plate_key(plate)
@@ -475,78 +528,271 @@ def _import_row(user, row: dict, number: int, seen: dict[str, int], result: Impo
     except ValidationFailed as exc:
         errors += exc.errors
         expiry = None
-    business = _business_of(user, row, number, errors)
     drivers = _split(row.get("drivers"))
-    names = _split(row.get("driver_names"))
     for licence in drivers:
         errors += _check_licence(licence, number)
-    data = VehicleData(plate=plate, business=business, licence_kind=kind, seats=seats, tonnage=tonnage,
+    data = VehicleData(plate=plate, business=None, licence_kind=kind, seats=seats, tonnage=tonnage,
                        registered_route=str(row.get("registered_route") or "").strip(),
                        badge_number=str(row.get("badge_number") or "").strip(), badge_expiry=expiry, active=active)
-    existing = Vehicle.objects.filter(plate_key=key).first() if key else None
-    named = {e.field for e in errors} | ({"business"} if business is None else set())
-    errors += [e for e in validate_vehicle(data, existing, number) if e.field not in named]  # every problem at once
-    if errors:
-        raise ValidationFailed(errors)
-    if existing is None:
-        vehicle = create_vehicle(user, data, number)
-        result.created += 1
-    else:
+    return _Row(number, plate, key, data, str(row.get("business_name") or "").strip(),
+                str(row.get("business_licence") or "").strip(), drivers, _split(row.get("driver_names")),
+                str(row.get("device_serial") or "").strip(), str(row.get("device_provider") or "").strip(), errors)
+
+
+class _FleetPlan:
+    """A fleet file checked against the registry read up front (`check`, reads only), then written in bulk
+    (`write`). Rows are applied in order to objects in memory, so a row sees what earlier rows of the file
+    create or change (a business, a driver, a device), as if they had been saved one by one."""
+
+    def __init__(self, rows: list[tuple[int, dict]]):
+        self.rows = rows
+        self.new: dict[type, list] = {Business: [], Vehicle: [], Driver: [], Device: []}
+        self.changed: dict[type, dict[int, object]] = {Business: {}, Vehicle: {}, Driver: {}, Device: {}}
+        # every registry row the plan relies on, with the version it was read at and the first row naming it
+        self.read: dict[type, dict[int, tuple[int, int]]] = {Business: {}, Vehicle: {}, Driver: {}, Device: {}}
+        self.first_row: dict[int, int] = {}  # id() of an object → the first row that uses it
+        self.assignments: list[tuple[Vehicle, list[Driver]]] = []
+        self.vehicle_fields: set[str] = set()  # the fields the file changes on registered vehicles
+        self.was_on: dict[int, int | None] = {}  # device pk → the vehicle it was fitted to when read
+
+    # ------------------------------------------------------------ check (reads only)
+
+    def check(self, result: ImportResult) -> None:
+        seen: dict[str, int] = {}
+        parsed = [_parse_row(number, row, seen) for number, row in self.rows]
+        self._load(parsed)
+        for row in parsed:
+            errors = row.errors
+            business = self._business_of(row, errors)
+            row.data.business = business
+            named = {e.field for e in errors} | ({"business"} if business is None else set())
+            errors += [e for e in _vehicle_errors(row.data, row.number) if e.field not in named]
+            if row.serial and len(row.serial) > 50:
+                errors.append(FieldError("serial", "số sê-ri bắt buộc, tối đa 50 ký tự",
+                                         "serial is required, at most 50 characters", row.number))
+            if errors:
+                result.errors += errors
+                continue
+            vehicle = self._vehicle(row, result)
+            self._attach_device(vehicle, row)
+            if row.drivers:
+                self.assignments.append((vehicle, self._drivers(row, business)))
+
+    def _load(self, parsed: list[_Row]) -> None:
+        """What the file names, in a few queries: its vehicles (with their devices), businesses (by licence,
+        and by name where a row gives no licence), drivers and devices."""
+        self.vehicles = {v.plate_key: v for v in _in(Vehicle.objects.select_related("business"), "plate_key",
+                                                     {r.key for r in parsed if r.key})}
+        licences = {r.business_licence for r in parsed if r.business_licence}
+        self.by_licence = {b.licence_number: b for b in _in(Business.objects, "licence_number", licences)}
+        names = sorted({_search_text(r.business_name) for r in parsed if r.business_name and not r.business_licence})
+        self.by_name: dict[str, list[Business]] = {}
+        for i in range(0, len(names), 100):
+            wanted = Q()
+            for name in names[i:i + 100]:
+                wanted |= Q(search_text__startswith=name)
+            for business in Business.objects.filter(wanted):
+                self.by_licence.setdefault(business.licence_number, business)
+        for business in sorted(self.by_licence.values(), key=lambda b: (b.name, b.pk)):
+            self.by_name.setdefault(fold(business.name), []).append(business)
+        self.drivers = {d.licence_number: d for d in _in(Driver.objects, "licence_number",
+                                                         {lic for r in parsed for lic in r.drivers})}
+        devices = {d.pk: d for d in _in(Device.objects, "serial", {r.serial for r in parsed if r.serial})}
+        devices |= {d.pk: d for d in _in(Device.objects, "vehicle_id", {v.pk for v in self.vehicles.values()})}
+        self.devices = {d.serial: d for d in devices.values()}
+        self.was_on = {d.pk: d.vehicle_id for d in devices.values()}
+        self.fitted: dict[tuple, Device] = {("pk", d.vehicle_id): d for d in devices.values() if d.vehicle_id}
+        self.place: dict[int, tuple | None] = {id(d): ("pk", d.vehicle_id) if d.vehicle_id else None
+                                               for d in devices.values()}
+
+    def _uses(self, obj, number: int) -> None:
+        """Remember a registry row the plan relies on (its version is checked again before writing)."""
+        self.first_row.setdefault(id(obj), number)
+        if obj.pk is not None:
+            self.read[type(obj)].setdefault(obj.pk, (obj.version, number))
+
+    def _change(self, obj, number: int) -> None:
+        self._uses(obj, number)
+        if obj.pk is not None:
+            self.changed[type(obj)][obj.pk] = obj
+
+    def _add(self, obj, number: int) -> None:
+        self.new[type(obj)].append(obj)
+        self.first_row[id(obj)] = number
+
+    def _business_of(self, row: _Row, errors: list[FieldError]) -> Business | None:
+        name, licence = row.business_name, row.business_licence
+        business = self.by_licence.get(licence) if licence else None
+        if business is None and name and not licence:
+            business = next(iter(self.by_name.get(fold(name), [])), None)
+        if business is None:
+            if not (name and licence):
+                errors.append(FieldError("business_licence", "đơn vị kinh doanh chưa có: cần tên và số giấy phép",
+                                         "unknown business: its name and licence number are needed", row.number))
+                return None
+            business = Business(name=name, licence_number=licence, search_text=_search_text(name, licence))
+            self._add(business, row.number)
+            self.by_licence[licence] = business
+            self.by_name.setdefault(fold(name), []).append(business)
+        elif name and business.name != name:
+            self.by_name[fold(business.name)].remove(business)
+            self.by_name.setdefault(fold(name), []).append(business)
+            business.name = name
+            business.search_text = _search_text(name, business.licence_number)
+            self._change(business, row.number)
+        else:
+            self._uses(business, row.number)
+        return business
+
+    def _vehicle(self, row: _Row, result: ImportResult) -> Vehicle:
+        data = row.data
+        existing = self.vehicles.get(row.key)
+        if existing is None:
+            vehicle = Vehicle(**data.__dict__, plate_key=row.key)
+            vehicle.search_text = _search_text(data.plate, row.key, data.business.name, data.registered_route)
+            self._add(vehicle, row.number)
+            result.created += 1
+            return vehicle
         changes = {k: getattr(data, k) for k in VEHICLE_FIELDS if getattr(existing, k) != getattr(data, k)}
-        if "plate" in changes and plate_key(changes["plate"]) == existing.plate_key:
-            del changes["plate"]  # "99D-957.83" and "99D95783" are the same plate: keep the registered spelling
-        vehicle = update_vehicle(user, existing.pk, changes, existing.version, number) if changes else existing
+        changes.pop("plate", None)  # "99D-957.83" and "99D95783" are the same plate: keep the registered spelling
+        if changes:
+            self.vehicle_fields |= changes.keys()
+            for k, v in changes.items():
+                setattr(existing, k, v)
+            existing.search_text = _search_text(existing.plate, existing.plate_key, existing.business.name,
+                                                existing.registered_route)
+            self._change(existing, row.number)
+        else:
+            self._uses(existing, row.number)
         result.updated += bool(changes)
         result.unchanged += not changes
-    _attach_device(user, vehicle, str(row.get("device_serial") or "").strip(),
-                   str(row.get("device_provider") or "").strip(), number)
-    if drivers:
+        return existing
+
+    def _attach_device(self, vehicle: Vehicle, row: _Row) -> None:
+        if not row.serial:
+            return
+        place = ("pk", vehicle.pk) if vehicle.pk else ("new", id(vehicle))
+        device = self.devices.get(row.serial)
+        current = self.fitted.get(place)
+        if current is not None and current is not device:  # replaced by a new one: detached, kept in history
+            current.vehicle = None
+            self.place[id(current)] = None
+            del self.fitted[place]
+            self._change(current, row.number)
+        if device is None:
+            device = Device(serial=row.serial, provider=row.provider, vehicle=vehicle)
+            self._add(device, row.number)
+            self.devices[row.serial] = device
+        elif self.place.get(id(device)) != place or (row.provider and device.provider != row.provider):
+            if self.place.get(id(device)) is not None:
+                self.fitted.pop(self.place[id(device)], None)
+            device.vehicle = vehicle
+            if row.provider:
+                device.provider = row.provider
+            self._change(device, row.number)
+        else:
+            self._uses(device, row.number)
+        self.place[id(device)] = place
+        self.fitted[place] = device
+
+    def _drivers(self, row: _Row, business: Business) -> list[Driver]:
         assigned = []
-        for i, licence in enumerate(drivers):
-            driver = Driver.objects.filter(licence_number=licence).first()
+        for i, licence in enumerate(row.drivers):
+            name = row.names[i] if i < len(row.names) else ""
+            driver = self.drivers.get(licence)
             if driver is None:
-                driver = create_driver(user, names[i] if i < len(names) else "", licence, business)
-            elif i < len(names) and names[i] and driver.full_name != names[i]:
-                driver = update_driver(user, driver.pk, {"full_name": names[i]}, driver.version)
+                driver = Driver(full_name=name, licence_number=licence, business=business)
+                self._add(driver, row.number)
+                self.drivers[licence] = driver
+            elif name and driver.full_name != name:
+                driver.full_name = name
+                self._change(driver, row.number)
+            else:
+                self._uses(driver, row.number)
             assigned.append(driver)
-        vehicle.drivers.set(assigned)
+        return assigned
 
+    # ------------------------------------------------------------ write (one short transaction)
 
-def _business_of(user, row: dict, number: int, errors: list[FieldError]) -> Business | None:
-    name = str(row.get("business_name") or "").strip()
-    licence = str(row.get("business_licence") or "").strip()
-    business = Business.objects.filter(licence_number=licence).first() if licence else None
-    if business is None and name and not licence:
-        folded = _search_text(name)
-        business = next((b for b in Business.objects.filter(search_text__startswith=folded)
-                         if fold(b.name) == fold(name)), None)
-    if business is None:
-        if not (name and licence):
-            errors.append(FieldError("business_licence", "đơn vị kinh doanh chưa có: cần tên và số giấy phép",
-                                     "unknown business: its name and licence number are needed", number))
-            return None
-        try:
-            business = create_business(user, name, licence)
-        except ValidationFailed as exc:
-            errors += [FieldError(e.field, e.vi, e.en, number) for e in exc.errors]
-            return None
-    elif name and business.name != name:
-        business = update_business(user, business.pk, {"name": name}, business.version)
-    return business
+    def changed_since_check(self) -> list[FieldError]:
+        """What another user changed since the check: a registry row the plan relies on whose version moved
+        (or that is gone), a plate, licence or serial the plan creates that now exists, a device fitted
+        meanwhile to a vehicle the plan fits one to. Read in a few queries, rows locked (PostgreSQL)."""
+        errors = []
+        labels = {Business: ("business_licence", "Đơn vị kinh doanh", "The business", "licence_number"),
+                  Vehicle: ("plate", "Xe", "The vehicle", "plate"), Driver: ("drivers", "Lái xe", "The driver",
+                                                                          "licence_number"),
+                  Device: ("device_serial", "Thiết bị", "The device", "serial")}
+        for model, read in self.read.items():
+            field_name, what_vi, what_en, label = labels[model]
+            now = {pk: (version, name) for pk, version, name in _in(
+                model.objects.select_for_update().values_list("pk", "version", label), "pk", read)}
+            for pk, (version, number) in sorted(read.items(), key=lambda item: item[1][1]):
+                if now.get(pk, (None,))[0] != version:
+                    name = now.get(pk, (None, ""))[1] or f"#{pk}"
+                    errors.append(FieldError(field_name, _STALE[0].format(what=what_vi, name=name),
+                                             _STALE[1].format(what=what_en, name=name), number))
+        for model, key in ((Business, "licence_number"), (Vehicle, "plate_key"), (Driver, "licence_number"),
+                           (Device, "serial")):
+            field_name, what_vi, what_en, _ = labels[model]
+            wanted = {getattr(obj, key): obj for obj in self.new[model]}
+            for taken in _in(model.objects.values_list(key, flat=True), key, wanted):
+                number = self.first_row[id(wanted[taken])]
+                errors.append(FieldError(field_name, _STALE[0].format(what=what_vi, name=taken),
+                                         _STALE[1].format(what=what_en, name=taken), number))
+        targets = {}  # registered vehicle → the device the plan fits to it
+        for device in self.new[Device] + list(self.changed[Device].values()):
+            place = self.place.get(id(device))
+            if place and place[0] == "pk" and self.was_on.get(device.pk) != place[1]:
+                targets[place[1]] = device
+        for serial, vehicle_id in _in(Device.objects.values_list("serial", "vehicle_id"), "vehicle_id", targets):
+            if serial in self.devices:
+                continue  # a device the plan read: its version is checked above
+            number = self.first_row[id(targets[vehicle_id])]
+            errors.append(FieldError("device_serial", _STALE[0].format(what="Thiết bị", name=serial),
+                                     _STALE[1].format(what="The device", name=serial), number))
+        return sorted(errors, key=lambda e: e.row or 0)
 
+    def write(self, user) -> None:
+        """Businesses, vehicles, drivers, devices and assignments in bulk, each created or changed record with
+        its history (the importing user, `IMPORT_REASON`) and one version step."""
+        def create(model: type, objs: list) -> None:
+            if objs:
+                bulk_create_with_history(objs, model, default_user=user, default_change_reason=IMPORT_REASON)
 
-def _attach_device(user, vehicle: Vehicle, serial: str, provider: str, number: int) -> None:
-    if not serial:
-        return
-    device = Device.objects.filter(serial=serial).first()
-    current = Device.objects.filter(vehicle=vehicle).exclude(serial=serial).first()
-    if current is not None:  # a device replaced by a new one: the old one is detached, kept in history
-        update_device(user, current.pk, {"vehicle": None}, current.version)
-    if device is None:
-        create_device(user, serial, provider, vehicle)
-    elif device.vehicle_id != vehicle.pk or (provider and device.provider != provider):
-        changes = {"vehicle": vehicle} | ({"provider": provider} if provider else {})
-        update_device(user, device.pk, changes, device.version)
+        def update(model: type, fields: list[str]) -> None:
+            objs = list(self.changed[model].values())
+            if not objs:
+                return
+            for obj in objs:
+                obj.version += 1
+            bulk_update_with_history(objs, model, fields + ["version"], default_user=user,
+                                     default_change_reason=IMPORT_REASON)
+
+        create(Business, self.new[Business])
+        update(Business, ["name", "search_text"])
+        create(Vehicle, self.new[Vehicle])
+        update(Vehicle, sorted(self.vehicle_fields) + ["search_text"])
+        create(Driver, self.new[Driver])
+        update(Driver, ["full_name"])
+        # devices moved or detached leave their vehicle first, so no two devices are ever on one vehicle
+        moving = [pk for pk, device in self.changed[Device].items()
+                  if self.was_on.get(pk) and self.place.get(id(device)) != ("pk", self.was_on[pk])]
+        for chunk in _chunks(moving):
+            Device.objects.filter(pk__in=chunk).update(vehicle=None)
+        update(Device, ["vehicle", "provider"])
+        create(Device, self.new[Device])
+        self._assign()
+
+    def _assign(self) -> None:
+        """`vehicle.drivers.set(drivers)` for every vehicle whose row names drivers, in bulk."""
+        through = Vehicle.drivers.through
+        wanted = {(vehicle.pk, driver.pk) for vehicle, drivers in self.assignments for driver in drivers}
+        have = {(v, d): pk for pk, v, d in _in(through.objects.values_list("pk", "vehicle_id", "driver_id"),
+                                                "vehicle_id", {vehicle.pk for vehicle, _ in self.assignments})}
+        for chunk in _chunks([pk for pair, pk in have.items() if pair not in wanted]):
+            through.objects.filter(pk__in=chunk).delete()
+        through.objects.bulk_create([through(vehicle_id=v, driver_id=d) for v, d in sorted(wanted - have.keys())])
 
 
 def export_fleet(user, fmt: str = "xlsx") -> tuple[bytes, str, str]:

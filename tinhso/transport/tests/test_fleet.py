@@ -193,3 +193,75 @@ def test_fleet_page_imports_and_shows_row_errors(client, inspector, db):
     stale = client.post(f"/transport/vehicles/{vehicle.pk}/edit/", {
         "version": 1, "plate": "99D-957.83", "business": vehicle.business_id, "licence_kind": "contract"})
     assert stale.status_code == 409
+
+
+def _generated_rows(n: int, first: int, seats: int = 16, device: str = "A", name: str = "Lái xe") -> list[dict]:
+    return [{"business_name": f"Công ty Vận tải {i // 5}", "business_licence": f"97-{i // 5:04d}/GPKDVT",
+             "plate": f"97B-{i // 100:03d}.{i % 100:02d}", "licence_kind": "hợp đồng", "seats": seats,
+             "device_serial": f"GSHT-{device}-{i}", "drivers": f"97{i:010d}", "driver_names": f"{name} {i}"}
+            for i in range(first, first + n)]
+
+
+def test_an_import_makes_as_few_queries_for_50_vehicles_as_for_10_and_audits_each_write(inspector, db):
+    """#15 finding 3: the rows are checked with reads of what the file names, then written in bulk — the number
+    of statements does not grow with the rows (it was about twelve per row), and every record created or changed
+    still has its history, by the importing user."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    for n, first in ((10, 0), (50, 100)):
+        with CaptureQueriesContext(connection) as created:
+            result = registry.import_fleet(inspector, _generated_rows(n, first))
+        assert (result.created, result.errors) == (n, [])
+        # the same vehicles again: new seats, every device replaced, every driver renamed
+        with CaptureQueriesContext(connection) as updated:
+            result = registry.import_fleet(inspector, _generated_rows(n, first, 29, "B", "Tài xế"))
+        assert (result.updated, result.errors) == (n, [])
+        counts[n] = (len(created), len(updated))
+        vehicles = Vehicle.objects.filter(plate_key__in=[registry.plate_key(r["plate"])
+                                                         for r in _generated_rows(n, first)])
+        assert {(v.seats, v.version, v.device.serial.split("-")[1]) for v in vehicles} == {(29, 2, "B")}
+        for v in vehicles:
+            assert [(h.history_type, h.history_user, h.seats, h.history_change_reason) for h in
+                    v.history.order_by("history_id")] == [("+", inspector, 16, registry.IMPORT_REASON),
+                                                          ("~", inspector, 29, registry.IMPORT_REASON)]
+            assert [d.full_name for d in v.drivers.all()] == [f"Tài xế {int(v.plate[4:7]) * 100 + int(v.plate[8:])}"]
+    assert counts[50][0] <= counts[10][0] and counts[50][1] <= counts[10][1], counts
+    assert max(counts[10]) <= 40, counts
+    detached = Device.objects.filter(serial__startswith="GSHT-A-")
+    assert detached.count() == 60 and not detached.filter(vehicle__isnull=False).exists()
+    assert {h.history_user for h in Device.history.filter(serial__startswith="GSHT-A-", history_type="~")} == {
+        inspector}
+    assert Driver.history.filter(history_type="~", history_user=inspector).count() == 60
+    assert Business.history.filter(history_type="+", history_user=inspector).count() == 12
+
+
+def test_a_record_changed_by_someone_else_during_the_check_refuses_the_import(inspector, db, monkeypatch):
+    """Between the check (reads only) and the write, another user saves a vehicle the file changes: the import
+    writes nothing and names the row, as a stale version does on an edit page."""
+    registry.import_fleet(inspector, registry.read_fleet(_xlsx(ROWS), "a.xlsx"))
+    check = registry._FleetPlan.check
+
+    def check_while_someone_edits(plan, result):
+        check(plan, result)
+        vehicle = Vehicle.objects.get(plate_key="99D95783")
+        registry.update_vehicle(inspector, vehicle.pk, {"seats": 40}, vehicle.version)
+
+    monkeypatch.setattr(registry._FleetPlan, "check", check_while_someone_edits)
+    again = [list(r) for r in ROWS] + [["Công ty X", "97-0003/GPKDVT", "97B-777.77", "taxi", 4] + [None] * 8]
+    again[1][4] = 35
+    result = registry.import_fleet(inspector, registry.read_fleet(_xlsx(again), "b.xlsx"))
+    assert [(e.row, e.field) for e in result.errors] == [(3, "plate")] and "99D-957.83" in result.errors[0].vi
+    assert (result.created, result.updated) == (0, 0)
+    assert Vehicle.objects.get(plate_key="99D95783").seats == 40
+    assert not Vehicle.objects.filter(plate_key="97B77777").exists() and not Business.objects.filter(
+        licence_number="97-0003/GPKDVT").exists()
+
+
+def test_a_row_names_a_business_an_earlier_row_of_the_file_registers(inspector, db):
+    rows = [list(ROWS[2]), list(ROWS[2])]
+    rows[1][1], rows[1][2] = "", "97C-999.99"  # only the business's name: the one row 2 registers
+    result = registry.import_fleet(inspector, registry.read_fleet(_xlsx(rows), "a.xlsx"))
+    assert (result.created, result.errors) == (2, [])
+    assert Business.objects.count() == 1 and Vehicle.objects.get(plate_key="97C99999").business.name == ROWS[2][0]
