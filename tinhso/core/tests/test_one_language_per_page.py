@@ -52,7 +52,7 @@ def _catalogue_pairs() -> list[tuple[str, str]]:
         for msgid, msgstr in catalogue._catalog.items():  # noqa: SLF001 - the parsed catalogue
             if isinstance(msgid, tuple) or not msgid or not msgstr or msgid == msgstr:
                 continue
-            pairs.append((msgid, msgstr))
+            pairs.append((msgid.rpartition("\x04")[2], msgstr))  # "context\x04msgid": the page shows the msgid
     return pairs
 
 
