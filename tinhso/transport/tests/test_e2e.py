@@ -11,7 +11,7 @@ START = int(dt.datetime(2025, 3, 3, 1, 0, tzinfo=dt.UTC).timestamp())
 
 
 @pytest.mark.e2e
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_inspector_opens_a_vehicle_and_sees_track_and_violation(browser_page, inspector, fleet):
     points = [{"plate": "20B-012.34", "time": START + 30 * i, "lat": 21.59 - i * 0.004, "lon": 105.85 + i * 0.001,
                "speed": 105 if 40 <= i < 46 else 60, "ignition": True, "driver": "200000000001"} for i in range(120)]

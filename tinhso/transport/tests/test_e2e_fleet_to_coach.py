@@ -54,7 +54,7 @@ def _gps_file(fleet: generator.Fleet, count: int, path) -> int:
 
 
 @pytest.mark.e2e
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_fleet_sheet_and_gps_file_lead_to_a_suspected_coach_with_its_explanation(browser_page, inspector, tmp_path):
     fleet = generator.make_fleet(4, seed=3)
     coach = fleet.vehicles[0]

@@ -44,7 +44,7 @@ def _overlap(a: dict, b: dict) -> bool:
 
 
 @pytest.mark.e2e
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_town_labels_do_not_cover_each_other_or_the_stops(browser_page, root_admin, fleet):
     # the system administrator (a superuser) sees journey monitoring; no inspector group needed, which an
     # earlier end-to-end test's flush may have removed
