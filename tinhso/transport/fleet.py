@@ -467,8 +467,9 @@ def import_fleet(user, rows: list[dict]) -> ImportResult:
         except ValidationFailed as exc:
             result.errors = exc.errors
         except IntegrityError:
-            result.errors = [FieldError("row", _STALE[0].format(what="Đội xe", name=""),
-                                        _STALE[1].format(what="The fleet", name=""))]
+            result.errors = [FieldError("row", "đội xe vừa được người khác thay đổi trong lúc nhập; hãy nhập lại tệp",
+                                        "the fleet was changed by someone else during the import; import the file "
+                                        "again")]
     if result.errors:
         result.created = result.updated = result.unchanged = 0
         forget_vehicle_map()
