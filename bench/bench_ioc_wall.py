@@ -1,6 +1,6 @@
 """Benchmark: many IOC wall screens polling one dashboard through a kiosk link.
 
-Starts `tinhso serve` (waitress, one process, 8 threads) on loopback over a throw-away database with the
+Starts `tinhso serve --workers 1` (one process, 8 threads) on loopback over a throw-away database with the
 indicators benchmark's data at small size, a shared leader dashboard and a kiosk link; then N pollers
 (threads of this process, one keep-alive connection each) open the wall page and poll its data.json
 every few seconds (as the wall's script does: min(refresh, 5) s) for T seconds. Reported:
@@ -59,8 +59,10 @@ def main() -> int:
 
     port = _harness.free_port()
     env = {**os.environ, "TINHSO_DATA_DIR": str(root), "PYTHONPATH": str(_harness.REPO)}
+    # One server process: the count below is of one process's computations. With several, each process's first
+    # computation may race the others' before any is shared (docs/ioc.md), which this count would add.
     server = subprocess.Popen([sys.executable, "-m", "tinhso.cli", "serve", "--host", "127.0.0.1", "--port",
-                               str(port)], env=env, cwd=_harness.REPO, stdout=subprocess.DEVNULL,
+                               str(port), "--workers", "1"], env=env, cwd=_harness.REPO, stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE)
     try:
         _wait_for(port)
