@@ -23,19 +23,12 @@ class AccountsConfig(AppConfig):
         """Permissions kept per process (accounts.auth.AccountBackend) are recomputed, in every process, when
         an account's groups or permissions, a group's permissions, a group, a permission or an account go."""
         from django.contrib.auth.models import Group, Permission
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete
 
         from tinhso.accounts.models import User
         from tinhso.core import memo
 
-        def changed(sender, **kwargs) -> None:
-            memo.changed("accounts")
-
-        for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
-            m2m_changed.connect(changed, sender=through, weak=False,
-                                dispatch_uid=f"tinhso.accounts.changed.{through.__name__}")
-        for model, signals in ((Group, (post_save, post_delete)), (Permission, (post_save, post_delete)),
-                               (User, (post_delete,))):
-            for signal in signals:
-                signal.connect(changed, sender=model, weak=False,
-                               dispatch_uid=f"tinhso.accounts.changed.{model.__name__}.{signal is post_save}")
+        memo.changed_on_write("accounts", Group, Permission)
+        memo.changed_on_write("accounts", User, signals=(post_delete,))
+        memo.changed_on_write("accounts", User.groups.through, User.user_permissions.through,
+                              Group.permissions.through, signals=(m2m_changed,))

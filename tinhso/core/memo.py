@@ -63,6 +63,20 @@ def changed(name: str) -> None:
     transaction.on_commit(lambda: _bump(name))
 
 
+def changed_on_write(name: str, *senders, signals: tuple | None = None) -> None:
+    """Call `changed(name)` whenever one of `senders` (models, or m2m through models with `m2m_changed`) is
+    written: by default when a row is saved or deleted. For the apps' `ready()`."""
+    from django.db.models.signals import post_delete, post_save
+
+    def on_write(sender, **kwargs) -> None:
+        changed(name)
+
+    for sender in senders:
+        for signal in signals or (post_save, post_delete):
+            signal.connect(on_write, sender=sender, weak=False,
+                           dispatch_uid=f"tinhso.memo.{name}.{sender._meta.label_lower}.{id(signal)}")
+
+
 class Memo:
     def __init__(self, seconds: float, max_entries: int = 5000, depends_on: tuple[str, ...] = ()):
         self.seconds = seconds

@@ -13,15 +13,7 @@ class IocConfig(AppConfig):
                  "order": 5}
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
-
         from tinhso.core import memo
         from tinhso.ioc.models import Dashboard, Pin
 
-        def changed(sender, **kwargs) -> None:
-            memo.changed("dashboards")  # home pages kept per process (services.home_definition) recompute
-
-        for model in (Dashboard, Pin):
-            for signal in (post_save, post_delete):
-                signal.connect(changed, sender=model, weak=False,
-                               dispatch_uid=f"tinhso.ioc.changed.{model.__name__}.{signal is post_save}")
+        memo.changed_on_write("dashboards", Dashboard, Pin)  # home pages kept per process (services.home_definition)

@@ -12,15 +12,8 @@ class UnitsConfig(AppConfig):
                  "description": "Danh mục cơ quan, đơn vị hành chính, mã định danh và lịch sử sắp xếp", "order": 10}
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
-
         from tinhso.core import memo
         from tinhso.units.models import Succession, Unit, UnitEvent
 
-        def registry_changed(sender, **kwargs) -> None:
-            memo.changed("units")  # tree levels, searches and read scopes kept per process recompute
-
-        for model in (Unit, Succession, UnitEvent):
-            for signal in (post_save, post_delete):
-                signal.connect(registry_changed, sender=model, weak=False,
-                               dispatch_uid=f"tinhso.units.changed.{model.__name__}.{signal is post_save}")
+        # tree levels, searches and read scopes kept per process recompute
+        memo.changed_on_write("units", Unit, Succession, UnitEvent)
