@@ -167,6 +167,7 @@ def run_level(port: int, clients: int, seconds: float, server_pids=lambda: [], d
     paths = [path for weight, path in MIX for _ in range(weight)]
     sessions = [Session(port, USERS[i % len(USERS)]) for i in range(clients)]
     latencies: list[float] = []
+    by_path: dict[str, list[float]] = {}
     errors: list[str] = []
     lock = threading.Lock()
     start = threading.Barrier(clients + 1)
@@ -174,7 +175,7 @@ def run_level(port: int, clients: int, seconds: float, server_pids=lambda: [], d
 
     def client(session: Session, seed: int) -> None:
         rng = random.Random(seed)
-        mine, bad = [], []
+        mine, bad, timed = [], [], []
         start.wait()
         while time.perf_counter() < deadline[0]:
             path = rng.choice(paths)
@@ -186,9 +187,12 @@ def run_level(port: int, clients: int, seconds: float, server_pids=lambda: [], d
             except Exception as exc:  # noqa: BLE001 - counted as an error
                 bad.append(f"{type(exc).__name__} {path}")
             mine.append(time.perf_counter() - began)
+            timed.append((path, mine[-1]))
         with lock:
             latencies.extend(mine)
             errors.extend(bad)
+            for path, seconds in timed:
+                by_path.setdefault(path, []).append(seconds)
 
     threads = [threading.Thread(target=client, args=(s, i)) for i, s in enumerate(sessions)]
     for thread in threads:
@@ -209,7 +213,8 @@ def run_level(port: int, clients: int, seconds: float, server_pids=lambda: [], d
     return {"clients": clients, "requests": len(latencies), "rps": len(latencies) / elapsed,
             "p50": statistics.median(latencies) if latencies else 0,
             "p99": latencies[int(len(latencies) * 0.99) - 1] if latencies else 0, "errors": errors,
-            "elapsed": elapsed, "server_cpu": server_cpu, "db_cpu": db_cpu, "client_cpu": client_cpu}
+            "by_path": by_path, "elapsed": elapsed, "server_cpu": server_cpu, "db_cpu": db_cpu,
+            "client_cpu": client_cpu}
 
 
 def cpu_line(result: dict) -> str:
@@ -224,6 +229,18 @@ def cpu_line(result: dict) -> str:
             f"({_harness.fmt(result['client_cpu'] / result['elapsed'] * 100)}% của một lõi / of one core) → "
             f"{cores} lõi / cores: {_harness.fmt(implied)} yêu cầu/s / req/s khi máy khách chạy nơi khác / "
             f"with the clients elsewhere")
+
+
+def slowest_line(result: dict, count: int = 3) -> str:
+    """The paths with the highest p99: where the tail comes from."""
+    def p99(values: list[float]) -> float:
+        values = sorted(values)
+        return values[max(0, int(len(values) * 0.99) - 1)]
+
+    worst = sorted(result["by_path"].items(), key=lambda item: -p99(item[1]))[:count]
+    return "  p99 cao nhất / highest p99: " + "; ".join(
+        f"{path} {_harness.fmt(p99(values) * 1000)} ms (p50 {_harness.fmt(statistics.median(values) * 1000)})"
+        for path, values in worst)
 
 
 def main() -> int:
@@ -316,6 +333,7 @@ def run(args, database_url: str | None) -> int:
                   f"errors {len(result['errors'])}; mục tiêu / target ≥ 150 req/s, p99 < 1 s: "
                   f"{'ĐẠT / MET' if met else 'CHƯA ĐẠT / NOT MET'}")
             print(cpu_line(result))
+            print(slowest_line(result))
             if result["errors"]:
                 print("  ví dụ lỗi / sample errors:", sorted(set(result["errors"]))[:5])
                 failed = True

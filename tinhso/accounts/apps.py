@@ -21,7 +21,8 @@ class AccountsConfig(AppConfig):
     @staticmethod
     def _forget_permissions_when_they_change() -> None:
         """Permissions kept per process (accounts.auth.AccountBackend) are recomputed, in every process, when
-        an account's groups or permissions, a group's permissions, a group, a permission or an account go."""
+        an account's groups or permissions, a group's permissions, a group, a permission or an account go; the
+        signed-in account itself is read again when any account is written."""
         from django.contrib.auth.models import Group, Permission
         from django.db.models.signals import m2m_changed, post_delete
 
@@ -30,5 +31,6 @@ class AccountsConfig(AppConfig):
 
         memo.changed_on_write("accounts", Group, Permission)
         memo.changed_on_write("accounts", User, signals=(post_delete,))
+        memo.changed_on_write("account-rows", User)  # the signed-in account kept per process (accounts.auth)
         memo.changed_on_write("accounts", User.groups.through, User.user_permissions.through,
                               Group.permissions.through, signals=(m2m_changed,))

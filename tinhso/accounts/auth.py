@@ -1,5 +1,7 @@
 """API authentication: the browser session (with CSRF) or a bearer token of an API client."""
 
+import copy
+
 from axes.backends import AxesStandaloneBackend
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
@@ -12,6 +14,9 @@ from tinhso.core.memo import Memo
 # An account's permissions, per process, until accounts' groups or permissions change (memo.changed("accounts")
 # from the signals in accounts.apps): the home page and the menu asked them in two queries on every request.
 _PERMISSIONS = Memo(300, depends_on=("accounts",))
+# The signed-in account with its unit, per process, until any account or unit row is written ("account-rows" from
+# accounts.apps, "units" from units.apps): every request read it in one query before anything else.
+_ACCOUNTS = Memo(300, depends_on=("account-rows", "units"))
 
 
 class TokenAuth(HttpBearer):
@@ -40,17 +45,22 @@ class LockoutBackend(AxesStandaloneBackend):
 
 
 class AccountBackend(ModelBackend):
-    """Django's model backend, with two savings on every request: the account's unit is read in the same query as
-    the account (nearly every page and API call scopes by it), and its permissions are kept per process until
-    somebody changes groups or permissions (superuser and active flags are read from the account itself)."""
+    """Django's model backend, with savings on every request: the account is read with its unit (nearly every page
+    and API call scopes by it) and kept per process until an account or a unit is written, and its permissions are
+    kept until somebody changes groups or permissions (superuser and active flags are read from the account)."""
 
     def get_user(self, user_id):
+        user = _ACCOUNTS.get(user_id, lambda: self._read_account(user_id))
+        # each request gets its own copy: middleware sets attributes on request.user (the second factor's device)
+        return copy.copy(user) if user is not None and self.user_can_authenticate(user) else None
+
+    @staticmethod
+    def _read_account(user_id):
         model = get_user_model()
         try:
-            user = model._default_manager.select_related("unit").get(pk=user_id)
+            return model._default_manager.select_related("unit").get(pk=user_id)
         except model.DoesNotExist:
             return None
-        return user if self.user_can_authenticate(user) else None
 
     def get_user_permissions(self, user_obj, obj=None):
         return self._kept("user", user_obj, obj, ModelBackend.get_user_permissions)

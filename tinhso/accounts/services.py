@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from tinhso.accounts.models import ApiToken, Role, User
 from tinhso.core.errors import FieldError, Forbidden, NotFound, ValidationFailed
-from tinhso.core.memo import Memo
+from tinhso.core.memo import Memo, changed
 from tinhso.units.models import Succession, Unit, UnitEvent, UnitKind
 
 WRITER_ROLES = {Role.ADMIN, Role.FOCAL, Role.API_CLIENT}
@@ -178,10 +178,7 @@ def readable_units_filter(user: User, field: str = "") -> Q:
         return Q(pk__in=[])
     if reads_all_units(user):
         return Q()
-    condition = Q(pk__in=[])
-    for root in read_roots(user):
-        condition |= Q(**{f"{prefix}path__startswith": root})
-    return condition
+    return Q(**{f"{prefix}path__under_any": read_roots(user)})
 
 
 def user_for_token(raw: str) -> User | None:
@@ -244,6 +241,7 @@ def show_notice_once(request, user: User) -> None:
 
         messages.info(request, user.notice)
         User.objects.filter(pk=user.pk).update(notice="")
+        changed("account-rows")  # the account kept per process (accounts.auth) has no notice any more
 
 
 def province_of(unit: Unit | None) -> Unit | None:

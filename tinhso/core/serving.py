@@ -91,7 +91,7 @@ def _gunicorn(host: str, port: int, threads: int, connections: int, workers: int
     options = {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": workers,
-        "worker_class": "gthread",
+        "worker_class": "tinhso.core.balanced_worker.BalancedThreadWorker",
         "threads": threads,
         "worker_connections": connections,  # the video wall's keep-alive connections, per process
         "keepalive": 5,

@@ -519,7 +519,9 @@ def list_tasks(request: HttpRequest, plan_id: int | None = None, q: str = Query(
                               lead_unit=lead_unit_id, top_level=top_level)
     tasks = services.search_tasks(request.user, plan, flt)
     day = services.today()
-    page = tasks.prefetch_related("coordinating_units", "budget_lines")[offset:offset + limit]
+    # the list shows each task's lead unit only: no plan or parent task columns to read and build
+    page = tasks.select_related(None).select_related("lead_unit").prefetch_related(
+        "coordinating_units", "budget_lines")[offset:offset + limit]
     return {"count": tasks.count(), "items": [_task_out(t, day) for t in page]}
 
 

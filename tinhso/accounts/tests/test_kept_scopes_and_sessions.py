@@ -1,5 +1,6 @@
 """#15, serving many users: whose units an account reads and its permissions are kept per process and follow a
-change at once; the account comes with its unit in one query; the session is read from the file cache the server
+change at once; the signed-in account is read with its unit in one query and kept until accounts or units are
+written; the session is read from the file cache the server
 processes share, not the database."""
 
 import datetime as dt
@@ -58,7 +59,24 @@ def test_permissions_are_kept_and_follow_a_change_of_groups_at_once(focal_user, 
     assert not User.objects.get(pk=focal_user.pk).has_perm(label)
 
 
-def test_the_signed_in_account_comes_with_its_unit_in_one_query(focal_user, django_assert_num_queries):
-    unit_name = User.objects.select_related("unit").get(pk=focal_user.pk).unit.name
-    with django_assert_num_queries(1):
-        assert AccountBackend().get_user(focal_user.pk).unit.name == unit_name
+def test_the_signed_in_account_is_kept_with_its_unit_and_read_again_when_accounts_or_units_change(
+        focal_user, django_assert_num_queries):
+    backend = AccountBackend()
+    with django_assert_num_queries(1):  # the account and its unit in one query
+        first = backend.get_user(focal_user.pk)
+        assert first.unit.name == focal_user.unit.name
+    first.otp_device = "set by one request"
+    with django_assert_num_queries(0):  # the next request: kept, and a copy of its own
+        second = backend.get_user(focal_user.pk)
+    assert second is not first and not hasattr(second, "otp_device")
+    account = User.objects.get(pk=focal_user.pk)
+    account.role = Role.VIEWER
+    account.save()
+    assert backend.get_user(focal_user.pk).role == Role.VIEWER
+    unit = account.unit
+    unit.name = "Xã Đổi Tên"
+    unit.save()
+    assert backend.get_user(focal_user.pk).unit.name == "Xã Đổi Tên"
+    account.is_active = False
+    account.save()
+    assert backend.get_user(focal_user.pk) is None

@@ -62,3 +62,27 @@ def test_the_menu_is_built_once_per_account_and_role(viewer_user, root_admin, dj
     with django_assert_num_queries(0):
         assert modules_for(viewer_user) == menu
     assert modules_for(root_admin)
+
+
+def test_a_gunicorn_worker_holding_more_connections_lets_the_others_accept_first(monkeypatch):
+    import types
+
+    from gunicorn.app.base import BaseApplication
+    from gunicorn.workers.gthread import ThreadWorker
+
+    from tinhso.core.balanced_worker import LONGEST_WAIT, BalancedThreadWorker
+
+    configured = []
+    monkeypatch.setattr(BaseApplication, "run", lambda app: configured.append(app.cfg.worker_class))
+    serving._gunicorn("127.0.0.1", 8000, threads=8, connections=1000, workers=3)
+    assert configured == [BalancedThreadWorker]
+
+    waits, accepted = [], []
+    monkeypatch.setattr("tinhso.core.balanced_worker.time.sleep", waits.append)
+    monkeypatch.setattr(ThreadWorker, "accept", lambda worker, listener: accepted.append(worker.nr_conns))
+    worker = object.__new__(BalancedThreadWorker)
+    for processes, held in ((3, 0), (3, 10), (3, 1000), (1, 40)):
+        worker.cfg, worker.nr_conns = types.SimpleNamespace(workers=processes), held
+        worker.accept(listener=None)
+    assert accepted == [0, 10, 1000, 40]  # every connection is still taken, by this process if no other does
+    assert waits == [10 * 0.0001, LONGEST_WAIT]  # none when it holds none, none when it is the only process
