@@ -5,8 +5,9 @@ import logging
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 
+from tinhso.core.addresses import kept_reverse
 from tinhso.core.memo import Memo
 
 logger = logging.getLogger(__name__)
@@ -21,7 +22,7 @@ class Module:
 
     @property
     def url(self) -> str:
-        return reverse(self.url_name)
+        return kept_reverse(self.url_name)
 
 
 _MENUS = Memo(60)

@@ -15,9 +15,10 @@ from pathlib import Path
 
 
 def default_workers() -> int:
-    """TINHSO_WORKERS, else one process per core plus one (3 on the 2-core server)."""
+    """TINHSO_WORKERS, else one process per core: with connections balanced between them (core.balanced_worker),
+    a third process on 2 cores only made two share a core (docs/deployment.md, "Processes and threads")."""
     value = os.environ.get("TINHSO_WORKERS", "").strip()
-    return int(value) if value.isdigit() and int(value) > 0 else (os.cpu_count() or 1) + 1
+    return int(value) if value.isdigit() and int(value) > 0 else os.cpu_count() or 1
 
 
 def choose_server(requested: str = "auto") -> str:

@@ -19,7 +19,7 @@ def test_linux_is_served_by_gunicorn_with_several_processes_and_windows_by_waitr
     assert serving.choose_server() == "waitress"
     monkeypatch.delenv("TINHSO_WORKERS", raising=False)
     monkeypatch.setattr(serving.os, "cpu_count", lambda: 2)
-    assert serving.default_workers() == 3
+    assert serving.default_workers() == 2
     monkeypatch.setenv("TINHSO_WORKERS", "5")
     assert serving.default_workers() == 5
 
@@ -86,3 +86,22 @@ def test_a_gunicorn_worker_holding_more_connections_lets_the_others_accept_first
         worker.accept(listener=None)
     assert accepted == [0, 10, 1000, 40]  # every connection is still taken, by this process if no other does
     assert waits == [10 * 0.0001, LONGEST_WAIT]  # none when it holds none, none when it is the only process
+
+
+def test_page_addresses_are_reversed_once_per_process_and_the_url_tag_behaves_as_django_s(monkeypatch):
+    from django.template import Context, Template
+    from django.urls import NoReverseMatch, reverse
+
+    from tinhso.core import addresses
+
+    reversed_ = []
+    monkeypatch.setattr(addresses, "reverse", lambda *a, **kw: reversed_.append(a) or reverse(*a, **kw))
+    monkeypatch.setattr(addresses, "_kept", {})
+    page = Template("{% url 'units:detail' unit_id %}|{% url 'units:detail' unit_id as link %}{{ link }}|"
+                    "{% url 'no-such-page' as missing %}[{{ missing }}]")
+    first = page.render(Context({"unit_id": 42}))
+    assert first == f"{reverse('units:detail', args=[42])}|{reverse('units:detail', args=[42])}|[]"
+    assert page.render(Context({"unit_id": 42})) == first
+    assert reversed_ == [("units:detail",), ("no-such-page",), ("no-such-page",)]  # a failure is not kept
+    with pytest.raises(NoReverseMatch):
+        Template("{% url 'no-such-page' %}").render(Context())
