@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         command.add_argument("--server", choices=("auto", "gunicorn", "waitress"), default="auto",
                              help="auto: gunicorn with several processes on Linux, waitress elsewhere")
         command.add_argument("--workers", type=int, default=0,
-                             help="gunicorn worker processes (default TINHSO_WORKERS, else cores + 1)")
+                             help="gunicorn worker processes (default TINHSO_WORKERS, else one per core)")
     sub.add_parser("migrate", help="create or upgrade the database schema")
     args = parser.parse_args(argv)
 
