@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from tinhso.core.errors import FieldError, ValidationFailed
 
@@ -67,6 +68,21 @@ class Period:
         if self.type == HALF:
             return f"6 tháng {'đầu' if self.index == 1 else 'cuối'} năm {self.year}"
         return f"Năm {self.year}"
+
+    @property
+    def display(self) -> str:
+        """The label in the reader's language, for pages ("Quý I/2025", "Quarter I/2025"). `label` stays Vietnamese:
+        it goes into Vietnamese documents, sentences and exports."""
+        year = str(self.year)
+        if self.type == MONTH:
+            return pgettext("kỳ", "Tháng %(month)s/%(year)s") % {"month": f"{self.start.month:02d}", "year": year}
+        if self.type == QUARTER:
+            return pgettext("kỳ", "Quý %(quarter)s/%(year)s") % {"quarter": _ROMAN[self.index], "year": year}
+        if self.type == HALF:
+            if self.index == 1:
+                return pgettext("kỳ", "6 tháng đầu năm %(year)s") % {"year": year}
+            return pgettext("kỳ", "6 tháng cuối năm %(year)s") % {"year": year}
+        return pgettext("kỳ", "Năm %(year)s") % {"year": year}
 
     def next(self) -> Period:
         month = self.start.month + self.months

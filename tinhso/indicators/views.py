@@ -371,7 +371,7 @@ def _completeness_by_deadline(form: Form, table: services.Completeness, under: U
     groups = []
     for period in wanted:
         rows = table.rows if period == table.period else services.completeness(form, period.key, under).rows
-        groups.append((period.label.replace("Tháng ", "T"), rows))
+        groups.append((period.display.replace("Tháng ", "T"), rows))
     chart = pygal.StackedBar(style=COMPLETENESS_STYLE, height=300, width=900, legend_at_bottom=True,
                              print_values=False)
     chart.title = gettext("Nộp báo cáo theo kỳ và hạn nộp")
@@ -393,7 +393,7 @@ def _completeness_by_unit(table: services.Completeness) -> str:
         return ""
     chart = pygal.HorizontalStackedBar(style=COMPLETENESS_STYLE, height=max(200, 34 * len(groups) + 110), width=900,
                                        legend_at_bottom=True, print_values=True, print_zeroes=False)
-    chart.title = gettext("Kỳ %(period)s theo đơn vị") % {"period": table.period.label}
+    chart.title = gettext("Kỳ %(period)s theo đơn vị") % {"period": table.period.display}
     return _completeness_bars(chart, list(reversed(groups)))  # pygal draws the first group at the bottom
 
 
