@@ -175,7 +175,7 @@ def run_level(port: int, clients: int, seconds: float, server_pids=lambda: [], d
 
     def client(session: Session, seed: int) -> None:
         rng = random.Random(seed)
-        mine, bad, timed = [], [], []
+        timed, bad = [], []
         start.wait()
         while time.perf_counter() < deadline[0]:
             path = rng.choice(paths)
@@ -186,10 +186,9 @@ def run_level(port: int, clients: int, seconds: float, server_pids=lambda: [], d
                     bad.append(f"{status} {path}")
             except Exception as exc:  # noqa: BLE001 - counted as an error
                 bad.append(f"{type(exc).__name__} {path}")
-            mine.append(time.perf_counter() - began)
-            timed.append((path, mine[-1]))
+            timed.append((path, time.perf_counter() - began))
         with lock:
-            latencies.extend(mine)
+            latencies.extend(seconds for _, seconds in timed)
             errors.extend(bad)
             for path, seconds in timed:
                 by_path.setdefault(path, []).append(seconds)
@@ -212,7 +211,7 @@ def run_level(port: int, clients: int, seconds: float, server_pids=lambda: [], d
     latencies.sort()
     return {"clients": clients, "requests": len(latencies), "rps": len(latencies) / elapsed,
             "p50": statistics.median(latencies) if latencies else 0,
-            "p99": latencies[int(len(latencies) * 0.99) - 1] if latencies else 0, "errors": errors,
+            "p99": p99(latencies) if latencies else 0, "errors": errors,
             "by_path": by_path, "elapsed": elapsed, "server_cpu": server_cpu, "db_cpu": db_cpu,
             "client_cpu": client_cpu}
 
@@ -231,12 +230,13 @@ def cpu_line(result: dict) -> str:
             f"with the clients elsewhere")
 
 
+def p99(values: list[float]) -> float:
+    values = sorted(values)
+    return values[max(0, int(len(values) * 0.99) - 1)]
+
+
 def slowest_line(result: dict, count: int = 3) -> str:
     """The paths with the highest p99: where the tail comes from."""
-    def p99(values: list[float]) -> float:
-        values = sorted(values)
-        return values[max(0, int(len(values) * 0.99) - 1)]
-
     worst = sorted(result["by_path"].items(), key=lambda item: -p99(item[1]))[:count]
     return "  p99 cao nhất / highest p99: " + "; ".join(
         f"{path} {_harness.fmt(p99(values) * 1000)} ms (p50 {_harness.fmt(statistics.median(values) * 1000)})"

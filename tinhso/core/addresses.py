@@ -6,16 +6,13 @@ menu."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Hashable
-
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import translation
 
-MAX_ENTRIES = 50_000
-_kept: dict[Hashable, str] = {}
-_lock = threading.Lock()
+from tinhso.core.memo import Memo
+
+_ADDRESSES = Memo(24 * 3600, max_entries=50_000)
 
 
 def kept_reverse(view_name: str, args: tuple = (), kwargs: dict | None = None, current_app: str | None = None) -> str:
@@ -24,14 +21,7 @@ def kept_reverse(view_name: str, args: tuple = (), kwargs: dict | None = None, c
     key = (view_name, tuple(args), tuple(sorted(kwargs.items())), current_app, get_script_prefix(),
            get_urlconf() or settings.ROOT_URLCONF, translation.get_language())
     try:
-        return _kept[key]
-    except KeyError:
-        pass
+        hash(key)
     except TypeError:  # an argument that cannot be a key (a list, a model instance with a mutable hash…)
         return reverse(view_name, args=args, kwargs=kwargs, current_app=current_app)
-    address = reverse(view_name, args=args, kwargs=kwargs, current_app=current_app)
-    with _lock:
-        if len(_kept) >= MAX_ENTRIES:
-            _kept.clear()
-        _kept[key] = address
-    return address
+    return _ADDRESSES.get(key, lambda: reverse(view_name, args=args, kwargs=kwargs, current_app=current_app))

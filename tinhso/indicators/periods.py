@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
@@ -60,14 +61,10 @@ class Period:
 
     @property
     def label(self) -> str:
-        """Vietnamese label as reports write it: Tháng 03/2025, Quý I/2025, 6 tháng đầu năm 2025, Năm 2025."""
-        if self.type == MONTH:
-            return f"Tháng {self.start.month:02d}/{self.year}"
-        if self.type == QUARTER:
-            return f"Quý {_ROMAN[self.index]}/{self.year}"
-        if self.type == HALF:
-            return f"6 tháng {'đầu' if self.index == 1 else 'cuối'} năm {self.year}"
-        return f"Năm {self.year}"
+        """Vietnamese label as reports write it: Tháng 03/2025, Quý I/2025, 6 tháng đầu năm 2025, Năm 2025 — `display`
+        read in Vietnamese, whatever the reader's language."""
+        with translation.override("vi"):
+            return self.display
 
     @property
     def display(self) -> str:

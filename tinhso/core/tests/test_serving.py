@@ -96,7 +96,7 @@ def test_page_addresses_are_reversed_once_per_process_and_the_url_tag_behaves_as
 
     reversed_ = []
     monkeypatch.setattr(addresses, "reverse", lambda *a, **kw: reversed_.append(a) or reverse(*a, **kw))
-    monkeypatch.setattr(addresses, "_kept", {})
+    addresses._ADDRESSES.clear()
     page = Template("{% url 'units:detail' unit_id %}|{% url 'units:detail' unit_id as link %}{{ link }}|"
                     "{% url 'no-such-page' as missing %}[{{ missing }}]")
     first = page.render(Context({"unit_id": 42}))
